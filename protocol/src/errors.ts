@@ -1,0 +1,93 @@
+/**
+ * The one error registry. Every error that crosses the wire carries one of these codes.
+ * Codes are prefixed by area; each maps to an HTTP status and a default message.
+ * Client errors (4xx) are logged at info, server errors (5xx) at error.
+ */
+export const errorCodes = {
+  VALIDATION_FAILED: { status: 400, message: "The request does not match its schema" },
+  EVENT_UNKNOWN: { status: 404, message: "No such event" },
+  ROUTE_NOT_FOUND: { status: 404, message: "No such route" },
+  PAYLOAD_TOO_LARGE: { status: 413, message: "The request is too large" },
+  RATE_LIMITED: { status: 429, message: "Too many requests; retry later" },
+  INTERNAL: { status: 500, message: "Internal error" },
+  SERVER_SHUTTING_DOWN: { status: 503, message: "The node is shutting down; retry on another node" },
+  STORE_UNAVAILABLE: { status: 503, message: "The store is busy or unavailable; retry later" },
+
+  AUTH_UNAUTHENTICATED: { status: 401, message: "A valid token is required" },
+  AUTH_TOKEN_EXPIRED: { status: 401, message: "The token has expired" },
+  AUTH_FORBIDDEN: { status: 403, message: "This role may not do that" },
+
+  OP_ID_REUSED: { status: 409, message: "This opId was already used for a different request" },
+  OP_ID_EXPIRED: {
+    status: 409,
+    message: "This opId was already applied and its result is no longer kept",
+  },
+
+  ITEM_NOT_FOUND: { status: 404, message: "No such item definition" },
+  KIT_NOT_FOUND: { status: 404, message: "No such kit" },
+
+  PLAYER_NOT_FOUND: { status: 404, message: "No such player" },
+  PLAYER_EXISTS: { status: 409, message: "A player with this id already exists" },
+  PLAYER_VERSION_STALE: { status: 409, message: "The player has changed since expectedVersion" },
+  PLAYER_CONFLICT: { status: 409, message: "The player changed concurrently too often; retry" },
+
+  INVENTORY_INSUFFICIENT_ITEMS: { status: 422, message: "Not enough items" },
+  INVENTORY_CAPACITY_EXCEEDED: { status: 422, message: "The inventory is full" },
+  INVENTORY_LIMIT_EXCEEDED: { status: 422, message: "A quantity would exceed the largest safe value" },
+  WALLET_INSUFFICIENT_FUNDS: { status: 422, message: "Not enough currency" },
+
+  SUBSCRIPTION_LIMIT: { status: 429, message: "Too many subscriptions on this connection" },
+  TOPIC_UNKNOWN: { status: 400, message: "No such topic" },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === "string" && Object.hasOwn(errorCodes, value);
+}
+
+export function httpStatusOf(code: ErrorCode): number {
+  return errorCodes[code].status;
+}
+
+/** The error shape carried by a failed ack and by HTTP error bodies. */
+export interface WireError {
+  code: ErrorCode;
+  message: string;
+  details?: unknown;
+}
+
+/**
+ * The one error class, thrown by the server's rules and services and by the client SDK.
+ *
+ * @example
+ * throw new HoardError("INVENTORY_INSUFFICIENT_ITEMS", "need 3 potions, have 1", {
+ *   details: { itemId, have: 1, need: 3 },
+ * });
+ */
+export class HoardError extends Error {
+  readonly code: ErrorCode;
+  readonly details: unknown;
+
+  constructor(code: ErrorCode, message?: string, options?: { details?: unknown; cause?: unknown }) {
+    super(message ?? errorCodes[code].message, { cause: options?.cause });
+    this.name = "HoardError";
+    this.code = code;
+    this.details = options?.details;
+  }
+
+  get status(): number {
+    return httpStatusOf(this.code);
+  }
+
+  toWire(): WireError {
+    return this.details === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, details: this.details };
+  }
+
+  static fromWire(error: WireError): HoardError {
+    const code = isErrorCode(error.code) ? error.code : "INTERNAL";
+    return new HoardError(code, error.message, { details: error.details });
+  }
+}

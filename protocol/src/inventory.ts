@@ -1,0 +1,167 @@
+import { z } from "zod";
+import {
+  Actor,
+  Category,
+  CategoryPrefix,
+  Cursor,
+  ItemId,
+  Limit,
+  MetricValue,
+  Name,
+  OpId,
+  PlayerId,
+  Quantity,
+  Timestamp,
+  Version,
+} from "./common";
+
+/** One inventory: stacks (item id → quantity), metrics (name → value), optional capacity. */
+export const Inventory = z.strictObject({
+  stacks: z.record(ItemId, z.number().int().min(1)),
+  metrics: z.record(Name, MetricValue),
+  /** The most units (summed over all stacks) this inventory holds; absent = unlimited. */
+  capacity: z.number().int().min(0).optional(),
+});
+export type Inventory = z.infer<typeof Inventory>;
+
+/** A player's whole state. `version` goes up by one with every committed change. */
+export const Player = z.strictObject({
+  id: PlayerId,
+  name: z.string().max(64).optional(),
+  class: Name.optional(),
+  version: Version,
+  wallet: z.record(Name, z.number().int().min(0)),
+  inventories: z.record(Category, Inventory),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type Player = z.infer<typeof Player>;
+
+/**
+ * The operations of an atomic inventory batch, a union on `type`.
+ * Players may only `consume` and `move` on their own state; everything else needs the
+ * `server` or `admin` role.
+ */
+export const InventoryOp = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("grant"), category: Category, itemId: ItemId, quantity: Quantity }),
+  z.strictObject({ type: z.literal("consume"), category: Category, itemId: ItemId, quantity: Quantity }),
+  z.strictObject({
+    type: z.literal("move"),
+    from: Category,
+    to: Category,
+    itemId: ItemId,
+    quantity: Quantity,
+  }),
+  z.strictObject({ type: z.literal("setMetric"), category: Category, name: Name, value: MetricValue }),
+  z.strictObject({ type: z.literal("incrementMetric"), category: Category, name: Name, by: MetricValue }),
+  z.strictObject({
+    type: z.literal("setCapacity"),
+    category: Category,
+    capacity: z.number().int().min(0).max(1_000_000_000_000).nullable(),
+  }),
+  z.strictObject({ type: z.literal("credit"), currency: Name, amount: Quantity }),
+  z.strictObject({ type: z.literal("debit"), currency: Name, amount: Quantity }),
+]);
+export type InventoryOp = z.infer<typeof InventoryOp>;
+export type InventoryOpType = InventoryOp["type"];
+
+/** Operations a player may apply to its own state. */
+export const playerOpTypes: readonly InventoryOpType[] = ["consume", "move"];
+
+/**
+ * What a commit changed, as absolute values (not deltas), so applying it twice is harmless.
+ * A stack or currency of 0 was removed; a metric or capacity of null was removed.
+ */
+export const Changes = z.strictObject({
+  wallet: z.record(Name, z.number().int().min(0)).optional(),
+  inventories: z
+    .record(
+      Category,
+      z.strictObject({
+        stacks: z.record(ItemId, z.number().int().min(0)).optional(),
+        metrics: z.record(Name, MetricValue.nullable()).optional(),
+        capacity: z.number().int().min(0).nullable().optional(),
+      }),
+    )
+    .optional(),
+});
+export type Changes = z.infer<typeof Changes>;
+
+/** One committed change of one player: a row of the op log. */
+export const HistoryEntry = z.strictObject({
+  playerId: PlayerId,
+  version: Version,
+  opId: z.string(),
+  actor: Actor,
+  /** What was asked (kind names the action, e.g. inventory:apply, players:create). */
+  kind: z.string(),
+  ops: z.array(InventoryOp),
+  changes: Changes,
+  at: Timestamp,
+});
+export type HistoryEntry = z.infer<typeof HistoryEntry>;
+
+export const PlayersCreateInput = z.strictObject({
+  /** Defaults to the caller's own id for players, or a generated id. */
+  id: PlayerId.optional(),
+  name: z.string().min(1).max(64).optional(),
+  /** A class with a kit of the same name receives that kit. */
+  class: Name.optional(),
+  opId: OpId,
+});
+export const PlayersCreateOutput = z.strictObject({ player: Player });
+
+export const PlayersGetInput = z.strictObject({ playerId: PlayerId });
+export const PlayersGetOutput = z.strictObject({ player: Player });
+
+export const PlayersListInput = z.strictObject({
+  after: Cursor.optional(),
+  limit: Limit.optional(),
+  /** Players whose id starts with this. */
+  prefix: z
+    .string()
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]*$/)
+    .optional(),
+});
+export const PlayersListOutput = z.strictObject({
+  players: z.array(z.strictObject({ id: PlayerId, name: z.string().optional(), version: Version })),
+  next: z.string().nullable(),
+});
+
+export const InventoryApplyInput = z.strictObject({
+  playerId: PlayerId,
+  opId: OpId,
+  ops: z.array(InventoryOp).min(1).max(100),
+  /** Refuse with PLAYER_VERSION_STALE unless the player is at exactly this version. */
+  expectedVersion: Version.optional(),
+});
+export const InventoryApplyOutput = z.strictObject({
+  playerId: PlayerId,
+  version: Version,
+  changes: Changes,
+  /** True when this opId had already been applied and the stored result was returned. */
+  replayed: z.boolean(),
+});
+
+export const InventoryListInput = z.strictObject({ playerId: PlayerId, prefix: CategoryPrefix.optional() });
+export const InventoryListOutput = z.strictObject({
+  playerId: PlayerId,
+  version: Version,
+  inventories: z.record(Category, Inventory),
+});
+
+export const InventoryHistoryInput = z.strictObject({
+  playerId: PlayerId,
+  /** Entries with a version above this one. */
+  sinceVersion: Version.optional(),
+  limit: Limit.optional(),
+});
+export const InventoryHistoryOutput = z.strictObject({ entries: z.array(HistoryEntry) });
+
+export const InventoryResyncInput = z.strictObject({ playerId: PlayerId, sinceVersion: Version.optional() });
+export const InventoryResyncOutput = z.discriminatedUnion("mode", [
+  z.strictObject({ mode: z.literal("delta"), version: Version, entries: z.array(HistoryEntry) }),
+  z.strictObject({ mode: z.literal("snapshot"), version: Version, player: Player }),
+]);
+export type InventoryResyncOutput = z.infer<typeof InventoryResyncOutput>;

@@ -1,0 +1,42 @@
+import { z } from "zod";
+import { Version } from "./common";
+import { HistoryEntry } from "./inventory";
+
+/**
+ * Topics a client may subscribe to. Each push carries its topic and a sequence number;
+ * a subscriber that sees a gap in the sequence resyncs.
+ */
+export const topicKinds = ["inventory"] as const;
+export type TopicKind = (typeof topicKinds)[number];
+
+export const Topic = z
+  .string()
+  .max(160)
+  .regex(/^inventory\/[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, "a topic such as inventory/{playerId}");
+export type Topic = z.infer<typeof Topic>;
+
+export function topicOf(kind: TopicKind, key: string): string {
+  return `${kind}/${key}`;
+}
+
+/** Splits a validated topic into its kind and key. */
+export function parseTopic(topic: string): { kind: TopicKind; key: string } {
+  const slash = topic.indexOf("/");
+  return { kind: topic.slice(0, slash) as TopicKind, key: topic.slice(slash + 1) };
+}
+
+export const SubscribeInput = z.strictObject({ topic: Topic });
+export const SubscribeOutput = z.strictObject({ topic: Topic, seq: Version });
+export const UnsubscribeInput = z.strictObject({ topic: Topic });
+export const UnsubscribeOutput = z.strictObject({ topic: Topic });
+
+/** Server → client pushes: a union on `type`. `seq` of an inventory push is the player version. */
+export const InventoryPush = z.strictObject({
+  type: z.literal("inventory"),
+  topic: z.string(),
+  seq: Version,
+  entry: HistoryEntry,
+});
+export const PushMessage = z.discriminatedUnion("type", [InventoryPush]);
+export type PushMessage = z.infer<typeof PushMessage>;
+export type InventoryPush = z.infer<typeof InventoryPush>;

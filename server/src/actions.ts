@@ -1,0 +1,29 @@
+import type { ClientEventName, EventOutput, ParsedInput } from "@hoard/protocol";
+import type { Rule } from "./auth/policy";
+import type { Principal } from "./auth/tokens";
+
+/** What a transport knows of the connection an action runs on. */
+export interface Session {
+  /** Joins/leaves a push topic (socket transport only). */
+  join(topic: string): Promise<void> | void;
+  leave(topic: string): Promise<void> | void;
+  readonly topics: ReadonlySet<string>;
+}
+
+export interface ActionContext {
+  principal: Principal;
+  /** Present over the socket; absent over REST. */
+  session?: Session;
+}
+
+/** One client → server event: who may call it, and what it does. */
+export interface Action<E extends ClientEventName> {
+  authorize: Rule<ParsedInput<E>>;
+  handle(ctx: ActionContext, input: ParsedInput<E>): Promise<EventOutput<E>>;
+}
+
+/** A group of actions, as each domain exports them. */
+export type ActionSet<E extends ClientEventName> = { [K in E]: Action<K> };
+
+/** Every event of the protocol must have an action: a missing one fails to compile. */
+export type Actions = ActionSet<ClientEventName>;

@@ -1,0 +1,138 @@
+import { createServer, type Server as HttpServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import type { Actions } from "./actions";
+import { devSecret } from "./auth/dev-secret";
+import { TokenService } from "./auth/tokens";
+import type { Config } from "./config";
+import { inventoryActions, inventoryTopic } from "./inventory/actions";
+import { inventoryRoutes } from "./inventory/routes";
+import { InventoryService } from "./inventory/service";
+import { itemActions } from "./items/actions";
+import { itemRoutes } from "./items/routes";
+import { ItemService } from "./items/service";
+import { createLogger, type Logger } from "./log";
+import { openStore } from "./store/open";
+import type { Store } from "./store/port";
+import { subscriptionActions } from "./subscriptions/actions";
+import type { Publisher } from "./subscriptions/topics";
+import { Dispatcher } from "./transport/dispatch";
+import { createHttpApp } from "./transport/http";
+import { Metrics } from "./transport/metrics";
+import { TokenBuckets } from "./transport/rate-limit";
+import { createSocketServer, type HoardIo } from "./transport/socket";
+import { version } from "./version";
+
+export interface HoardApp {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly store: Store;
+  readonly tokens: TokenService;
+  readonly io: HoardIo;
+  readonly httpServer: HttpServer;
+  /** True when no HOARD_SECRET was given and a generated one is in use. */
+  readonly devMode: boolean;
+  /** Starts listening; resolves to the base URL (port 0 picks a free port). */
+  listen(): Promise<string>;
+  /** Graceful shutdown: refuse new work, finish what is under way, close sockets and the store. */
+  close(): Promise<void>;
+}
+
+export interface AppOverrides {
+  store?: Store;
+  log?: Logger;
+  consoleDir?: string;
+}
+
+/**
+ * The composition root: builds every part from explicit dependencies. It never reads the
+ * environment; main.ts does, and hands over a validated Config.
+ */
+export function createApp(config: Config, overrides: AppOverrides = {}): HoardApp {
+  const log = overrides.log ?? createLogger({ nodeId: config.nodeId, level: config.logLevel });
+  const devMode = config.secret === undefined;
+  const tokens = new TokenService(config.secret ?? devSecret(config.db).secret);
+  const store = overrides.store ?? openStore(config);
+  const metrics = new Metrics(config.nodeId);
+  const limiter = new TokenBuckets(config.rateLimit.perSecond, config.rateLimit.burst);
+  const startedAt = Date.now();
+
+  const httpServer = createServer();
+  // The publisher is wired to the socket server once it exists (it needs the dispatcher first).
+  let io: HoardIo | undefined;
+  const publisher: Publisher = {
+    publish(message) {
+      io?.to(message.topic).emit("push", message);
+      metrics.pushes.inc({ type: message.type });
+    },
+  };
+
+  const items = new ItemService(store);
+  const inventory = new InventoryService({ store, items, publisher });
+  const actions: Actions = {
+    ...itemActions(items),
+    ...inventoryActions(inventory),
+    ...subscriptionActions({ inventory: inventoryTopic(inventory) }, config.maxSubscriptions),
+  };
+  const dispatcher = new Dispatcher({ actions, log, metrics, limiter });
+  io = createSocketServer(httpServer, config, { tokens, dispatcher, log, metrics });
+
+  const http = createHttpApp({
+    routes: [...itemRoutes, ...inventoryRoutes],
+    dispatcher,
+    tokens,
+    metrics,
+    log,
+    version,
+    maxPayloadBytes: config.maxPayloadBytes,
+    consoleDir: overrides.consoleDir ?? fileURLToPath(new URL("../../web-console/dist", import.meta.url)),
+    health: () => ({ status: "ok", nodeId: config.nodeId, version, store: store.engine, uptime: (Date.now() - startedAt) / 1000 }),
+    ready: () => httpServer.listening && !dispatcher.isClosing,
+  });
+  httpServer.on("request", http);
+
+  const housekeeping = setInterval(() => {
+    limiter.sweep();
+    store
+      .pruneOpResults(new Date(Date.now() - config.opResultTtlMs))
+      .catch((error: unknown) => log.error({ err: error }, "pruning op results failed"));
+  }, 60_000);
+  housekeeping.unref();
+
+  let closing: Promise<void> | undefined;
+  const sockets = io;
+  return {
+    config,
+    log,
+    store,
+    tokens,
+    io: sockets,
+    httpServer,
+    devMode,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        httpServer.once("error", reject);
+        httpServer.listen(config.port, config.host, () => {
+          const { port } = httpServer.address() as AddressInfo;
+          const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
+          log.info({ port, store: store.engine, devMode }, "listening");
+          resolve(`http://${host}:${port}`);
+        });
+      }),
+    close: () => {
+      closing ??= (async () => {
+        clearInterval(housekeeping);
+        // Stop taking new connections, let the requests under way finish, then hang up.
+        const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        await dispatcher.drain(config.shutdownTimeoutMs);
+        sockets.disconnectSockets(true);
+        await sockets.close().catch(() => {});
+        httpServer.closeAllConnections();
+        await stopped;
+        await store.close();
+        log.info("closed");
+      })();
+      return closing;
+    },
+  };
+}

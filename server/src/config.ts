@@ -1,0 +1,101 @@
+import { hostname } from "node:os";
+import { z } from "zod";
+
+const Int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const csv = z.string().transform((value) =>
+  value
+    .split(",")
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0),
+);
+
+/**
+ * Every setting Hoard reads from the environment, validated at start. The names of PORT,
+ * HOST, HOARD_DB, REDIS_URL, MONGODB_URL and HOARD_SECRET are fixed by the design; the rest
+ * are Hoard's own. README.md lists them all.
+ */
+export const ConfigSchema = z.object({
+  PORT: Int(0, 65535).default(3000),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  HOARD_DB: z.string().min(1).default("./data/hoard.db"),
+  HOARD_SQLITE_SYNCHRONOUS: z.enum(["OFF", "NORMAL", "FULL", "EXTRA"]).default("FULL"),
+  REDIS_URL: z.url().optional(),
+  MONGODB_URL: z.string().startsWith("mongodb").optional(),
+  HOARD_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  HOARD_NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/)
+    .optional(),
+  HOARD_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  HOARD_ALLOWED_ORIGINS: csv.default([]),
+  HOARD_MAX_PAYLOAD_BYTES: Int(1024, 16 * 1024 * 1024).default(256 * 1024),
+  HOARD_RATE_PER_SECOND: Int(1, 1_000_000).default(500),
+  HOARD_RATE_BURST: Int(1, 1_000_000).default(1000),
+  HOARD_MAX_SUBSCRIPTIONS: Int(1, 100_000).default(200),
+  HOARD_OP_RESULT_TTL_HOURS: Int(1, 24 * 365).default(24),
+  HOARD_SHUTDOWN_TIMEOUT_MS: Int(0, 600_000).default(10_000),
+});
+
+export type EnvConfig = z.infer<typeof ConfigSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  nodeId: string;
+  db: string;
+  sqliteSynchronous: EnvConfig["HOARD_SQLITE_SYNCHRONOUS"];
+  redisUrl: string | undefined;
+  mongoUrl: string | undefined;
+  secret: string | undefined;
+  logLevel: EnvConfig["HOARD_LOG_LEVEL"];
+  allowedOrigins: string[];
+  maxPayloadBytes: number;
+  rateLimit: { perSecond: number; burst: number };
+  maxSubscriptions: number;
+  opResultTtlMs: number;
+  shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Reads and validates the configuration; the error names every bad variable and its value. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = ConfigSchema.safeParse(nonEmpty(env));
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      return `  ${name}=${JSON.stringify(env[name])}: ${issue.message}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    nodeId: e.HOARD_NODE_ID ?? `${hostname().replace(/[^A-Za-z0-9_.-]/g, "-")}-${process.pid}`,
+    db: e.HOARD_DB,
+    sqliteSynchronous: e.HOARD_SQLITE_SYNCHRONOUS,
+    redisUrl: e.REDIS_URL,
+    mongoUrl: e.MONGODB_URL,
+    secret: e.HOARD_SECRET,
+    logLevel: e.HOARD_LOG_LEVEL,
+    allowedOrigins: e.HOARD_ALLOWED_ORIGINS,
+    maxPayloadBytes: e.HOARD_MAX_PAYLOAD_BYTES,
+    rateLimit: { perSecond: e.HOARD_RATE_PER_SECOND, burst: e.HOARD_RATE_BURST },
+    maxSubscriptions: e.HOARD_MAX_SUBSCRIPTIONS,
+    opResultTtlMs: e.HOARD_OP_RESULT_TTL_HOURS * 3_600_000,
+    shutdownTimeoutMs: e.HOARD_SHUTDOWN_TIMEOUT_MS,
+  };
+}
+
+/** An empty variable counts as unset, as shells and compose files often leave them. */
+function nonEmpty(env: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(ConfigSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== "") out[key] = value;
+  }
+  return out;
+}

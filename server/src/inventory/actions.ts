@@ -1,0 +1,52 @@
+import type { Actor } from "@hoard/protocol";
+import type { ActionSet } from "../actions";
+import { forbidden, roles, selfOrTrusted } from "../auth/policy";
+import type { Principal } from "../auth/tokens";
+import type { TopicSource } from "../subscriptions/topics";
+import { opsForbiddenToPlayers } from "./rules";
+import type { InventoryService } from "./service";
+
+const ownPlayer = selfOrTrusted<{ playerId: string }>((input) => input.playerId);
+
+export function actorOf(principal: Principal): Actor {
+  return { role: principal.role, sub: principal.sub };
+}
+
+export function inventoryActions(
+  inventory: InventoryService,
+): ActionSet<
+  "players:create" | "players:get" | "players:list" | "inventory:apply" | "inventory:list" | "inventory:history" | "inventory:resync"
+> {
+  return {
+    "players:create": {
+      // A player may create only itself; servers and admins create anyone.
+      authorize: (principal, input) => {
+        if (principal.role === "player" && input.id !== undefined && input.id !== principal.sub) {
+          throw forbidden("a player may only create itself");
+        }
+      },
+      handle: (ctx, input) => inventory.createPlayer(actorOf(ctx.principal), input),
+    },
+    "players:get": { authorize: ownPlayer, handle: async (_ctx, { playerId }) => ({ player: await inventory.getPlayer(playerId) }) },
+    "players:list": { authorize: roles("server", "admin"), handle: (_ctx, input) => inventory.listPlayers(input) },
+    "inventory:apply": {
+      authorize: (principal, input) => {
+        ownPlayer(principal, input);
+        const denied = principal.role === "player" ? opsForbiddenToPlayers(input.ops) : [];
+        if (denied.length > 0) throw forbidden(`a player may not ${denied.join(", ")}; that needs the server or admin role`);
+      },
+      handle: (ctx, input) => inventory.apply(actorOf(ctx.principal), input),
+    },
+    "inventory:list": { authorize: ownPlayer, handle: (_ctx, input) => inventory.listInventories(input) },
+    "inventory:history": { authorize: ownPlayer, handle: (_ctx, input) => inventory.history(input) },
+    "inventory:resync": { authorize: ownPlayer, handle: (_ctx, input) => inventory.resync(input) },
+  };
+}
+
+/** `inventory/{playerId}`: the player itself, servers and admins. */
+export function inventoryTopic(inventory: InventoryService): TopicSource {
+  return {
+    authorize: (principal, playerId) => ownPlayer(principal, { playerId }),
+    currentSeq: (playerId) => inventory.currentVersion(playerId),
+  };
+}

@@ -1,0 +1,52 @@
+import { HoardError, type ItemDefinition, type Kit, type StoredItem } from "@hoard/protocol";
+import { canonicalJson, sha256Hex } from "../lib/canonical";
+import type { Store } from "../store/port";
+
+/** An item's id: the SHA-256 of its canonical JSON (keys sorted), so equal definitions share one id. */
+export function itemId(definition: ItemDefinition): string {
+  return sha256Hex(canonicalJson(definition));
+}
+
+export class ItemService {
+  constructor(private readonly store: Store) {}
+
+  async create(definition: ItemDefinition): Promise<{ item: StoredItem; created: boolean }> {
+    return this.store.saveItem({ id: itemId(definition), definition, createdAt: new Date().toISOString() });
+  }
+
+  async get(id: string): Promise<StoredItem> {
+    const item = (await this.store.getItems([id])).get(id);
+    if (!item) throw new HoardError("ITEM_NOT_FOUND", undefined, { details: { id } });
+    return item;
+  }
+
+  async list(page: { after?: string | undefined; limit?: number | undefined }) {
+    const limit = page.limit ?? 100;
+    const items = await this.store.listItems({ after: page.after, limit });
+    return { items, next: items.length === limit ? (items.at(-1)?.id ?? null) : null };
+  }
+
+  /** Throws ITEM_NOT_FOUND naming every id that is not defined. */
+  async requireDefined(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const found = await this.store.getItems(ids);
+    const missing = ids.filter((id) => !found.has(id));
+    if (missing.length > 0) throw new HoardError("ITEM_NOT_FOUND", `unknown item ${missing.join(", ")}`, { details: { missing } });
+  }
+
+  async putKit(kit: Kit): Promise<Kit> {
+    await this.requireDefined([...new Set((kit.items ?? []).map((item) => item.itemId))]);
+    await this.store.saveKit(kit);
+    return kit;
+  }
+
+  async getKit(name: string): Promise<Kit> {
+    const kit = await this.store.getKit(name);
+    if (!kit) throw new HoardError("KIT_NOT_FOUND", undefined, { details: { name } });
+    return kit;
+  }
+
+  listKits(): Promise<Kit[]> {
+    return this.store.listKits();
+  }
+}

@@ -1,0 +1,86 @@
+import type { Actor, Changes, HistoryEntry, InventoryOp, Kit, Player, StoredItem } from "@hoard/protocol";
+
+/**
+ * The store port: small, named after what the domains do, implemented by every engine
+ * (`sqlite` embedded, `mongo` for scale-out) and proven by one contract suite
+ * (test/contract/store.contract.ts).
+ *
+ * The one write path for player state is `commitPlayers`: the caller hands over a pure
+ * `apply` function; the engine reads the players inside its transaction (sorted by id),
+ * runs `apply`, compare-and-sets every written player on its version, appends the op log
+ * and stores the result under the op id, all or nothing.
+ */
+export interface Store {
+  readonly engine: "sqlite" | "mongo";
+
+  /** Saves a definition under its content id; `created` is false when it was already there. */
+  saveItem(item: StoredItem): Promise<{ item: StoredItem; created: boolean }>;
+  getItems(ids: readonly string[]): Promise<Map<string, StoredItem>>;
+  listItems(page: Page): Promise<StoredItem[]>;
+
+  /** Kits are mutable configuration: saving replaces the kit of that name. */
+  saveKit(kit: Kit): Promise<void>;
+  getKit(name: string): Promise<Kit | undefined>;
+  listKits(): Promise<Kit[]>;
+
+  getPlayer(id: string): Promise<Player | undefined>;
+  listPlayers(page: Page & { prefix?: string }): Promise<PlayerSummary[]>;
+  commitPlayers<R>(commit: PlayerCommit<R>): Promise<Committed<R>>;
+  /** Op log entries of a player with a version above `sinceVersion`, oldest first. */
+  readHistory(playerId: string, range: { sinceVersion: number; limit: number }): Promise<HistoryEntry[]>;
+
+  /**
+   * Forgets op results recorded before `before`. The op log keeps every op id, so a repeat
+   * of a forgotten op id is refused with OP_ID_EXPIRED instead of being applied again.
+   */
+  pruneOpResults(before: Date): Promise<number>;
+  close(): Promise<void>;
+}
+
+export interface Page {
+  after?: string | undefined;
+  limit: number;
+}
+
+export interface PlayerSummary {
+  id: string;
+  name?: string;
+  version: number;
+}
+
+/** One player's new state inside a commit. */
+export interface PlayerWrite {
+  /** The state after the change; `version` is exactly one above the stored one (1 creates). */
+  player: Player;
+  ops: InventoryOp[];
+  changes: Changes;
+}
+
+export interface CommitPlan<R> {
+  writes: PlayerWrite[];
+  /** Stored under the op id and returned to a repeat of it. Must be JSON. */
+  result: R;
+}
+
+export interface PlayerCommit<R> {
+  /** Idempotency key, scoped to the actor: the same opId from another actor is another op. */
+  opId: string;
+  actor: Actor;
+  /** The action that asked for this (`inventory:apply`, `players:create`…), kept in the op log. */
+  kind: string;
+  /** Hash of the request; a repeat of the op id with another hash is OP_ID_REUSED. */
+  requestHash: string;
+  playerIds: readonly string[];
+  /**
+   * Pure domain rules: given the players as stored now (absent ones are missing from the
+   * map), return the writes and the result, or throw a HoardError to refuse (nothing is
+   * written). May run more than once when an engine retries a transaction.
+   */
+  apply(players: ReadonlyMap<string, Player>, at: string): CommitPlan<R>;
+}
+
+export type Committed<R> = { replayed: false; result: R; entries: HistoryEntry[] } | { replayed: true; result: R; entries: [] };
+
+export function opKey(actor: Actor, opId: string): string {
+  return `${actor.role}:${actor.sub}:${opId}`;
+}

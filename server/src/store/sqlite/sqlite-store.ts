@@ -1,0 +1,275 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { type HistoryEntry, HoardError, type Kit, type Player, type StoredItem } from "@hoard/protocol";
+import Database from "better-sqlite3";
+import { type Committed, opKey, type Page, type PlayerCommit, type PlayerSummary, type Store } from "../port";
+import { migrations } from "./schema";
+
+export interface SqliteStoreOptions {
+  /** A file path, or `:memory:`. */
+  path: string;
+  /** PRAGMA synchronous: FULL survives power loss; NORMAL survives a process crash. */
+  synchronous?: "OFF" | "NORMAL" | "FULL" | "EXTRA";
+  /** How long a writer waits for another process's lock before STORE_UNAVAILABLE. */
+  busyTimeoutMs?: number;
+  /** The most ops one group commit may hold. */
+  maxBatch?: number;
+}
+
+interface Pending {
+  commit: PlayerCommit<unknown>;
+  resolve: (value: Committed<unknown>) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * The embedded engine (better-sqlite3, WAL). Writes are group-committed: every commit asked
+ * for in the same turn of the event loop shares one IMMEDIATE transaction, each inside its own
+ * savepoint, so one refused op rolls back alone while the fsync is shared. Several processes
+ * may open the same file; IMMEDIATE takes the write lock before reading, so the versions read
+ * are the versions written over.
+ */
+export class SqliteStore implements Store {
+  readonly engine = "sqlite" as const;
+  private readonly db: Database.Database;
+  private readonly maxBatch: number;
+  private queue: Pending[] = [];
+  private flushScheduled = false;
+  private closed = false;
+  private readonly stmt;
+  private readonly runBatch: (batch: Pending[]) => Array<{ ok: true; value: Committed<unknown> } | { ok: false; error: unknown }>;
+
+  constructor(options: SqliteStoreOptions) {
+    if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
+    this.db = new Database(options.path);
+    this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma(`synchronous = ${options.synchronous ?? "FULL"}`);
+    this.maxBatch = options.maxBatch ?? 256;
+    this.migrate();
+
+    const db = this.db;
+    this.stmt = {
+      insertItem: db.prepare("INSERT INTO items (id, definition, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING"),
+      getItem: db.prepare("SELECT id, definition, created_at FROM items WHERE id = ?"),
+      listItems: db.prepare("SELECT id, definition, created_at FROM items WHERE id > ? ORDER BY id LIMIT ?"),
+      saveKit: db.prepare("INSERT INTO kits (name, kit) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET kit = excluded.kit"),
+      getKit: db.prepare("SELECT kit FROM kits WHERE name = ?"),
+      listKits: db.prepare("SELECT kit FROM kits ORDER BY name"),
+      getPlayer: db.prepare("SELECT state FROM players WHERE id = ?"),
+      listPlayers: db.prepare(
+        "SELECT id, version, json_extract(state, '$.name') AS name FROM players WHERE id > ? AND id >= ? AND id < ? ORDER BY id LIMIT ?",
+      ),
+      insertPlayer: db.prepare("INSERT INTO players (id, version, state) VALUES (?, ?, ?)"),
+      updatePlayer: db.prepare("UPDATE players SET version = ?, state = ? WHERE id = ? AND version = ?"),
+      appendLog: db.prepare("INSERT INTO op_log (player_id, version, op_key, entry) VALUES (?, ?, ?, ?)"),
+      readLog: db.prepare("SELECT entry FROM op_log WHERE player_id = ? AND version > ? ORDER BY version LIMIT ?"),
+      logHasOp: db.prepare("SELECT 1 FROM op_log WHERE op_key = ? LIMIT 1"),
+      getResult: db.prepare("SELECT request_hash, result FROM op_results WHERE op_key = ?"),
+      putResult: db.prepare("INSERT INTO op_results (op_key, request_hash, result, at) VALUES (?, ?, ?, ?)"),
+      pruneResults: db.prepare("DELETE FROM op_results WHERE at < ?"),
+    };
+
+    // A nested better-sqlite3 transaction is a savepoint: a throw rolls back that op only.
+    const applyOne = db.transaction((commit: PlayerCommit<unknown>) => this.applyOne(commit));
+    this.runBatch = db.transaction((batch: Pending[]) =>
+      batch.map((pending) => {
+        try {
+          return { ok: true as const, value: applyOne(pending.commit) };
+        } catch (error) {
+          return { ok: false as const, error };
+        }
+      }),
+    ).immediate;
+  }
+
+  private migrate(): void {
+    this.db
+      .transaction(() => {
+        const current = this.db.pragma("user_version", { simple: true }) as number;
+        for (let version = current; version < migrations.length; version++) {
+          this.db.exec(migrations[version] as string);
+        }
+        if (current < migrations.length) this.db.pragma(`user_version = ${migrations.length}`);
+      })
+      .immediate();
+  }
+
+  async saveItem(item: StoredItem): Promise<{ item: StoredItem; created: boolean }> {
+    const info = this.stmt.insertItem.run(item.id, JSON.stringify(item.definition), item.createdAt);
+    if (info.changes === 1) return { item, created: true };
+    const existing = (await this.getItems([item.id])).get(item.id);
+    return { item: existing ?? item, created: false };
+  }
+
+  async getItems(ids: readonly string[]): Promise<Map<string, StoredItem>> {
+    const found = new Map<string, StoredItem>();
+    for (const id of new Set(ids)) {
+      const row = this.stmt.getItem.get(id) as ItemRow | undefined;
+      if (row) found.set(id, itemFromRow(row));
+    }
+    return found;
+  }
+
+  async listItems(page: Page): Promise<StoredItem[]> {
+    return (this.stmt.listItems.all(page.after ?? "", page.limit) as ItemRow[]).map(itemFromRow);
+  }
+
+  async saveKit(kit: Kit): Promise<void> {
+    this.stmt.saveKit.run(kit.name, JSON.stringify(kit));
+  }
+
+  async getKit(name: string): Promise<Kit | undefined> {
+    const row = this.stmt.getKit.get(name) as { kit: string } | undefined;
+    return row ? (JSON.parse(row.kit) as Kit) : undefined;
+  }
+
+  async listKits(): Promise<Kit[]> {
+    return (this.stmt.listKits.all() as Array<{ kit: string }>).map((row) => JSON.parse(row.kit) as Kit);
+  }
+
+  async getPlayer(id: string): Promise<Player | undefined> {
+    return this.readPlayer(id);
+  }
+
+  async listPlayers(page: Page & { prefix?: string }): Promise<PlayerSummary[]> {
+    const prefix = page.prefix ?? "";
+    // Ids use only [A-Za-z0-9_-], all below "~": [prefix, prefix~) is exactly the prefix range.
+    const rows = this.stmt.listPlayers.all(page.after ?? "", prefix, `${prefix}~`, page.limit) as Array<{
+      id: string;
+      version: number;
+      name: string | null;
+    }>;
+    return rows.map((row) => (row.name === null ? { id: row.id, version: row.version } : { ...row, name: row.name }));
+  }
+
+  commitPlayers<R>(commit: PlayerCommit<R>): Promise<Committed<R>> {
+    if (this.closed) return Promise.reject(new HoardError("SERVER_SHUTTING_DOWN", "the store is closed"));
+    return new Promise<Committed<R>>((resolve, reject) => {
+      this.queue.push({
+        commit: commit as PlayerCommit<unknown>,
+        resolve: resolve as (value: Committed<unknown>) => void,
+        reject,
+      });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  async readHistory(playerId: string, range: { sinceVersion: number; limit: number }): Promise<HistoryEntry[]> {
+    const rows = this.stmt.readLog.all(playerId, range.sinceVersion, range.limit) as Array<{ entry: string }>;
+    return rows.map((row) => JSON.parse(row.entry) as HistoryEntry);
+  }
+
+  async pruneOpResults(before: Date): Promise<number> {
+    return this.stmt.pruneResults.run(before.getTime()).changes;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    while (this.queue.length > 0) this.flush();
+    this.db.close();
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.queue.splice(0, this.maxBatch);
+    if (this.queue.length > 0) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+    if (batch.length === 0) return;
+    let outcomes: ReturnType<typeof this.runBatch>;
+    try {
+      outcomes = this.runBatch(batch);
+    } catch (error) {
+      // The whole transaction failed (lock wait timed out, disk error): nothing was written.
+      const failure = isBusy(error)
+        ? new HoardError("STORE_UNAVAILABLE", "the database is locked by another writer", { cause: error })
+        : error;
+      for (const pending of batch) pending.reject(failure);
+      return;
+    }
+    outcomes.forEach((outcome, index) => {
+      const pending = batch[index] as Pending;
+      if (outcome.ok) pending.resolve(outcome.value);
+      else pending.reject(outcome.error);
+    });
+  }
+
+  /** Runs inside the batch transaction, in a savepoint of its own. */
+  private applyOne(commit: PlayerCommit<unknown>): Committed<unknown> {
+    const key = opKey(commit.actor, commit.opId);
+    const stored = this.stmt.getResult.get(key) as { request_hash: string; result: string } | undefined;
+    if (stored) {
+      if (stored.request_hash !== commit.requestHash) throw new HoardError("OP_ID_REUSED", undefined, { details: { opId: commit.opId } });
+      return { replayed: true, result: JSON.parse(stored.result), entries: [] };
+    }
+    if (this.stmt.logHasOp.get(key)) throw new HoardError("OP_ID_EXPIRED", undefined, { details: { opId: commit.opId } });
+
+    const players = new Map<string, Player>();
+    for (const id of [...new Set(commit.playerIds)].sort()) {
+      const player = this.readPlayer(id);
+      if (player) players.set(id, player);
+    }
+    const at = new Date().toISOString();
+    const plan = commit.apply(players, at);
+    const entries: HistoryEntry[] = [];
+    for (const write of [...plan.writes].sort((a, b) => compare(a.player.id, b.player.id))) {
+      const { player } = write;
+      const previous = players.get(player.id);
+      const expected = previous?.version ?? 0;
+      if (player.version !== expected + 1) {
+        throw new Error(`commit of ${player.id} must write version ${expected + 1}, not ${player.version}`);
+      }
+      // Compare-and-set on the version read above. Under the IMMEDIATE lock nobody else can
+      // have written in between, so a miss here is a bug, not a race: fail the op loudly.
+      const state = JSON.stringify(player);
+      const changed = previous
+        ? this.stmt.updatePlayer.run(player.version, state, player.id, expected).changes
+        : this.stmt.insertPlayer.run(player.id, player.version, state).changes;
+      if (changed !== 1) throw new HoardError("PLAYER_CONFLICT", undefined, { details: { playerId: player.id } });
+      const entry: HistoryEntry = {
+        playerId: player.id,
+        version: player.version,
+        opId: commit.opId,
+        actor: commit.actor,
+        kind: commit.kind,
+        ops: write.ops,
+        changes: write.changes,
+        at,
+      };
+      this.stmt.appendLog.run(player.id, player.version, key, JSON.stringify(entry));
+      entries.push(entry);
+    }
+    this.stmt.putResult.run(key, commit.requestHash, JSON.stringify(plan.result), Date.now());
+    return { replayed: false, result: plan.result, entries };
+  }
+
+  private readPlayer(id: string): Player | undefined {
+    const row = this.stmt.getPlayer.get(id) as { state: string } | undefined;
+    return row ? (JSON.parse(row.state) as Player) : undefined;
+  }
+}
+
+interface ItemRow {
+  id: string;
+  definition: string;
+  created_at: string;
+}
+
+function itemFromRow(row: ItemRow): StoredItem {
+  return { id: row.id, definition: JSON.parse(row.definition), createdAt: row.created_at };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return code === "SQLITE_BUSY" || code === "SQLITE_LOCKED";
+}

@@ -1,0 +1,87 @@
+import { type Ack, type ClientEventName, clientEvents, HoardError, type WireError } from "@hoard/protocol";
+import type { z } from "zod";
+import type { Action, ActionContext, Actions } from "../actions";
+import type { Logger } from "../log";
+import type { Metrics } from "./metrics";
+import type { RateLimiter } from "./rate-limit";
+
+/**
+ * The one wrapper every request goes through, over the socket and over REST:
+ * shutdown gate → rate limit → parse (zod) → authorize → handle → ack, with error
+ * normalisation and metrics. No handler repeats any of it.
+ */
+export class Dispatcher {
+  private inFlight = 0;
+  private closing = false;
+  private drained: (() => void) | undefined;
+
+  constructor(private readonly deps: { actions: Actions; log: Logger; metrics: Metrics; limiter: RateLimiter }) {}
+
+  async run(event: ClientEventName, payload: unknown, ctx: ActionContext, transport: "socket" | "http"): Promise<Ack<unknown>> {
+    const started = performance.now();
+    let outcome = "ok";
+    this.inFlight++;
+    try {
+      if (this.closing) throw new HoardError("SERVER_SHUTTING_DOWN");
+      // Trusted game servers and admins are not limited; players are, per player.
+      if (ctx.principal.role === "player") {
+        const taken = this.deps.limiter.take(`${ctx.principal.role}:${ctx.principal.sub}`);
+        if (!taken.ok) throw new HoardError("RATE_LIMITED", undefined, { details: { retryAfterMs: taken.retryAfterMs } });
+      }
+      const input = parse(clientEvents[event].input, payload);
+      const action = this.deps.actions[event] as Action<ClientEventName>;
+      action.authorize(ctx.principal, input as never);
+      const data = await action.handle(ctx, input as never);
+      return { ok: true, data };
+    } catch (error) {
+      const wire = this.normalise(error, event, ctx);
+      outcome = wire.code;
+      return { ok: false, error: wire };
+    } finally {
+      this.inFlight--;
+      this.deps.metrics.requests.inc({ event, transport, outcome });
+      this.deps.metrics.duration.observe({ event }, (performance.now() - started) / 1000);
+      if (this.closing && this.inFlight === 0) this.drained?.();
+    }
+  }
+
+  /** Refuses new requests and resolves when the ones under way are done (or the timeout passes). */
+  drain(timeoutMs: number): Promise<void> {
+    this.closing = true;
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.drained = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  get isClosing(): boolean {
+    return this.closing;
+  }
+
+  /** Known errors go out as they are; anything else becomes INTERNAL, its detail only in the log. */
+  private normalise(error: unknown, event: string, ctx: ActionContext): WireError {
+    const who = { event, sub: ctx.principal.sub, role: ctx.principal.role };
+    if (error instanceof HoardError && error.code !== "INTERNAL") {
+      if (error.status >= 500) this.deps.log.error({ ...who, err: error }, error.message);
+      else this.deps.log.info({ ...who, code: error.code }, error.message);
+      return error.toWire();
+    }
+    this.deps.log.error({ ...who, err: error }, "unhandled error");
+    return new HoardError("INTERNAL").toWire();
+  }
+}
+
+function parse(schema: z.ZodType, payload: unknown): unknown {
+  const parsed = schema.safeParse(payload);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message }));
+  const first = issues[0];
+  const summary = first
+    ? `${first.path || "payload"}: ${first.message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ""}`
+    : "invalid";
+  throw new HoardError("VALIDATION_FAILED", summary, { details: { issues } });
+}

@@ -1,0 +1,31 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+
+/** Prometheus metrics of one node, served at /metrics. One registry per app, so tests can run several. */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly requests = new Counter({
+    name: "hoard_requests_total",
+    help: "Requests handled, by event, transport and outcome (ok or an error code)",
+    labelNames: ["event", "transport", "outcome"] as const,
+    registers: [this.registry],
+  });
+  readonly duration = new Histogram({
+    name: "hoard_request_duration_seconds",
+    help: "Time from parse to ack",
+    labelNames: ["event"] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
+  readonly connections = new Gauge({ name: "hoard_connections", help: "Open socket connections", registers: [this.registry] });
+  readonly pushes = new Counter({
+    name: "hoard_pushes_total",
+    help: "Pushes published",
+    labelNames: ["type"] as const,
+    registers: [this.registry],
+  });
+
+  constructor(nodeId: string) {
+    this.registry.setDefaultLabels({ node: nodeId });
+    collectDefaultMetrics({ register: this.registry, prefix: "hoard_" });
+  }
+}

@@ -1,0 +1,78 @@
+import { clientEvents, errorCodes } from "@hoard/protocol";
+import { z } from "zod";
+import type { HttpRoute } from "./http-route";
+
+const jsonSchema = (schema: z.ZodType, io: "input" | "output") =>
+  z.toJSONSchema(schema, { io, unrepresentable: "any", target: "openapi-3.0" }) as Record<string, unknown>;
+
+/** OpenAPI 3 document built from the REST routes and the protocol's zod schemas. */
+export function openApiDocument(routes: readonly HttpRoute[], version: string): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  const errorBody = {
+    type: "object",
+    required: ["ok", "error"],
+    properties: {
+      ok: { type: "boolean", enum: [false] },
+      error: {
+        type: "object",
+        required: ["code", "message"],
+        properties: { code: { type: "string", enum: Object.keys(errorCodes) }, message: { type: "string" }, details: {} },
+      },
+    },
+  };
+  for (const route of routes) {
+    const path = route.path.replace(/:(\w+)/g, "{$1}");
+    const pathParams = [...route.path.matchAll(/:(\w+)/g)].map((match) => ({
+      name: match[1],
+      in: "path",
+      required: true,
+      schema: { type: "string" },
+    }));
+    const queryParams = Object.entries(route.query ?? {}).map(([name, type]) => ({
+      name,
+      in: "query",
+      required: false,
+      schema: { type: type === "int" ? "integer" : "string" },
+    }));
+    const statuses = new Set(Object.values(errorCodes).map((entry) => String(entry.status)));
+    const errors = Object.fromEntries(
+      [...statuses].map((status) => [status, { description: "Error", content: { "application/json": { schema: errorBody } } }]),
+    );
+    paths[path] ??= {};
+    paths[path][route.method] = {
+      operationId: route.event,
+      summary: route.summary,
+      description: `Same as the socket event \`${route.event}\`.`,
+      security: [{ bearer: [] }],
+      parameters: [...pathParams, ...queryParams],
+      ...(route.body
+        ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(route.body, "input") } } } }
+        : {}),
+      responses: {
+        "200": {
+          description: "OK",
+          content: {
+            "application/json": {
+              schema: {
+                type: "object",
+                required: ["ok", "data"],
+                properties: { ok: { type: "boolean", enum: [true] }, data: jsonSchema(clientEvents[route.event].output, "output") },
+              },
+            },
+          },
+        },
+        ...errors,
+      },
+    };
+  }
+  return {
+    openapi: "3.0.3",
+    info: {
+      title: "Hoard",
+      version,
+      description: "Real-time game-state server. Every REST route is also a Socket.IO event with the same schema and ack.",
+    },
+    components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } } },
+    paths,
+  };
+}

@@ -1,0 +1,114 @@
+import type { Server as HttpServer, IncomingMessage } from "node:http";
+import {
+  type ClientEventName,
+  type ClientToServerEvents,
+  clientEventNames,
+  HoardError,
+  isClientEventName,
+  type ServerToClientEvents,
+} from "@hoard/protocol";
+import { Server, type Socket } from "socket.io";
+import type { Session } from "../actions";
+import type { Principal, TokenService } from "../auth/tokens";
+import type { Logger } from "../log";
+import type { Dispatcher } from "./dispatch";
+import type { Metrics } from "./metrics";
+
+export interface SocketData {
+  principal: Principal;
+}
+
+export type HoardIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+export interface SocketOptions {
+  maxPayloadBytes: number;
+  allowedOrigins: string[];
+}
+
+/**
+ * Socket.IO transport: authenticates the handshake, then routes every protocol event through
+ * the dispatcher and acks its result. Unknown events are acked with EVENT_UNKNOWN.
+ */
+export function createSocketServer(
+  httpServer: HttpServer,
+  options: SocketOptions,
+  deps: { tokens: TokenService; dispatcher: Dispatcher; log: Logger; metrics: Metrics },
+): HoardIo {
+  const io: HoardIo = new Server(httpServer, {
+    serveClient: false,
+    maxHttpBufferSize: options.maxPayloadBytes,
+    allowRequest: (req, callback) => callback(null, originAllowed(req, options.allowedOrigins)),
+    ...(options.allowedOrigins.length > 0 ? { cors: { origin: options.allowedOrigins } } : {}),
+  });
+
+  io.use(async (socket, next) => {
+    try {
+      socket.data.principal = await deps.tokens.verify(tokenOf(socket));
+      next();
+    } catch (error) {
+      const wire = error instanceof HoardError ? error.toWire() : new HoardError("AUTH_UNAUTHENTICATED").toWire();
+      next(Object.assign(new Error(wire.message), { data: wire }));
+    }
+  });
+
+  io.on("connection", (socket) => {
+    const { principal } = socket.data;
+    deps.metrics.connections.inc();
+    const expiry =
+      principal.exp === undefined ? undefined : setTimeout(() => socket.disconnect(true), Math.max(0, principal.exp * 1000 - Date.now()));
+    socket.on("disconnect", () => {
+      deps.metrics.connections.dec();
+      if (expiry) clearTimeout(expiry);
+    });
+
+    const session: Session = {
+      join: (topic) => socket.join(topic),
+      leave: (topic) => socket.leave(topic),
+      get topics() {
+        const topics = new Set(socket.rooms);
+        topics.delete(socket.id);
+        return topics;
+      },
+    };
+    const ctx = { principal, session };
+    const loose = socket as unknown as Socket;
+    for (const event of clientEventNames) {
+      loose.on(event, (payload: unknown, ack: unknown) => {
+        // `emit(event, ack)` with no payload is an empty payload.
+        if (typeof payload === "function" && ack === undefined) [payload, ack] = [undefined, payload];
+        void deps.dispatcher.run(event as ClientEventName, payload, ctx, "socket").then((reply) => {
+          if (typeof ack === "function") ack(reply);
+        });
+      });
+    }
+    loose.onAny((event: unknown, ...args: unknown[]) => {
+      if (typeof event === "string" && isClientEventName(event)) return;
+      const ack = args.at(-1);
+      if (typeof ack === "function")
+        ack({ ok: false, error: new HoardError("EVENT_UNKNOWN", `no event ${String(event).slice(0, 64)}`).toWire() });
+    });
+  });
+  return io;
+}
+
+function tokenOf(socket: Socket): string {
+  const fromAuth = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+  if (typeof fromAuth === "string") return fromAuth;
+  const header = socket.handshake.headers.authorization;
+  if (typeof header === "string" && header.startsWith("Bearer ")) return header.slice(7);
+  throw new HoardError("AUTH_UNAUTHENTICATED", "pass a token in the handshake: io(url, { auth: { token } })");
+}
+
+/**
+ * Browsers send an Origin; other clients do not. A browser may connect from the node's own
+ * origin (the console) or from HOARD_ALLOWED_ORIGINS ("*" allows any).
+ */
+export function originAllowed(req: IncomingMessage, allowed: readonly string[]): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined || allowed.includes("*") || allowed.includes(origin)) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
