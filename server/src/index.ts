@@ -1,0 +1,4 @@
+export { type AppOverrides, createApp, type HoardApp } from "./app";
+export { type Config, ConfigError, loadConfig } from "./config";
+export type { Store } from "./store/port";
+export { SqliteStore } from "./store/sqlite/sqlite-store";

@@ -1,0 +1,75 @@
+import { randomUUID } from "node:crypto";
+import type { ClientEventName, EventInput } from "@hoard/protocol";
+import { createApp, type HoardApp } from "@hoard/server/app";
+import { type Config, loadConfig } from "@hoard/server/config";
+import type { Store } from "@hoard/server/store/port";
+import { io, type Socket } from "socket.io-client";
+
+export const TEST_SECRET = "test-secret-that-is-at-least-32-characters-long";
+
+export interface TestServer {
+  url: string;
+  app: HoardApp;
+  /** Tokens signed with the server's secret. */
+  token(role: "player" | "server" | "admin", sub?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * A real node on a free port (port 0) with an in-memory sqlite store unless told otherwise.
+ * Close it in afterEach/afterAll.
+ */
+export async function startServer(
+  options: { env?: Record<string, string>; config?: Partial<Config>; store?: Store } = {},
+): Promise<TestServer> {
+  const config = {
+    ...loadConfig({
+      PORT: "0",
+      HOST: "127.0.0.1",
+      HOARD_DB: ":memory:",
+      HOARD_SECRET: TEST_SECRET,
+      HOARD_LOG_LEVEL: "silent",
+      ...options.env,
+    }),
+    ...options.config,
+  };
+  const app = createApp(config, options.store ? { store: options.store } : {});
+  const url = await app.listen();
+  return {
+    url,
+    app,
+    token: (role, sub) => app.tokens.mint({ sub: sub ?? role, role, expiresIn: "1h" }),
+    close: () => app.close(),
+  };
+}
+
+/** A raw socket.io-client connection with a typed `call` that resolves to the ack. */
+export interface RawClient {
+  socket: Socket;
+  call<E extends ClientEventName>(event: E, payload: EventInput<E> | unknown): Promise<AckReply>;
+  close(): void;
+}
+
+export type AckReply = { ok: true; data: any } | { ok: false; error: { code: string; message: string; details?: unknown } };
+
+export async function connectRaw(url: string, token: string | undefined): Promise<RawClient> {
+  const socket = io(url, { transports: ["websocket"], auth: token === undefined ? {} : { token }, reconnection: false, forceNew: true });
+  await new Promise<void>((resolve, reject) => {
+    socket.once("connect", () => resolve());
+    socket.once("connect_error", (error) => reject(error));
+  });
+  return {
+    socket,
+    call: (event, payload) => socket.timeout(5000).emitWithAck(event, payload) as Promise<AckReply>,
+    close: () => socket.close(),
+  };
+}
+
+export function newOpId(): string {
+  return randomUUID();
+}
+
+/** Builders for fixtures, so tests do not paste literals. */
+export function itemDefinition(overrides: Partial<{ name: string; kind: string; value: number }> = {}) {
+  return { name: `item-${randomUUID().slice(0, 8)}`, kind: "consumable", value: 10, ...overrides };
+}
