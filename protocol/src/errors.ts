@@ -12,6 +12,10 @@ export const errorCodes = {
   INTERNAL: { status: 500, message: "Internal error" },
   SERVER_SHUTTING_DOWN: { status: 503, message: "The node is shutting down; retry on another node" },
   STORE_UNAVAILABLE: { status: 503, message: "The store is busy or unavailable; retry later" },
+  /** Raised by the SDK, never sent by a node: no ack came in time, even after retries. */
+  CLIENT_TIMEOUT: { status: 504, message: "No reply from the server in time" },
+  /** Raised by the SDK: the client was closed while the call was waiting. */
+  CLIENT_CLOSED: { status: 499, message: "The client was closed" },
 
   AUTH_UNAUTHENTICATED: { status: 401, message: "A valid token is required" },
   AUTH_TOKEN_EXPIRED: { status: 401, message: "The token has expired" },
