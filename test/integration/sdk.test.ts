@@ -1,4 +1,4 @@
-import { connect, type HoardClient, HoardError, type HistoryEntry } from "@hoard/client-sdk";
+import { connect, type HistoryEntry, type HoardClient, HoardError } from "@hoard/client-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { itemDefinition, startServer, type TestServer } from "../support/server";
 
@@ -31,7 +31,9 @@ describe("client SDK against a real node", () => {
     const workers = await Promise.all(Array.from({ length: 8 }, () => open("server", "worker")));
     const owner = await open("player", "hoarder");
     await Promise.all([
-      ...workers.flatMap((worker) => Array.from({ length: 25 }, () => worker.inventory.grant("hoarder", { category: "quiver", itemId, quantity: 3 }))),
+      ...workers.flatMap((worker) =>
+        Array.from({ length: 25 }, () => worker.inventory.grant("hoarder", { category: "quiver", itemId, quantity: 3 })),
+      ),
       ...Array.from({ length: 100 }, () => owner.inventory.consume("hoarder", { category: "quiver", itemId, quantity: 2 })),
     ]);
     const { player } = await gm.players.get("hoarder");

@@ -29,6 +29,11 @@ export interface Store {
   /** Op log entries of a player with a version above `sinceVersion`, oldest first. */
   readHistory(playerId: string, range: { sinceVersion: number; limit: number }): Promise<HistoryEntry[]>;
 
+  /** Records written by commits (order receipts, trade records), by kind and id. */
+  getRecord(kind: string, id: string): Promise<DomainRecord | undefined>;
+  /** Records of a kind, oldest first, optionally of one player and within [since, until). */
+  listRecords(kind: string, query: RecordQuery): Promise<DomainRecord[]>;
+
   /**
    * Forgets op results recorded before `before`. The op log keeps every op id, so a repeat
    * of a forgotten op id is refused with OP_ID_EXPIRED instead of being applied again.
@@ -56,8 +61,32 @@ export interface PlayerWrite {
   changes: Changes;
 }
 
+/**
+ * A document a commit writes beside the players, in the same transaction: an order receipt,
+ * a trade record. Written once, never changed. A plan may hold records and no player writes
+ * (a refused trade is still recorded).
+ */
+export interface DomainRecord {
+  kind: string;
+  id: string;
+  playerIds: string[];
+  /** ISO time; records list in this order. */
+  at: string;
+  data: unknown;
+}
+
+export interface RecordQuery {
+  playerId?: string;
+  since?: string;
+  until?: string;
+  /** The `at` and `id` of the last record of the previous page. */
+  after?: { at: string; id: string };
+  limit: number;
+}
+
 export interface CommitPlan<R> {
   writes: PlayerWrite[];
+  records?: DomainRecord[];
   /** Stored under the op id and returned to a repeat of it. Must be JSON. */
   result: R;
 }

@@ -1,26 +1,42 @@
-/**
- * Schema migrations, applied in order under `PRAGMA user_version`. Append only: a released
- * migration never changes.
- */
-export const migrations: readonly string[] = [
-  `
-  CREATE TABLE items (id TEXT PRIMARY KEY, definition TEXT NOT NULL, created_at TEXT NOT NULL) WITHOUT ROWID;
-  CREATE TABLE kits (name TEXT PRIMARY KEY, kit TEXT NOT NULL) WITHOUT ROWID;
-  CREATE TABLE players (id TEXT PRIMARY KEY, version INTEGER NOT NULL, state TEXT NOT NULL) WITHOUT ROWID;
-  CREATE TABLE op_log (
-    player_id TEXT NOT NULL,
-    version INTEGER NOT NULL,
-    op_key TEXT NOT NULL,
-    entry TEXT NOT NULL,
-    PRIMARY KEY (player_id, version)
-  ) WITHOUT ROWID;
-  CREATE INDEX op_log_op_key ON op_log (op_key);
-  CREATE TABLE op_results (
-    op_key TEXT PRIMARY KEY,
-    request_hash TEXT NOT NULL,
-    result TEXT NOT NULL,
-    at INTEGER NOT NULL
-  ) WITHOUT ROWID;
-  CREATE INDEX op_results_at ON op_results (at);
-  `,
+/** A named schema change. Applied once per database, in list order; never edited once released. */
+export interface Migration {
+  name: string;
+  sql: string;
+}
+
+const core: Migration[] = [
+  {
+    name: "core-001-players-items-oplog",
+    sql: `
+    CREATE TABLE items (id TEXT PRIMARY KEY, definition TEXT NOT NULL, created_at TEXT NOT NULL) WITHOUT ROWID;
+    CREATE TABLE kits (name TEXT PRIMARY KEY, kit TEXT NOT NULL) WITHOUT ROWID;
+    CREATE TABLE players (id TEXT PRIMARY KEY, version INTEGER NOT NULL, state TEXT NOT NULL) WITHOUT ROWID;
+    CREATE TABLE op_log (
+      player_id TEXT NOT NULL,
+      version INTEGER NOT NULL,
+      op_key TEXT NOT NULL,
+      entry TEXT NOT NULL,
+      PRIMARY KEY (player_id, version)
+    ) WITHOUT ROWID;
+    CREATE INDEX op_log_op_key ON op_log (op_key);
+    CREATE TABLE op_results (
+      op_key TEXT PRIMARY KEY,
+      request_hash TEXT NOT NULL,
+      result TEXT NOT NULL,
+      at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX op_results_at ON op_results (at);
+    `,
+  },
+  {
+    name: "core-002-records",
+    sql: `
+    CREATE TABLE records (kind TEXT NOT NULL, id TEXT NOT NULL, at TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (kind, id)) WITHOUT ROWID;
+    CREATE INDEX records_at ON records (kind, at, id);
+    CREATE TABLE record_players (kind TEXT NOT NULL, player_id TEXT NOT NULL, at TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (kind, player_id, at, id)) WITHOUT ROWID;
+    `,
+  },
 ];
+
+/** Every migration of the embedded engine: core first, then each domain's own list. */
+export const migrations: readonly Migration[] = [...core];

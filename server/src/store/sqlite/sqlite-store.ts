@@ -2,7 +2,16 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { type HistoryEntry, HoardError, type Kit, type Player, type StoredItem } from "@hoard/protocol";
 import Database from "better-sqlite3";
-import { type Committed, opKey, type Page, type PlayerCommit, type PlayerSummary, type Store } from "../port";
+import {
+  type Committed,
+  type DomainRecord,
+  opKey,
+  type Page,
+  type PlayerCommit,
+  type PlayerSummary,
+  type RecordQuery,
+  type Store,
+} from "../port";
 import { migrations } from "./schema";
 
 export interface SqliteStoreOptions {
@@ -68,6 +77,16 @@ export class SqliteStore implements Store {
       getResult: db.prepare("SELECT request_hash, result FROM op_results WHERE op_key = ?"),
       putResult: db.prepare("INSERT INTO op_results (op_key, request_hash, result, at) VALUES (?, ?, ?, ?)"),
       pruneResults: db.prepare("DELETE FROM op_results WHERE at < ?"),
+      putRecord: db.prepare("INSERT INTO records (kind, id, at, data) VALUES (?, ?, ?, ?)"),
+      putRecordPlayer: db.prepare("INSERT INTO record_players (kind, player_id, at, id) VALUES (?, ?, ?, ?)"),
+      getRecord: db.prepare("SELECT data FROM records WHERE kind = ? AND id = ?"),
+      listRecords: db.prepare(
+        "SELECT data FROM records WHERE kind = ? AND at >= ? AND at < ? AND (at, id) > (?, ?) ORDER BY at, id LIMIT ?",
+      ),
+      listPlayerRecords: db.prepare(
+        `SELECT r.data FROM record_players p JOIN records r ON r.kind = p.kind AND r.id = p.id
+         WHERE p.kind = ? AND p.player_id = ? AND p.at >= ? AND p.at < ? AND (p.at, p.id) > (?, ?) ORDER BY p.at, p.id LIMIT ?`,
+      ),
     };
 
     // A nested better-sqlite3 transaction is a savepoint: a throw rolls back that op only.
@@ -83,14 +102,20 @@ export class SqliteStore implements Store {
     ).immediate;
   }
 
+  /** Applies the migrations this file has not seen, under the write lock (other processes wait). */
   private migrate(): void {
+    this.db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL) WITHOUT ROWID");
     this.db
       .transaction(() => {
-        const current = this.db.pragma("user_version", { simple: true }) as number;
-        for (let version = current; version < migrations.length; version++) {
-          this.db.exec(migrations[version] as string);
+        const applied = new Set(
+          (this.db.prepare("SELECT name FROM schema_migrations").all() as Array<{ name: string }>).map((row) => row.name),
+        );
+        const record = this.db.prepare("INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)");
+        for (const migration of migrations) {
+          if (applied.has(migration.name)) continue;
+          this.db.exec(migration.sql);
+          record.run(migration.name, new Date().toISOString());
         }
-        if (current < migrations.length) this.db.pragma(`user_version = ${migrations.length}`);
       })
       .immediate();
   }
@@ -161,6 +186,21 @@ export class SqliteStore implements Store {
   async readHistory(playerId: string, range: { sinceVersion: number; limit: number }): Promise<HistoryEntry[]> {
     const rows = this.stmt.readLog.all(playerId, range.sinceVersion, range.limit) as Array<{ entry: string }>;
     return rows.map((row) => JSON.parse(row.entry) as HistoryEntry);
+  }
+
+  async getRecord(kind: string, id: string): Promise<DomainRecord | undefined> {
+    const row = this.stmt.getRecord.get(kind, id) as RecordRow | undefined;
+    return row ? recordFromRow(row) : undefined;
+  }
+
+  async listRecords(kind: string, query: RecordQuery): Promise<DomainRecord[]> {
+    const range = [query.since ?? "", query.until ?? "\uffff", query.after?.at ?? "", query.after?.id ?? "", query.limit] as const;
+    const rows = (
+      query.playerId === undefined
+        ? this.stmt.listRecords.all(kind, ...range)
+        : this.stmt.listPlayerRecords.all(kind, query.playerId, ...range)
+    ) as RecordRow[];
+    return rows.map(recordFromRow);
   }
 
   async pruneOpResults(before: Date): Promise<number> {
@@ -245,6 +285,10 @@ export class SqliteStore implements Store {
       this.stmt.appendLog.run(player.id, player.version, key, JSON.stringify(entry));
       entries.push(entry);
     }
+    for (const record of plan.records ?? []) {
+      this.stmt.putRecord.run(record.kind, record.id, record.at, JSON.stringify(record));
+      for (const playerId of new Set(record.playerIds)) this.stmt.putRecordPlayer.run(record.kind, playerId, record.at, record.id);
+    }
     this.stmt.putResult.run(key, commit.requestHash, JSON.stringify(plan.result), Date.now());
     return { replayed: false, result: plan.result, entries };
   }
@@ -263,6 +307,14 @@ interface ItemRow {
 
 function itemFromRow(row: ItemRow): StoredItem {
   return { id: row.id, definition: JSON.parse(row.definition), createdAt: row.created_at };
+}
+
+interface RecordRow {
+  data: string;
+}
+
+function recordFromRow(row: RecordRow): DomainRecord {
+  return JSON.parse(row.data) as DomainRecord;
 }
 
 function compare(a: string, b: string): number {
