@@ -1,0 +1,89 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./config";
+
+const secret = (length: number) => "s".repeat(length);
+
+/** Calls loadConfig and returns the ConfigError it throws. */
+function configError(env: Record<string, string | undefined>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe("loadConfig", () => {
+  it("fills every setting with its default when the environment is empty", () => {
+    const config = loadConfig({});
+
+    expect(config).toMatchObject({
+      port: 3000,
+      host: "0.0.0.0",
+      db: "./data/hoard.db",
+      sqliteSynchronous: "FULL",
+      redisUrl: undefined,
+      mongoUrl: undefined,
+      secret: undefined,
+      logLevel: "info",
+      allowedOrigins: [],
+      maxPayloadBytes: 256 * 1024,
+      rateLimit: { perSecond: 500, burst: 1000 },
+      maxSubscriptions: 200,
+      opResultTtlMs: 24 * 3_600_000,
+      shutdownTimeoutMs: 10_000,
+    });
+    expect(config.nodeId).toMatch(new RegExp(`^[A-Za-z0-9_.-]+-${process.pid}$`));
+  });
+
+  it("reads and converts what is set", () => {
+    const config = loadConfig({
+      PORT: "8080",
+      HOARD_NODE_ID: "node-a",
+      HOARD_ALLOWED_ORIGINS: " https://a.example , https://b.example,,",
+      HOARD_OP_RESULT_TTL_HOURS: "2",
+      HOARD_SECRET: secret(32),
+    });
+
+    expect(config).toMatchObject({
+      port: 8080,
+      nodeId: "node-a",
+      allowedOrigins: ["https://a.example", "https://b.example"],
+      opResultTtlMs: 2 * 3_600_000,
+      secret: secret(32),
+    });
+  });
+
+  it("names the variable and its value when PORT is bad", () => {
+    for (const port of ["http", "70000", "-1", "80.5"]) {
+      expect(configError({ PORT: port }).message).toContain(`PORT=${JSON.stringify(port)}`);
+    }
+  });
+
+  it("names every bad variable at once", () => {
+    const message = configError({ PORT: "nope", HOARD_LOG_LEVEL: "loud" }).message;
+
+    expect(message).toContain('PORT="nope"');
+    expect(message).toContain('HOARD_LOG_LEVEL="loud"');
+  });
+
+  it("treats an empty string as unset", () => {
+    expect(loadConfig({ PORT: "", HOARD_SECRET: "", MONGODB_URL: "", HOARD_LOG_LEVEL: "" })).toMatchObject({
+      port: 3000,
+      secret: undefined,
+      mongoUrl: undefined,
+      logLevel: "info",
+    });
+  });
+
+  it("refuses a HOARD_SECRET shorter than 32 characters without printing it", () => {
+    const short = "hunter2-but-too-short";
+    const message = configError({ HOARD_SECRET: short }).message;
+
+    expect(message).toContain(`HOARD_SECRET=<${short.length} characters, hidden>`);
+    expect(message).toContain("at least 32");
+    expect(message).not.toContain(short);
+    expect(loadConfig({ HOARD_SECRET: secret(32) }).secret).toBe(secret(32));
+  });
+});

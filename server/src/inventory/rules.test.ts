@@ -1,0 +1,348 @@
+import { applyChanges, type ErrorCode, HoardError, type InventoryOp, type Player } from "@hoard/protocol";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { aKit, anInventory, anItemId, aPlayer, op, T0 } from "../../../test/support/builders";
+import { applyOps, grantedItemIds, kitOps, newPlayer, opsForbiddenToPlayers, unitsIn } from "./rules";
+
+const T1 = "2030-01-02T00:00:00.000Z";
+const potion = anItemId("potion");
+const sword = anItemId("sword");
+
+/** Runs `fn`, expects a HoardError with this code (and these details), and returns it. */
+function refusal(fn: () => unknown, code: ErrorCode, details?: Record<string, unknown>): HoardError {
+  let caught: unknown;
+  let returned: unknown;
+  try {
+    returned = fn();
+  } catch (error) {
+    caught = error;
+  }
+  expect(returned).toBeUndefined();
+  expect(caught).toBeInstanceOf(HoardError);
+  const error = caught as HoardError;
+  expect(error.code).toBe(code);
+  if (details) expect(error.details).toEqual(details);
+  return error;
+}
+
+function withBag(stacks: Record<string, number>, extra: Partial<Player["inventories"][string]> = {}): Player {
+  return aPlayer({ inventories: { bag: anInventory({ stacks, ...extra }) } });
+}
+
+describe("applyOps", () => {
+  it("moves the version up by one and stamps updatedAt, keeping createdAt", () => {
+    const { player } = applyOps(aPlayer({ version: 7 }), [op.credit("gold", 1)], T1);
+
+    expect(player).toMatchObject({ version: 8, updatedAt: T1, createdAt: T0 });
+  });
+
+  it("grant adds to a stack, creating the inventory, and reports the absolute quantity", () => {
+    const first = applyOps(aPlayer(), [op.grant("bag", potion, 2)], T1);
+    const second = applyOps(first.player, [op.grant("bag", potion, 3)], T1);
+
+    expect(first.player.inventories).toEqual({ bag: anInventory({ stacks: { [potion]: 2 } }) });
+    expect(second.player.inventories.bag?.stacks).toEqual({ [potion]: 5 });
+    expect(second.changes).toEqual({ inventories: { bag: { stacks: { [potion]: 5 } } } });
+  });
+
+  it("consume takes from a stack; emptying it removes the stack and reports 0", () => {
+    const partly = applyOps(withBag({ [potion]: 5, [sword]: 1 }), [op.consume("bag", potion, 2)], T1);
+    const emptied = applyOps(partly.player, [op.consume("bag", potion, 3)], T1);
+
+    expect(partly.changes).toEqual({ inventories: { bag: { stacks: { [potion]: 3 } } } });
+    expect(emptied.player.inventories.bag?.stacks).toEqual({ [sword]: 1 });
+    expect(emptied.changes).toEqual({ inventories: { bag: { stacks: { [potion]: 0 } } } });
+  });
+
+  it("refuses to consume more than there is, saying what it has and needs", () => {
+    refusal(() => applyOps(withBag({ [potion]: 1 }), [op.consume("bag", potion, 3)], T1), "INVENTORY_INSUFFICIENT_ITEMS", {
+      category: "bag",
+      itemId: potion,
+      have: 1,
+      need: 3,
+    });
+    refusal(() => applyOps(aPlayer(), [op.consume("chest", sword, 1)], T1), "INVENTORY_INSUFFICIENT_ITEMS", {
+      category: "chest",
+      itemId: sword,
+      have: 0,
+      need: 1,
+    });
+  });
+
+  it("move takes from one category and adds to another, reporting both", () => {
+    const player = aPlayer({ inventories: { bag: anInventory({ stacks: { [sword]: 2 } }) } });
+
+    const { player: next, changes } = applyOps(player, [op.move("bag", "equipment.weapons", sword, 1)], T1);
+
+    expect(next.inventories).toEqual({
+      bag: anInventory({ stacks: { [sword]: 1 } }),
+      "equipment.weapons": anInventory({ stacks: { [sword]: 1 } }),
+    });
+    expect(changes).toEqual({ inventories: { bag: { stacks: { [sword]: 1 } }, "equipment.weapons": { stacks: { [sword]: 1 } } } });
+  });
+
+  it("refuses a move of more than the source holds", () => {
+    refusal(() => applyOps(withBag({ [sword]: 1 }), [op.move("bag", "bank", sword, 2)], T1), "INVENTORY_INSUFFICIENT_ITEMS", {
+      category: "bag",
+      itemId: sword,
+      have: 1,
+      need: 2,
+    });
+  });
+
+  it("setMetric sets and incrementMetric adds (from 0 when absent), reporting absolute values", () => {
+    const player = aPlayer({ inventories: { stats: anInventory({ metrics: { kills: 4 } }) } });
+
+    const { player: next, changes } = applyOps(
+      player,
+      [
+        op.incrementMetric("stats", "kills", 3),
+        op.incrementMetric("stats", "deaths", 1),
+        op.setMetric("stats", "rating", 1.5),
+        op.incrementMetric("stats", "rating", -0.25),
+      ],
+      T1,
+    );
+
+    expect(next.inventories.stats?.metrics).toEqual({ kills: 7, deaths: 1, rating: 1.25 });
+    expect(changes).toEqual({ inventories: { stats: { metrics: { kills: 7, deaths: 1, rating: 1.25 } } } });
+  });
+
+  it("setCapacity sets a capacity, and null removes it and reports null", () => {
+    const capped = applyOps(withBag({ [potion]: 2 }), [op.setCapacity("bag", 10)], T1);
+    const uncapped = applyOps(capped.player, [op.setCapacity("bag", null)], T1);
+
+    expect(capped.player.inventories.bag?.capacity).toBe(10);
+    expect(capped.changes).toEqual({ inventories: { bag: { capacity: 10 } } });
+    expect(uncapped.player.inventories.bag).not.toHaveProperty("capacity");
+    expect(uncapped.changes).toEqual({ inventories: { bag: { capacity: null } } });
+  });
+
+  it("refuses a capacity below what the inventory holds", () => {
+    refusal(() => applyOps(withBag({ [potion]: 3, [sword]: 2 }), [op.setCapacity("bag", 4)], T1), "INVENTORY_CAPACITY_EXCEEDED", {
+      category: "bag",
+      capacity: 4,
+      units: 5,
+    });
+  });
+
+  it("checks capacity once the whole batch is done: moving out then granting in fits", () => {
+    const full = withBag({ [sword]: 3 }, { capacity: 3 });
+
+    refusal(() => applyOps(full, [op.grant("bag", potion, 2)], T1), "INVENTORY_CAPACITY_EXCEEDED", {
+      category: "bag",
+      capacity: 3,
+      units: 5,
+    });
+    const { player } = applyOps(full, [op.grant("bag", potion, 2), op.move("bag", "bank", sword, 2)], T1);
+
+    expect(player.inventories.bag?.stacks).toEqual({ [sword]: 1, [potion]: 2 });
+    expect(player.inventories.bank?.stacks).toEqual({ [sword]: 2 });
+  });
+
+  it("credit adds to the wallet; debit takes, and emptying a currency removes it and reports 0", () => {
+    const credited = applyOps(aPlayer({ wallet: { gold: 5 } }), [op.credit("gold", 10), op.credit("gems", 1)], T1);
+    const debited = applyOps(credited.player, [op.debit("gold", 15)], T1);
+
+    expect(credited.player.wallet).toEqual({ gold: 15, gems: 1 });
+    expect(credited.changes).toEqual({ wallet: { gold: 15, gems: 1 } });
+    expect(debited.player.wallet).toEqual({ gems: 1 });
+    expect(debited.changes).toEqual({ wallet: { gold: 0 } });
+  });
+
+  it("refuses a debit of more than the wallet holds, saying what it has and needs", () => {
+    refusal(() => applyOps(aPlayer({ wallet: { gold: 5 } }), [op.debit("gold", 6)], T1), "WALLET_INSUFFICIENT_FUNDS", {
+      currency: "gold",
+      have: 5,
+      need: 6,
+    });
+    refusal(() => applyOps(aPlayer(), [op.debit("gems", 1)], T1), "WALLET_INSUFFICIENT_FUNDS", { currency: "gems", have: 0, need: 1 });
+  });
+
+  it("refuses quantities past MAX_SAFE_INTEGER and metrics past the largest double with INVENTORY_LIMIT_EXCEEDED", () => {
+    const nearMax = Number.MAX_SAFE_INTEGER - 1;
+
+    refusal(() => applyOps(withBag({ [potion]: nearMax }), [op.grant("bag", potion, 2)], T1), "INVENTORY_LIMIT_EXCEEDED");
+    refusal(() => applyOps(aPlayer({ wallet: { gold: nearMax } }), [op.credit("gold", 2)], T1), "INVENTORY_LIMIT_EXCEEDED");
+    refusal(
+      () => applyOps(aPlayer(), [op.setMetric("stats", "score", 1.5e308), op.incrementMetric("stats", "score", 1.5e308)], T1),
+      "INVENTORY_LIMIT_EXCEEDED",
+    );
+    expect(applyOps(withBag({ [potion]: nearMax }), [op.grant("bag", potion, 1)], T1).player.inventories.bag?.stacks[potion]).toBe(
+      Number.MAX_SAFE_INTEGER,
+    );
+  });
+
+  it("never changes the player it is given, whether the batch passes or is refused", () => {
+    const player = aPlayer({
+      wallet: { gold: 10 },
+      inventories: { bag: anInventory({ stacks: { [potion]: 2 }, metrics: { weight: 1 }, capacity: 5 }) },
+    });
+    const before = structuredClone(player);
+
+    applyOps(player, [op.grant("bag", potion, 1), op.debit("gold", 10), op.setMetric("bag", "weight", 3), op.setCapacity("bag", null)], T1);
+    expect(player).toEqual(before);
+    refusal(
+      () => applyOps(player, [op.consume("bag", potion, 2), op.credit("gold", 5), op.debit("gold", 100)], T1),
+      "WALLET_INSUFFICIENT_FUNDS",
+    );
+    expect(player).toEqual(before);
+  });
+
+  it("refuses the whole batch when a later op fails, after earlier ops passed", () => {
+    const player = withBag({ [potion]: 1 });
+
+    refusal(
+      () => applyOps(player, [op.credit("gold", 5), op.grant("bag", sword, 1), op.consume("bag", potion, 2)], T1),
+      "INVENTORY_INSUFFICIENT_ITEMS",
+    );
+  });
+
+  it("reports only what the batch touched", () => {
+    const player = aPlayer({
+      wallet: { gold: 3, gems: 1 },
+      inventories: { bag: anInventory({ stacks: { [potion]: 1 } }), bank: anInventory({ stacks: { [sword]: 1 } }) },
+    });
+
+    expect(applyOps(player, [op.credit("gems", 1)], T1).changes).toEqual({ wallet: { gems: 2 } });
+    expect(applyOps(player, [], T1)).toEqual({ player: { ...player, version: 2, updatedAt: T1 }, changes: {} });
+  });
+});
+
+describe("newPlayer", () => {
+  it("starts empty at version 0 and keeps name and class only when given", () => {
+    expect(newPlayer({ id: "alice" }, T0)).toEqual({ id: "alice", version: 0, wallet: {}, inventories: {}, createdAt: T0, updatedAt: T0 });
+    expect(newPlayer({ id: "bob", name: "Bob", class: "mage" }, T0)).toMatchObject({ name: "Bob", class: "mage" });
+  });
+});
+
+describe("kitOps, grantedItemIds, opsForbiddenToPlayers, unitsIn", () => {
+  it("turns a kit into credits then grants", () => {
+    const kit = aKit({ currencies: { gold: 100, gems: 2 }, items: [{ itemId: sword, category: "equipment.weapons", quantity: 1 }] });
+
+    expect(kitOps(kit)).toEqual([op.credit("gold", 100), op.credit("gems", 2), op.grant("equipment.weapons", sword, 1)]);
+    expect(kitOps({ name: "empty" })).toEqual([]);
+  });
+
+  it("lists the granted item ids once each, and the op types a player may not use", () => {
+    const ops = [
+      op.grant("bag", potion, 1),
+      op.consume("bag", sword, 1),
+      op.grant("bank", potion, 2),
+      op.move("bag", "bank", sword, 1),
+      op.credit("gold", 1),
+    ];
+
+    expect(grantedItemIds(ops)).toEqual([potion]);
+    expect(opsForbiddenToPlayers(ops)).toEqual(["grant", "credit"]);
+    expect(opsForbiddenToPlayers([op.consume("bag", potion, 1), op.move("bag", "bank", potion, 1)])).toEqual([]);
+  });
+
+  it("counts the units of an inventory", () => {
+    expect(unitsIn(anInventory({ stacks: { [potion]: 3, [sword]: 4 } }))).toBe(7);
+    expect(unitsIn(anInventory())).toBe(0);
+  });
+});
+
+describe("applyOps, for random batches on random players", () => {
+  const itemIds = ["a", "b", "c"].map(anItemId);
+  const categories = ["bag", "bank", "equipment.weapons"];
+  const currencies = ["gold", "gems"];
+  const names = ["kills", "rating"];
+  const refusals: ErrorCode[] = [
+    "INVENTORY_INSUFFICIENT_ITEMS",
+    "INVENTORY_CAPACITY_EXCEEDED",
+    "INVENTORY_LIMIT_EXCEEDED",
+    "WALLET_INSUFFICIENT_FUNDS",
+  ];
+
+  const item = fc.constantFrom(...itemIds);
+  const category = fc.constantFrom(...categories);
+  const currency = fc.constantFrom(...currencies);
+  const name = fc.constantFrom(...names);
+  const quantity = fc.integer({ min: 1, max: 6 });
+  const metricValue = fc.oneof(fc.double({ min: -1000, max: 1000, noNaN: true }), fc.constant(1.5e308));
+
+  const inventory = fc.record(
+    {
+      stacks: fc.dictionary(item, fc.integer({ min: 1, max: 10 }), { maxKeys: 3 }),
+      metrics: fc.dictionary(name, fc.double({ min: -1000, max: 1000, noNaN: true }), { maxKeys: 2 }),
+      capacity: fc.integer({ min: 0, max: 40 }),
+    },
+    { requiredKeys: ["stacks", "metrics"] },
+  );
+  const player = fc.record({
+    wallet: fc.dictionary(currency, fc.integer({ min: 1, max: 20 }), { maxKeys: 2 }),
+    inventories: fc.dictionary(category, inventory, { maxKeys: 3 }),
+  });
+  const anOp: fc.Arbitrary<InventoryOp> = fc.oneof(
+    fc.tuple(category, item, quantity).map(([c, i, q]) => op.grant(c, i, q)),
+    fc.tuple(category, item, quantity).map(([c, i, q]) => op.consume(c, i, q)),
+    fc.tuple(category, category, item, quantity).map(([from, to, i, q]) => op.move(from, to, i, q)),
+    fc.tuple(category, name, metricValue).map(([c, n, v]) => op.setMetric(c, n, v)),
+    fc.tuple(category, name, metricValue).map(([c, n, v]) => op.incrementMetric(c, n, v)),
+    fc.tuple(category, fc.option(fc.integer({ min: 0, max: 40 }))).map(([c, capacity]) => op.setCapacity(c, capacity)),
+    fc.tuple(currency, quantity).map(([c, q]) => op.credit(c, q)),
+    fc.tuple(currency, quantity).map(([c, q]) => op.debit(c, q)),
+  );
+
+  function itemTotals(state: Player): Map<string, number> {
+    const totals = new Map<string, number>();
+    for (const inv of Object.values(state.inventories)) {
+      for (const [itemId, count] of Object.entries(inv.stacks)) totals.set(itemId, (totals.get(itemId) ?? 0) + count);
+    }
+    return totals;
+  }
+
+  it("changes replayed with applyChanges rebuild the new state; totals move by grants − consumes and never go negative", () => {
+    const outcomes = { applied: 0, refused: 0 };
+
+    fc.assert(
+      fc.property(player, fc.array(anOp, { maxLength: 8 }), (fields, ops) => {
+        const before = aPlayer({ ...fields, version: 3 });
+        const untouched = structuredClone(before);
+        let after: ReturnType<typeof applyOps>;
+        try {
+          after = applyOps(before, ops, T1);
+        } catch (error) {
+          expect(error).toBeInstanceOf(HoardError);
+          expect(refusals).toContain((error as HoardError).code);
+          expect(before).toEqual(untouched);
+          outcomes.refused++;
+          return;
+        }
+        outcomes.applied++;
+        expect(before).toEqual(untouched);
+        expect(applyChanges(before, after.changes, after.player.version, after.player.updatedAt)).toEqual(after.player);
+
+        const was = itemTotals(before);
+        const now = itemTotals(after.player);
+        for (const itemId of itemIds) {
+          let expected = was.get(itemId) ?? 0;
+          for (const o of ops) {
+            if (o.type === "grant" && o.itemId === itemId) expected += o.quantity;
+            if (o.type === "consume" && o.itemId === itemId) expected -= o.quantity;
+          }
+          expect(now.get(itemId) ?? 0).toBe(expected);
+        }
+        for (const inv of Object.values(after.player.inventories)) {
+          for (const count of Object.values(inv.stacks)) expect(Number.isSafeInteger(count) && count >= 1).toBe(true);
+        }
+        for (const amount of Object.values(after.player.wallet)) expect(Number.isSafeInteger(amount) && amount >= 1).toBe(true);
+        // A category whose stacks or capacity the batch changed ends within its capacity
+        // (a generated player may start over capacity where the batch does not look).
+        for (const [touched, change] of Object.entries(after.changes.inventories ?? {})) {
+          const inv = after.player.inventories[touched];
+          if ((change.stacks || change.capacity !== undefined) && inv?.capacity !== undefined) {
+            expect(unitsIn(inv)).toBeLessThanOrEqual(inv.capacity);
+          }
+        }
+      }),
+      { numRuns: 500 },
+    );
+
+    // Both paths must be exercised for the property to mean anything.
+    expect(outcomes.applied).toBeGreaterThan(100);
+    expect(outcomes.refused).toBeGreaterThan(25);
+  });
+});
