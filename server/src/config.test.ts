@@ -87,3 +87,14 @@ describe("loadConfig", () => {
     expect(loadConfig({ HOARD_SECRET: secret(32) }).secret).toBe(secret(32));
   });
 });
+
+describe("config errors never leak credentials", () => {
+  it("hides the user and password of a bad URL", () => {
+    expect(() => loadConfig({ REDIS_URL: "redis://admin:hunter2@[bad" })).toThrow(/REDIS_URL="redis:\/\/<credentials hidden>@\[bad"/);
+    expect(() => loadConfig({ REDIS_URL: "redis://admin:hunter2@[bad" })).not.toThrow(/hunter2/);
+  });
+
+  it("treats a blank value as unset", () => {
+    expect(loadConfig({ PORT: "  " }).port).toBe(3000);
+  });
+});

@@ -66,9 +66,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0]);
-      // The error reaches logs: say how long a bad secret is, never what it is.
-      const shown = name === "HOARD_SECRET" ? `<${env[name]?.length ?? 0} characters, hidden>` : JSON.stringify(env[name]);
-      return `  ${name}=${shown}: ${issue.message}`;
+      return `  ${name}=${shownValue(name, env[name])}: ${issue.message}`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
@@ -92,12 +90,18 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   };
 }
 
-/** An empty variable counts as unset, as shells and compose files often leave them. */
+/** The error reaches logs: never show a secret, nor the password inside a URL. */
+function shownValue(name: string, value: string | undefined): string {
+  if (name === "HOARD_SECRET") return `<${value?.length ?? 0} characters, hidden>`;
+  return JSON.stringify(value?.replace(/\/\/([^/@\s]*)@/, "//<credentials hidden>@"));
+}
+
+/** An empty or blank variable counts as unset, as shells and compose files often leave them. */
 function nonEmpty(env: Record<string, string | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const key of Object.keys(ConfigSchema.shape)) {
     const value = env[key];
-    if (value !== undefined && value !== "") out[key] = value;
+    if (value !== undefined && value.trim() !== "") out[key] = value;
   }
   return out;
 }
