@@ -35,8 +35,8 @@ export interface Store {
   listRecords(kind: string, query: RecordQuery): Promise<DomainRecord[]>;
 
   /**
-   * Forgets op results recorded before `before`. The op log keeps every op id, so a repeat
-   * of a forgotten op id is refused with OP_ID_EXPIRED instead of being applied again.
+   * Forgets the results of ops recorded before `before` but keeps their op ids, so a repeat
+   * of a forgotten op is refused with OP_ID_EXPIRED instead of being applied again.
    */
   pruneOpResults(before: Date): Promise<number>;
   close(): Promise<void>;

@@ -18,11 +18,10 @@ const core: Migration[] = [
       entry TEXT NOT NULL,
       PRIMARY KEY (player_id, version)
     ) WITHOUT ROWID;
-    CREATE INDEX op_log_op_key ON op_log (op_key);
     CREATE TABLE op_results (
       op_key TEXT PRIMARY KEY,
       request_hash TEXT NOT NULL,
-      result TEXT NOT NULL,
+      result TEXT,
       at INTEGER NOT NULL
     ) WITHOUT ROWID;
     CREATE INDEX op_results_at ON op_results (at);

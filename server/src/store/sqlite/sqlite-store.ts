@@ -73,10 +73,9 @@ export class SqliteStore implements Store {
       updatePlayer: db.prepare("UPDATE players SET version = ?, state = ? WHERE id = ? AND version = ?"),
       appendLog: db.prepare("INSERT INTO op_log (player_id, version, op_key, entry) VALUES (?, ?, ?, ?)"),
       readLog: db.prepare("SELECT entry FROM op_log WHERE player_id = ? AND version > ? ORDER BY version LIMIT ?"),
-      logHasOp: db.prepare("SELECT 1 FROM op_log WHERE op_key = ? LIMIT 1"),
       getResult: db.prepare("SELECT request_hash, result FROM op_results WHERE op_key = ?"),
       putResult: db.prepare("INSERT INTO op_results (op_key, request_hash, result, at) VALUES (?, ?, ?, ?)"),
-      pruneResults: db.prepare("DELETE FROM op_results WHERE at < ?"),
+      pruneResults: db.prepare("UPDATE op_results SET result = NULL WHERE at < ? AND result IS NOT NULL"),
       putRecord: db.prepare("INSERT INTO records (kind, id, at, data) VALUES (?, ?, ?, ?)"),
       putRecordPlayer: db.prepare("INSERT INTO record_players (kind, player_id, at, id) VALUES (?, ?, ?, ?)"),
       getRecord: db.prepare("SELECT data FROM records WHERE kind = ? AND id = ?"),
@@ -243,12 +242,13 @@ export class SqliteStore implements Store {
   /** Runs inside the batch transaction, in a savepoint of its own. */
   private applyOne(commit: PlayerCommit<unknown>): Committed<unknown> {
     const key = opKey(commit.actor, commit.opId);
-    const stored = this.stmt.getResult.get(key) as { request_hash: string; result: string } | undefined;
+    const stored = this.stmt.getResult.get(key) as { request_hash: string; result: string | null } | undefined;
     if (stored) {
+      // A pruned result leaves its op id behind: a late repeat is refused, never applied twice.
+      if (stored.result === null) throw new HoardError("OP_ID_EXPIRED", undefined, { details: { opId: commit.opId } });
       if (stored.request_hash !== commit.requestHash) throw new HoardError("OP_ID_REUSED", undefined, { details: { opId: commit.opId } });
       return { replayed: true, result: JSON.parse(stored.result), entries: [] };
     }
-    if (this.stmt.logHasOp.get(key)) throw new HoardError("OP_ID_EXPIRED", undefined, { details: { opId: commit.opId } });
 
     const players = new Map<string, Player>();
     for (const id of [...new Set(commit.playerIds)].sort()) {
