@@ -32,6 +32,8 @@ export interface HoardApp {
   readonly httpServer: HttpServer;
   /** True when no HOARD_SECRET was given and a generated one is in use. */
   readonly devMode: boolean;
+  /** In dev mode, where the generated secret is kept (absent for an in-memory database). */
+  readonly devSecretFile: string | undefined;
   /** Starts listening; resolves to the base URL (port 0 picks a free port). */
   listen(): Promise<string>;
   /** Graceful shutdown: refuse new work, finish what is under way, close sockets and the store. */
@@ -50,8 +52,8 @@ export interface AppOverrides {
  */
 export function createApp(config: Config, overrides: AppOverrides = {}): HoardApp {
   const log = overrides.log ?? createLogger({ nodeId: config.nodeId, level: config.logLevel });
-  const devMode = config.secret === undefined;
-  const tokens = new TokenService(config.secret ?? devSecret(config.db).secret);
+  const dev = config.secret === undefined ? devSecret(config.db) : undefined;
+  const tokens = new TokenService(config.secret ?? dev?.secret ?? "");
   const store = overrides.store ?? openStore(config);
   const metrics = new Metrics(config.nodeId);
   const limiter = new TokenBuckets(config.rateLimit.perSecond, config.rateLimit.burst);
@@ -108,14 +110,15 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
     tokens,
     io: sockets,
     httpServer,
-    devMode,
+    devMode: dev !== undefined,
+    devSecretFile: dev?.file,
     listen: () =>
       new Promise((resolve, reject) => {
         httpServer.once("error", reject);
         httpServer.listen(config.port, config.host, () => {
           const { port } = httpServer.address() as AddressInfo;
           const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
-          log.info({ port, store: store.engine, devMode }, "listening");
+          log.info({ port, store: store.engine, devMode: dev !== undefined }, "listening");
           resolve(`http://${host}:${port}`);
         });
       }),

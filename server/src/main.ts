@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     console.warn(
       [
         "",
-        "  DEV MODE: HOARD_SECRET is not set. A generated secret (kept in data/dev-secret) signs tokens.",
+        `  DEV MODE: HOARD_SECRET is not set. A generated secret (kept in ${app.devSecretFile ?? "memory only"}) signs tokens.`,
         "  Set HOARD_SECRET (32+ characters) before exposing this node.",
         "",
         `  Console (admin, 12 h): ${url}/console/#token=${token}`,
