@@ -76,6 +76,12 @@ export class Dispatcher {
 }
 
 function parse(schema: z.ZodType, payload: unknown): unknown {
+  const proto = protoKeyPath(payload);
+  if (proto !== undefined) {
+    throw new HoardError("VALIDATION_FAILED", `${proto}: __proto__ is not allowed as a key`, {
+      details: { issues: [{ path: proto, message: "__proto__ is not allowed as a key" }] },
+    });
+  }
   const parsed = schema.safeParse(payload);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message }));
@@ -84,4 +90,20 @@ function parse(schema: z.ZodType, payload: unknown): unknown {
     ? `${first.path || "payload"}: ${first.message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ""}`
     : "invalid";
   throw new HoardError("VALIDATION_FAILED", summary, { details: { issues } });
+}
+
+/**
+ * The path of the first own `__proto__` key (JSON.parse makes one), if any. Strict objects
+ * refuse it, but zod's records silently drop it, so a request would be changed, not refused.
+ * Iterative: a payload may nest deeper than the stack.
+ */
+function protoKeyPath(payload: unknown): string | undefined {
+  const pending: Array<{ value: unknown; path: string }> = [{ value: payload, path: "" }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const { value, path } = next;
+    if (value === null || typeof value !== "object") continue;
+    if (Object.hasOwn(value, "__proto__")) return path ? `${path}.__proto__` : "__proto__";
+    for (const [key, child] of Object.entries(value)) pending.push({ value: child, path: path ? `${path}.${key}` : key });
+  }
+  return undefined;
 }
