@@ -95,6 +95,15 @@ export function disconnected(socket: Socket): Promise<string> {
   });
 }
 
+/** A deadline, not a sleep: rejects when the promise has not settled within `ms`. */
+export function within<T>(ms: number, promise: Promise<T>, what = "the awaited event"): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
 /** Fails the test with the error when the reply is not ok; returns its data. */
 export function okData(reply: AckReply): any {
   if (!reply.ok) throw new Error(`expected ok, got ${reply.error.code}: ${reply.error.message}`);
