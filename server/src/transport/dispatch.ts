@@ -41,7 +41,9 @@ export class Dispatcher {
       this.inFlight--;
       this.deps.metrics.requests.inc({ event, transport, outcome });
       this.deps.metrics.duration.observe({ event }, (performance.now() - started) / 1000);
-      if (this.closing && this.inFlight === 0) this.drained?.();
+      // Not at once: the transport sends the reply when this promise settles, a few microtasks
+      // on, and close() hangs up on the sockets as soon as the drain resolves.
+      if (this.closing && this.inFlight === 0) setImmediate(() => this.drained?.());
     }
   }
 
