@@ -3,10 +3,14 @@ import { z } from "zod";
 /**
  * Shared building blocks. Every string is bounded; every key used as an object key is
  * matched by a pattern that cannot spell `__proto__`, `constructor` tricks or `$`-operators.
+ * `constructor` is all lower-case, so the patterns refuse it by name: `wallet["constructor"]`
+ * would otherwise read Object and the rules would compute with a function.
  */
 
 /** A lower-case identifier: currencies, metric names, kit names, classes. */
-export const Name = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, "lower-case letters, digits and _, starting with a letter, ≤ 32");
+export const Name = z
+  .string()
+  .regex(/^(?!constructor$)[a-z][a-z0-9_]{0,31}$/, "lower-case letters, digits and _, starting with a letter, ≤ 32, not constructor");
 
 /** A player id (also a token's `sub`). */
 export const PlayerId = z
@@ -17,7 +21,7 @@ export const PlayerId = z
 export const Category = z
   .string()
   .max(96)
-  .regex(/^[a-z][a-z0-9_]{0,31}(\.[a-z][a-z0-9_]{0,31}){0,5}$/, "dotted lower-case segments, e.g. equipment.weapons");
+  .regex(/^(?!constructor$)[a-z][a-z0-9_]{0,31}(\.[a-z][a-z0-9_]{0,31}){0,5}$/, "dotted lower-case segments, e.g. equipment.weapons");
 
 /** A category prefix for listing: a category, optionally ending with a dot. */
 export const CategoryPrefix = z

@@ -1,7 +1,13 @@
 import { z } from "zod";
 import { Category, Cursor, ItemId, Limit, Name, Quantity, Timestamp } from "./common";
 
-const AttributeKey = z.string().regex(/^[a-z][a-zA-Z0-9_]{0,31}$/, "an attribute name, ≤ 32");
+/** Not a name every object inherits (`constructor`, `toString`…): see common.ts. */
+const AttributeKey = z
+  .string()
+  .regex(
+    /^(?!(?:constructor|hasOwnProperty|isPrototypeOf|propertyIsEnumerable|toLocaleString|toString|valueOf)$)[a-z][a-zA-Z0-9_]{0,31}$/,
+    "an attribute name, ≤ 32, not one that objects inherit",
+  );
 const AttributeValue = z.union([z.string().max(256), z.number().finite(), z.boolean()]);
 
 /**

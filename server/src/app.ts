@@ -77,7 +77,6 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
     ...subscriptionActions({ inventory: inventoryTopic(inventory) }, config.maxSubscriptions),
   };
   const dispatcher = new Dispatcher({ actions, log, metrics, limiter });
-  io = createSocketServer(httpServer, config, { tokens, dispatcher, log, metrics });
 
   const http = createHttpApp({
     routes: [...itemRoutes, ...inventoryRoutes],
@@ -92,6 +91,9 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
     ready: () => httpServer.listening && !dispatcher.isClosing,
   });
   httpServer.on("request", http);
+  // After express: engine.io takes over the request listeners already there and passes them
+  // what is not under /socket.io/. Attached before, express would answer 404 to long-polling.
+  io = createSocketServer(httpServer, config, { tokens, dispatcher, log, metrics });
 
   const housekeeping = setInterval(() => {
     limiter.sweep();

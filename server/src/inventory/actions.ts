@@ -1,4 +1,4 @@
-import type { Actor } from "@hoard/protocol";
+import { type Actor, PlayerId } from "@hoard/protocol";
 import type { ActionSet } from "../actions";
 import { forbidden, roles, selfOrTrusted } from "../auth/policy";
 import type { Principal } from "../auth/tokens";
@@ -23,6 +23,10 @@ export function inventoryActions(
       authorize: (principal, input) => {
         if (principal.role === "player" && input.id !== undefined && input.id !== principal.sub) {
           throw forbidden("a player may only create itself");
+        }
+        // The id then defaults to the token's sub, which no schema has checked yet.
+        if (principal.role === "player" && !PlayerId.safeParse(principal.sub).success) {
+          throw forbidden("this token's sub is not a valid player id");
         }
       },
       handle: (ctx, input) => inventory.createPlayer(actorOf(ctx.principal), input),

@@ -41,7 +41,9 @@ export class Dispatcher {
       this.inFlight--;
       this.deps.metrics.requests.inc({ event, transport, outcome });
       this.deps.metrics.duration.observe({ event }, (performance.now() - started) / 1000);
-      if (this.closing && this.inFlight === 0) this.drained?.();
+      // Not at once: the transport sends the reply when this promise settles, a few microtasks
+      // on, and close() hangs up on the sockets as soon as the drain resolves.
+      if (this.closing && this.inFlight === 0) setImmediate(() => this.drained?.());
     }
   }
 
@@ -76,6 +78,12 @@ export class Dispatcher {
 }
 
 function parse(schema: z.ZodType, payload: unknown): unknown {
+  const proto = protoKeyPath(payload);
+  if (proto !== undefined) {
+    throw new HoardError("VALIDATION_FAILED", `${proto}: __proto__ is not allowed as a key`, {
+      details: { issues: [{ path: proto, message: "__proto__ is not allowed as a key" }] },
+    });
+  }
   const parsed = schema.safeParse(payload);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message }));
@@ -84,4 +92,20 @@ function parse(schema: z.ZodType, payload: unknown): unknown {
     ? `${first.path || "payload"}: ${first.message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ""}`
     : "invalid";
   throw new HoardError("VALIDATION_FAILED", summary, { details: { issues } });
+}
+
+/**
+ * The path of the first own `__proto__` key (JSON.parse makes one), if any. Strict objects
+ * refuse it, but zod's records silently drop it, so a request would be changed, not refused.
+ * Iterative: a payload may nest deeper than the stack.
+ */
+function protoKeyPath(payload: unknown): string | undefined {
+  const pending: Array<{ value: unknown; path: string }> = [{ value: payload, path: "" }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const { value, path } = next;
+    if (value === null || typeof value !== "object") continue;
+    if (Object.hasOwn(value, "__proto__")) return path ? `${path}.__proto__` : "__proto__";
+    for (const [key, child] of Object.entries(value)) pending.push({ value: child, path: path ? `${path}.${key}` : key });
+  }
+  return undefined;
 }
