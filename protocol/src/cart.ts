@@ -116,8 +116,16 @@ export const CartView = z.strictObject({
 });
 export type CartView = z.infer<typeof CartView>;
 
+/**
+ * What a cart change answers: the lines it changed (null = removed) and the cart's totals
+ * after it, not the whole cart (like inventory:apply), so a change costs the same whatever
+ * the cart holds. The whole cart: `cart:get`, or the player's live state (`watch()`).
+ */
 const CartMutationOutput = z.strictObject({
-  ...CartView.shape,
+  playerId: PlayerId,
+  version: Version,
+  changes: CartChange,
+  totals: z.record(Name, z.number().int().min(0)),
   /** True when this opId had already been applied and the stored result was returned. */
   replayed: z.boolean(),
 });

@@ -39,7 +39,8 @@ describe("shop carts and checkout through the SDK", () => {
     await alice.cart.add("origin", { itemId: sword, offeredPrice: 50, itemCount: 2 });
     const added = await alice.cart.add("origin", { itemId: arrow, offeredPrice: 10, itemCount: 3 });
     expect(added.totals).toEqual({ gold: 130 });
-    expect(added.cart.lines[sword]).toMatchObject({
+    expect(Object.keys(added.changes.lines)).toEqual([arrow]);
+    expect((await alice.cart.get("origin")).cart.lines[sword]).toMatchObject({
       itemCount: 2,
       offeredPrice: 50,
       currency: "gold",
@@ -194,7 +195,8 @@ describe("shop carts and checkout through the SDK", () => {
 
     const added = await owner.cart.add("watched-cart", { itemId: cloak, offeredPrice: 15, itemCount: 2 });
     await expect.poll(() => live.version).toBe(added.version);
-    expect(live.state.cart).toEqual(added.cart);
+    expect(live.state.cart).toEqual({ lines: added.changes.lines });
+    expect(live.state.cart).toEqual((await owner.cart.get("watched-cart")).cart);
 
     const { order } = await owner.cart.checkout("watched-cart");
     await expect.poll(() => live.version).toBe(order.version);

@@ -156,9 +156,9 @@ export class CartService {
       apply: (players, at) => {
         const player = playerIn(players, input.playerId);
         const change = rule(player, at);
-        if (!change) return { writes: [], result: { ...viewOf(player), replayed: false } };
+        if (!change) return { writes: [], result: mutationResult(player, { lines: {} }) };
         const next = withCartChange(player, change, at);
-        return { writes: [{ player: next.player, ops: [], changes: next.changes }], result: { ...viewOf(next.player), replayed: false } };
+        return { writes: [{ player: next.player, ops: [], changes: next.changes }], result: mutationResult(next.player, change) };
       },
     });
     publishEntries(this.deps.publisher, committed.entries);
@@ -168,6 +168,10 @@ export class CartService {
 
 function viewOf(player: Player): CartView {
   return { playerId: player.id, version: player.version, cart: player.cart ?? { lines: {} }, totals: cartTotals(player.cart) };
+}
+
+function mutationResult(player: Player, change: CartChange): CartMutation {
+  return { playerId: player.id, version: player.version, changes: change, totals: cartTotals(player.cart), replayed: false };
 }
 
 function playerIn(players: ReadonlyMap<string, Player>, playerId: string): Player {
