@@ -98,7 +98,7 @@ export const Order = z.strictObject({
   /** `{playerId}.{version}`: the player version the checkout committed. */
   orderId: z.string().max(100),
   playerId: PlayerId,
-  opId: z.string(),
+  opId: z.string().max(100),
   version: Version,
   lines: z.array(OrderLine).max(MAX_CART_LINES),
   /** Currency → amount debited. */

@@ -25,10 +25,8 @@ export class SqliteShopCatalog implements ShopCatalog {
            sale_starts_at = excluded.sale_starts_at, sale_expires_at = excluded.sale_expires_at, updated_at = excluded.updated_at`,
       ),
       withdraw: db.prepare("DELETE FROM shop_prices WHERE item_id = ? AND currency = ?"),
-      // One statement for a whole cart's items: the ids arrive as a JSON array.
-      pricesOf: db.prepare(
-        `SELECT ${columns} FROM shop_prices WHERE item_id IN (SELECT value FROM json_each(?)) ORDER BY item_id, currency`,
-      ),
+      // A point lookup on the key's prefix per item (an IN over json_each scanned the table).
+      pricesOf: db.prepare(`SELECT ${columns} FROM shop_prices WHERE item_id = ? ORDER BY currency`),
       list: db.prepare(`SELECT ${columns} FROM shop_prices WHERE (item_id, currency) > (?, ?) ORDER BY item_id, currency LIMIT ?`),
       listItem: db.prepare(
         `SELECT ${columns} FROM shop_prices WHERE item_id = ? AND (item_id, currency) > (?, ?) ORDER BY item_id, currency LIMIT ?`,
@@ -54,8 +52,7 @@ export class SqliteShopCatalog implements ShopCatalog {
   }
 
   async pricesOf(itemIds: readonly string[]): Promise<ShopPrice[]> {
-    if (itemIds.length === 0) return [];
-    return (this.stmt.pricesOf.all(JSON.stringify(itemIds)) as PriceRow[]).map(priceFromRow);
+    return [...new Set(itemIds)].flatMap((itemId) => (this.stmt.pricesOf.all(itemId) as PriceRow[]).map(priceFromRow));
   }
 
   async listPrices(query: PriceQuery): Promise<ShopPrice[]> {
