@@ -206,6 +206,53 @@ export class HoardClient {
   };
 
   /**
+   * The player's shop cart. Each line is offered at the shop's current price (see
+   * `shop.list`); every change is a versioned commit of the player, pushed to its watchers.
+   */
+  readonly cart = {
+    /** @example const { cart, totals } = await hoard.cart.get("alice"); */
+    get: (playerId: string) => this.call("cart:get", { playerId }),
+    /**
+     * Adds an item at its current price; an item already in the cart adds to its count.
+     * Refused with CART_PRICE_CHANGED (details hold the current price) when the offer is not it.
+     * @example await hoard.cart.add("alice", { itemId, offeredPrice: 50, itemCount: 2 });
+     */
+    add: (playerId: string, line: Omit<EventInput<"cart:add">, "playerId" | "opId">, options: MutationOptions = {}) =>
+      this.call("cart:add", { ...line, playerId, opId: options.opId ?? newOpId() }),
+    /** @example await hoard.cart.update("alice", itemId, 1); // 0 removes the line */
+    update: (playerId: string, itemId: string, itemCount: number, options: MutationOptions = {}) =>
+      this.call("cart:update", { playerId, itemId, itemCount, opId: options.opId ?? newOpId() }),
+    /** @example await hoard.cart.remove("alice", itemId); */
+    remove: (playerId: string, itemId: string, options: MutationOptions = {}) =>
+      this.call("cart:remove", { playerId, itemId, opId: options.opId ?? newOpId() }),
+    /** @example await hoard.cart.clear("alice"); */
+    clear: (playerId: string, options: MutationOptions = {}) => this.call("cart:clear", { playerId, opId: options.opId ?? newOpId() }),
+    /**
+     * Pays for the whole cart and receives its items in one atomic step; resolves to the receipt.
+     * A repeat with the same opId returns the same receipt and charges once.
+     * @example const { order } = await hoard.cart.checkout("alice"); console.log(order.totals.gold);
+     */
+    checkout: (playerId: string, options: MutationOptions = {}) =>
+      this.call("cart:checkout", { playerId, opId: options.opId ?? newOpId() }),
+    /** @example const { orders, next } = await hoard.cart.orders("alice", { limit: 20 }); */
+    orders: (playerId: string, page: Omit<EventInput<"cart:orders">, "playerId"> = {}) => this.call("cart:orders", { playerId, ...page }),
+  };
+
+  /** The shop catalog: everyone reads it; `server` and `admin` tokens set prices and sales. */
+  readonly shop = {
+    /**
+     * @example
+     * await hoard.shop.put({ itemId, currency: "gold", price: 50,
+     *   sale: { price: 40, expiresAt: "2026-12-26T00:00:00Z" } });
+     */
+    put: (entry: EventInput<"shop:put">) => this.call("shop:put", entry),
+    /** @example const { entries } = await hoard.shop.list({ itemId }); const price = entries[0]?.current.price; */
+    list: (query: EventInput<"shop:list"> = {}) => this.call("shop:list", query),
+    /** @example await hoard.shop.remove(itemId, "gold"); */
+    remove: (itemId: string, currency?: string) => this.call("shop:remove", { itemId, ...(currency === undefined ? {} : { currency }) }),
+  };
+
+  /**
    * Live state of a player: a snapshot, then every committed change in order. On a gap in the
    * sequence or after a reconnect it resyncs from the op log (or a snapshot), so it never
    * shows a state that skips a change.

@@ -1,5 +1,9 @@
 export {
+  type Cart,
+  type CartLine,
+  type CartView,
   type Changes,
+  type CurrentPrice,
   type ErrorCode,
   errorCodes,
   type HistoryEntry,
@@ -8,8 +12,13 @@ export {
   type InventoryOp,
   type ItemDefinition,
   type Kit,
+  type Order,
+  type OrderLine,
   type Player,
   type PushMessage,
+  type ShopOffer,
+  type ShopPrice,
+  type ShopSale,
   type StoredItem,
 } from "@hoard/protocol";
 export { type ConnectOptions, connect, HoardClient, type HoardSocket, type MutationOptions } from "./client";

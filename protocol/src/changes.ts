@@ -1,3 +1,4 @@
+import type { Cart, CartChange } from "./cart";
 import type { Changes, Inventory, Player } from "./inventory";
 
 /**
@@ -30,7 +31,28 @@ export function applyChanges(player: Player, changes: Changes, version: number, 
     if (change.capacity === null) delete inventory.capacity;
     else if (change.capacity !== undefined) inventory.capacity = change.capacity;
   }
+  if (changes.cart) {
+    const cart = applyCartChange(next.cart, changes.cart);
+    if (cart) next.cart = cart;
+    else delete next.cart;
+  }
   next.version = version;
   next.updatedAt = at;
   return next;
+}
+
+/**
+ * Applies a cart change to a cart; an empty result is `undefined` (an empty cart is not
+ * stored). The server's cart rules use it too, so a subscriber's cart is the stored one.
+ *
+ * @example
+ * const cart = applyCartChange(player.cart, { lines: { [itemId]: null } });
+ */
+export function applyCartChange(cart: Cart | undefined, change: CartChange): Cart | undefined {
+  const lines = { ...cart?.lines };
+  for (const [itemId, line] of Object.entries(change.lines)) {
+    if (line === null) delete lines[itemId];
+    else lines[itemId] = line;
+  }
+  return Object.keys(lines).length === 0 ? undefined : { lines };
 }

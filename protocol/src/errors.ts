@@ -40,6 +40,13 @@ export const errorCodes = {
   INVENTORY_LIMIT_EXCEEDED: { status: 422, message: "A quantity would exceed the largest safe value" },
   WALLET_INSUFFICIENT_FUNDS: { status: 422, message: "Not enough currency" },
 
+  SHOP_ITEM_NOT_FOR_SALE: { status: 404, message: "The shop has no price for this item in this currency" },
+  CART_PRICE_CHANGED: { status: 409, message: "The price is not the shop's current price; see details for the current terms" },
+  CART_EMPTY: { status: 409, message: "The cart is empty" },
+  CART_LINE_NOT_FOUND: { status: 404, message: "The item is not in the cart" },
+  CART_LINE_CONFLICT: { status: 409, message: "The item is already in the cart in another currency or category" },
+  CART_LIMIT_EXCEEDED: { status: 422, message: "The cart would hold too many lines or units, or cost too much" },
+
   SUBSCRIPTION_LIMIT: { status: 429, message: "Too many subscriptions on this connection" },
   TOPIC_UNKNOWN: { status: 400, message: "No such topic" },
 } as const satisfies Record<string, { status: number; message: string }>;

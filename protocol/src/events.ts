@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import * as cart from "./cart";
 import type { Ack } from "./envelope";
 import * as inv from "./inventory";
 import * as items from "./items";
@@ -23,6 +24,16 @@ export const clientEvents = {
   "inventory:list": { input: inv.InventoryListInput, output: inv.InventoryListOutput },
   "inventory:history": { input: inv.InventoryHistoryInput, output: inv.InventoryHistoryOutput },
   "inventory:resync": { input: inv.InventoryResyncInput, output: inv.InventoryResyncOutput },
+  "cart:get": { input: cart.CartGetInput, output: cart.CartGetOutput },
+  "cart:add": { input: cart.CartAddInput, output: cart.CartAddOutput },
+  "cart:update": { input: cart.CartUpdateInput, output: cart.CartUpdateOutput },
+  "cart:remove": { input: cart.CartRemoveInput, output: cart.CartRemoveOutput },
+  "cart:clear": { input: cart.CartClearInput, output: cart.CartClearOutput },
+  "cart:checkout": { input: cart.CartCheckoutInput, output: cart.CartCheckoutOutput },
+  "cart:orders": { input: cart.CartOrdersInput, output: cart.CartOrdersOutput },
+  "shop:put": { input: cart.ShopPutInput, output: cart.ShopPutOutput },
+  "shop:list": { input: cart.ShopListInput, output: cart.ShopListOutput },
+  "shop:remove": { input: cart.ShopRemoveInput, output: cart.ShopRemoveOutput },
   "sub:subscribe": { input: push.SubscribeInput, output: push.SubscribeOutput },
   "sub:unsubscribe": { input: push.UnsubscribeInput, output: push.UnsubscribeOutput },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;

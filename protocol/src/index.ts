@@ -1,3 +1,4 @@
+export * from "./cart";
 export * from "./changes";
 export * from "./common";
 export * from "./envelope";

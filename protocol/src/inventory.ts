@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Cart, CartChange } from "./cart";
 import {
   Actor,
   Category,
@@ -32,6 +33,8 @@ export const Player = z.strictObject({
   version: Version,
   wallet: z.record(Name, z.number().int().min(0)),
   inventories: z.record(Category, Inventory),
+  /** The shop cart; absent when empty. */
+  cart: Cart.optional(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
@@ -84,6 +87,7 @@ export const Changes = z.strictObject({
       }),
     )
     .optional(),
+  cart: CartChange.optional(),
 });
 export type Changes = z.infer<typeof Changes>;
 

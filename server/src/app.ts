@@ -4,6 +4,10 @@ import { fileURLToPath } from "node:url";
 import type { Actions } from "./actions";
 import { devSecret } from "./auth/dev-secret";
 import { TokenService } from "./auth/tokens";
+import { cartActions, shopActions } from "./cart/actions";
+import { cartRoutes } from "./cart/routes";
+import { CartService } from "./cart/service";
+import { ShopService } from "./cart/shop-service";
 import type { Config } from "./config";
 import { inventoryActions, inventoryTopic } from "./inventory/actions";
 import { inventoryRoutes } from "./inventory/routes";
@@ -71,15 +75,19 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
 
   const items = new ItemService(store);
   const inventory = new InventoryService({ store, items, publisher });
+  const carts = new CartService({ store, publisher });
+  const shop = new ShopService({ store, items });
   const actions: Actions = {
     ...itemActions(items),
     ...inventoryActions(inventory),
+    ...cartActions(carts),
+    ...shopActions(shop),
     ...subscriptionActions({ inventory: inventoryTopic(inventory) }, config.maxSubscriptions),
   };
   const dispatcher = new Dispatcher({ actions, log, metrics, limiter });
 
   const http = createHttpApp({
-    routes: [...itemRoutes, ...inventoryRoutes],
+    routes: [...itemRoutes, ...inventoryRoutes, ...cartRoutes],
     dispatcher,
     tokens,
     metrics,

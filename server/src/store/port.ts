@@ -1,4 +1,5 @@
 import type { Actor, Changes, HistoryEntry, InventoryOp, Kit, Player, StoredItem } from "@hoard/protocol";
+import type { ShopCatalog } from "./shop-port";
 
 /**
  * The store port: small, named after what the domains do, implemented by every engine
@@ -12,6 +13,8 @@ import type { Actor, Changes, HistoryEntry, InventoryOp, Kit, Player, StoredItem
  */
 export interface Store {
   readonly engine: "sqlite" | "mongo";
+  /** Prices and sales of the shop (carts themselves live in the player documents). */
+  readonly shop: ShopCatalog;
 
   /** Saves a definition under its content id; `created` is false when it was already there. */
   saveItem(item: StoredItem): Promise<{ item: StoredItem; created: boolean }>;

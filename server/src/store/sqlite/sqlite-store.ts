@@ -13,6 +13,7 @@ import {
   type Store,
 } from "../port";
 import { migrations } from "./schema";
+import { SqliteShopCatalog } from "./shop-store";
 
 export interface SqliteStoreOptions {
   /** A file path, or `:memory:`. */
@@ -40,6 +41,7 @@ interface Pending {
  */
 export class SqliteStore implements Store {
   readonly engine = "sqlite" as const;
+  readonly shop: SqliteShopCatalog;
   private readonly db: Database.Database;
   private readonly maxBatch: number;
   private queue: Pending[] = [];
@@ -56,6 +58,7 @@ export class SqliteStore implements Store {
     this.db.pragma(`synchronous = ${options.synchronous ?? "FULL"}`);
     this.maxBatch = options.maxBatch ?? 256;
     this.migrate();
+    this.shop = new SqliteShopCatalog(this.db);
 
     const db = this.db;
     this.stmt = {
