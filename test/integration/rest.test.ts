@@ -1,4 +1,4 @@
-import { type ClientEventName, clientEvents, httpStatusOf, isErrorCode } from "@hoard/protocol";
+import { type ClientEventName, clientEvents, httpStatusOf, isClientEventName, isErrorCode } from "@hoard/protocol";
 import { inventoryRoutes } from "@hoard/server/inventory/routes";
 import { itemRoutes } from "@hoard/server/items/routes";
 import { version } from "@hoard/server/version";
@@ -331,7 +331,9 @@ describe("REST", () => {
           operations.push({ method, path: path.replace(/\{(\w+)\}/g, ":$1"), event: operation.operationId });
         }
       }
-      expect(operations.sort((a, b) => a.event.localeCompare(b.event))).toEqual([...routes].sort((a, b) => a.event.localeCompare(b.event)));
+      // Every route of this table is documented (other domains add theirs), and every operation is an event.
+      expect(operations).toEqual(expect.arrayContaining(routes));
+      for (const operation of operations) expect(isClientEventName(operation.event), operation.event).toBe(true);
       for (const route of routes) {
         const operation = doc.paths[route.path.replace(/:(\w+)/g, "{$1}")][route.method];
         expect(operation.responses["200"], route.event).toBeDefined();
