@@ -40,6 +40,15 @@ export const errorCodes = {
   INVENTORY_LIMIT_EXCEEDED: { status: 422, message: "A quantity would exceed the largest safe value" },
   WALLET_INSUFFICIENT_FUNDS: { status: 422, message: "Not enough currency" },
 
+  TRADE_NOT_FOUND: { status: 404, message: "No such trade offer" },
+  TRADE_SELF: { status: 422, message: "A player cannot trade with itself" },
+  TRADE_NOT_A_PARTY: { status: 403, message: "Only a party to this trade may do that" },
+  TRADE_ALREADY_SETTLED: { status: 409, message: "The offer was already accepted, declined, cancelled or expired" },
+  TRADE_EXPIRED: { status: 410, message: "The offer has expired" },
+  TRADE_INSUFFICIENT_ITEMS: { status: 422, message: "A party does not own what it would give" },
+  TRADE_INSUFFICIENT_FUNDS: { status: 422, message: "A party does not have the currency it would give" },
+  TRADE_CAPACITY_EXCEEDED: { status: 422, message: "A party has no room for what it would receive" },
+
   SUBSCRIPTION_LIMIT: { status: 429, message: "Too many subscriptions on this connection" },
   TOPIC_UNKNOWN: { status: 400, message: "No such topic" },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -16,6 +16,10 @@ import { openStore } from "./store/open";
 import type { Store } from "./store/port";
 import { subscriptionActions } from "./subscriptions/actions";
 import type { Publisher } from "./subscriptions/topics";
+import { economyActions, tradeActions, tradeTopic } from "./trade/actions";
+import { EconomyService } from "./trade/economy";
+import { tradeRoutes } from "./trade/routes";
+import { TradeService } from "./trade/service";
 import { Dispatcher } from "./transport/dispatch";
 import { createHttpApp } from "./transport/http";
 import { Metrics } from "./transport/metrics";
@@ -69,16 +73,20 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
 
   const items = new ItemService(store);
   const inventory = new InventoryService({ store, items, publisher });
+  const trades = new TradeService({ store, items, publisher, log, imbalanceThreshold: config.trade.imbalanceThreshold });
+  const economy = new EconomyService({ store, imbalanceThreshold: config.trade.imbalanceThreshold });
   const actions: Actions = {
     ...itemActions(items),
     ...inventoryActions(inventory),
-    ...subscriptionActions({ inventory: inventoryTopic(inventory) }, config.maxSubscriptions),
+    ...tradeActions(trades),
+    ...economyActions(economy),
+    ...subscriptionActions({ inventory: inventoryTopic(inventory), trades: tradeTopic(trades, store) }, config.maxSubscriptions),
   };
   const dispatcher = new Dispatcher({ actions, log, metrics, limiter });
   io = createSocketServer(httpServer, config, { tokens, dispatcher, log, metrics });
 
   const http = createHttpApp({
-    routes: [...itemRoutes, ...inventoryRoutes],
+    routes: [...itemRoutes, ...inventoryRoutes, ...tradeRoutes],
     dispatcher,
     tokens,
     metrics,
@@ -98,6 +106,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
       .catch((error: unknown) => log.error({ err: error }, "pruning op results failed"));
   }, 60_000);
   housekeeping.unref();
+  const stopTradeSweep = trades.startExpirySweep(config.trade.expirySweepMs);
 
   let closing: Promise<void> | undefined;
   const sockets = io;
@@ -122,6 +131,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
     close: () => {
       closing ??= (async () => {
         clearInterval(housekeeping);
+        stopTradeSweep();
         // Stop taking new connections, let the requests under way finish, then hang up.
         const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
         await dispatcher.drain(config.shutdownTimeoutMs);

@@ -7,12 +7,12 @@ import {
   type InventoryResyncOutput,
   type ParsedInput,
   type Player,
-  topicOf,
 } from "@hoard/protocol";
 import type { ItemService } from "../items/service";
 import { requestHash } from "../lib/canonical";
 import type { Committed, Store } from "../store/port";
 import type { Publisher } from "../subscriptions/topics";
+import { publishInventory } from "./publish";
 import { applyOps, grantedItemIds, kitOps, newPlayer } from "./rules";
 
 /** A resync further behind than this gets a snapshot instead of deltas. */
@@ -135,9 +135,7 @@ export class InventoryService {
 
   /** After the commit, never before. */
   private publish(committed: Committed<unknown>): void {
-    for (const entry of committed.entries) {
-      this.deps.publisher.publish({ type: "inventory", topic: topicOf("inventory", entry.playerId), seq: entry.version, entry });
-    }
+    publishInventory(this.deps.publisher, committed.entries);
   }
 }
 
