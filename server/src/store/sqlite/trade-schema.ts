@@ -19,6 +19,11 @@ export const tradeMigrations: Migration[] = [
     CREATE INDEX trade_offers_to ON trade_offers (to_id, created_at, id);
     CREATE INDEX trade_offers_lapsing ON trade_offers (expires_at) WHERE status = 'pending';
     CREATE TABLE trade_feeds (key TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID;
+    -- Partial indexes over the trade records (the economy questions), so counting a period
+    -- reads no JSON and the most imbalanced trades come off the top of an index.
+    CREATE INDEX records_trade_outcome ON records (at, data ->> '$.data.outcome', data ->> '$.data.suspicious') WHERE kind = 'trade';
+    CREATE INDEX records_trade_imbalance ON records (data ->> '$.data.imbalance', at)
+      WHERE kind = 'trade' AND data ->> '$.data.outcome' = 'executed';
     `,
   },
 ];
