@@ -235,6 +235,15 @@ describe("trades through the SDK on a real node", () => {
     expect(await failure(asAlt.trades.watch(main))).toMatchObject({ code: "AUTH_FORBIDDEN" });
   });
 
+  it("documents the trade and economy routes in OpenAPI", async () => {
+    const document = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    expect(document.paths["/api/v1/trades"]?.post).toMatchObject({ operationId: "trades:execute", requestBody: expect.anything() });
+    expect(document.paths["/api/v1/trades/offers/{tradeId}/accept"]?.post).toMatchObject({ operationId: "trades:accept" });
+    expect(document.paths["/api/v1/economy/imbalanced-trades"]?.get).toMatchObject({
+      parameters: expect.arrayContaining([{ name: "minImbalance", in: "query", required: false, schema: { type: "number" } }]),
+    });
+  });
+
   it("a trade feed resyncs its pending offers after a gap", async () => {
     const seller = await stockedPlayer(gm, "seller", { bag: { [item.potion]: 10 } });
     const buyer = await stockedPlayer(gm, "buyer");
