@@ -146,7 +146,7 @@ export const TradesListInput = z.strictObject({
 export const TradesListOutput = z.strictObject({ offers: z.array(TradeOffer), next: z.string().nullable() });
 
 /** An ISO-8601 UTC instant, e.g. 2025-01-31T12:00:00Z. */
-export const Instant = z.iso.datetime();
+const Instant = z.iso.datetime();
 
 export const TradesHistoryInput = z.strictObject({
   playerId: PlayerId,
