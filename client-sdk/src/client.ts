@@ -15,6 +15,7 @@ import {
 } from "@hoard/protocol";
 import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
 import { newOpId } from "./op-id";
+import { economyApi, tradesApi } from "./trades";
 import { PlayerWatch } from "./watch";
 
 export interface ConnectOptions {
@@ -204,6 +205,11 @@ export class HoardClient {
     history: (playerId: string, range: { sinceVersion?: number; limit?: number } = {}) =>
       this.call("inventory:history", { playerId, ...range }),
   };
+
+  /** Offers, direct trades, trade history and live trade feeds (client-sdk/src/trades.ts). */
+  readonly trades = tradesApi(this);
+  /** Economy analytics and the suspicious-trade feed (admin). */
+  readonly economy = economyApi(this);
 
   /**
    * The player's shop cart. Each line is offered at the shop's current price (see

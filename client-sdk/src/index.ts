@@ -20,7 +20,18 @@ export {
   type ShopPrice,
   type ShopSale,
   type StoredItem,
+  SUSPICIOUS_TRADES_KEY,
+  type TradeBundle,
+  type TradeBundleInput,
+  type TradeEventKind,
+  type TradeOffer,
+  type TradeOutcome,
+  type TradePush,
+  type TradeReason,
+  type TradeRecord,
 } from "@hoard/protocol";
 export { type ConnectOptions, connect, HoardClient, type HoardSocket, type MutationOptions } from "./client";
 export { newOpId } from "./op-id";
+export { TradeWatch, type TradeWatchEvents } from "./trade-watch";
+export type { TradeTerms } from "./trades";
 export { PlayerWatch, type PlayerWatchEvents } from "./watch";

@@ -4,6 +4,7 @@ import type { Ack } from "./envelope";
 import * as inv from "./inventory";
 import * as items from "./items";
 import * as push from "./push";
+import * as trade from "./trade";
 
 /**
  * Every client → server event: its input schema (parsed at the edge) and its output schema
@@ -34,6 +35,19 @@ export const clientEvents = {
   "shop:put": { input: cart.ShopPutInput, output: cart.ShopPutOutput },
   "shop:list": { input: cart.ShopListInput, output: cart.ShopListOutput },
   "shop:remove": { input: cart.ShopRemoveInput, output: cart.ShopRemoveOutput },
+  "trades:propose": { input: trade.TradesProposeInput, output: trade.TradesProposeOutput },
+  "trades:accept": { input: trade.TradesAcceptInput, output: trade.TradesAcceptOutput },
+  "trades:decline": { input: trade.TradesSettleInput, output: trade.TradesSettleOutput },
+  "trades:cancel": { input: trade.TradesSettleInput, output: trade.TradesSettleOutput },
+  "trades:get": { input: trade.TradesGetInput, output: trade.TradesGetOutput },
+  "trades:list": { input: trade.TradesListInput, output: trade.TradesListOutput },
+  "trades:history": { input: trade.TradesHistoryInput, output: trade.TradesHistoryOutput },
+  "trades:execute": { input: trade.TradesExecuteInput, output: trade.TradesExecuteOutput },
+  "economy:tradeCounts": { input: trade.EconomyTradeCountsInput, output: trade.EconomyTradeCountsOutput },
+  "economy:topItems": { input: trade.EconomyTopItemsInput, output: trade.EconomyTopItemsOutput },
+  "economy:imbalancedTrades": { input: trade.EconomyImbalancedTradesInput, output: trade.EconomyImbalancedTradesOutput },
+  "economy:diverseInventories": { input: trade.EconomyDiverseInventoriesInput, output: trade.EconomyDiverseInventoriesOutput },
+  "economy:richestPlayers": { input: trade.EconomyRichestPlayersInput, output: trade.EconomyRichestPlayersOutput },
   "sub:subscribe": { input: push.SubscribeInput, output: push.SubscribeOutput },
   "sub:unsubscribe": { input: push.UnsubscribeInput, output: push.UnsubscribeOutput },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;

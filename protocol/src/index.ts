@@ -7,3 +7,4 @@ export * from "./events";
 export * from "./inventory";
 export * from "./items";
 export * from "./push";
+export * from "./trade";

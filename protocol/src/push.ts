@@ -1,18 +1,22 @@
 import { z } from "zod";
 import { Version } from "./common";
 import { HistoryEntry } from "./inventory";
+import { TradeOffer, TradeRecord } from "./trade";
 
 /**
  * Topics a client may subscribe to. Each push carries its topic and a sequence number;
  * a subscriber that sees a gap in the sequence resyncs.
  */
-export const topicKinds = ["inventory"] as const;
+export const topicKinds = ["inventory", "trades"] as const;
 export type TopicKind = (typeof topicKinds)[number];
 
 export const Topic = z
   .string()
   .max(160)
-  .regex(/^inventory\/[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, "a topic such as inventory/{playerId}");
+  .regex(
+    /^(inventory|trades)\/[A-Za-z0-9][A-Za-z0-9_-]{0,63}$|^trades\/_suspicious$/,
+    "a topic such as inventory/{playerId}, trades/{playerId} or trades/_suspicious",
+  );
 export type Topic = z.infer<typeof Topic>;
 
 export function topicOf(kind: TopicKind, key: string): string {
@@ -37,6 +41,27 @@ export const InventoryPush = z.strictObject({
   seq: Version,
   entry: HistoryEntry,
 });
-export const PushMessage = z.discriminatedUnion("type", [InventoryPush]);
+
+/** The admin feed of suspicious trades. No player id can spell it (ids start with a letter or digit). */
+export const SUSPICIOUS_TRADES_KEY = "_suspicious";
+
+export const TradeEventKind = z.enum(["proposed", "accepted", "declined", "cancelled", "expired", "refused", "executed", "suspicious"]);
+export type TradeEventKind = z.infer<typeof TradeEventKind>;
+
+/**
+ * A trade event on `trades/{playerId}` (both parties' feeds) or `trades/_suspicious` (admins).
+ * `seq` counts the feed's events, one by one, committed with the event itself: a jump means
+ * missed pushes (resync with trades:list / economy:imbalancedTrades).
+ */
+export const TradePush = z.strictObject({
+  type: z.literal("trade"),
+  topic: z.string(),
+  seq: Version,
+  event: TradeEventKind,
+  offer: TradeOffer.optional(),
+  trade: TradeRecord.optional(),
+});
+export const PushMessage = z.discriminatedUnion("type", [InventoryPush, TradePush]);
 export type PushMessage = z.infer<typeof PushMessage>;
 export type InventoryPush = z.infer<typeof InventoryPush>;
+export type TradePush = z.infer<typeof TradePush>;

@@ -20,6 +20,10 @@ import { openStore } from "./store/open";
 import type { Store } from "./store/port";
 import { subscriptionActions } from "./subscriptions/actions";
 import type { Publisher } from "./subscriptions/topics";
+import { economyActions, tradeActions, tradeTopic } from "./trade/actions";
+import { EconomyService } from "./trade/economy";
+import { tradeRoutes } from "./trade/routes";
+import { TradeService } from "./trade/service";
 import { Dispatcher } from "./transport/dispatch";
 import { createHttpApp } from "./transport/http";
 import { Metrics } from "./transport/metrics";
@@ -77,17 +81,21 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
   const inventory = new InventoryService({ store, items, publisher });
   const carts = new CartService({ store, publisher });
   const shop = new ShopService({ store, items });
+  const trades = new TradeService({ store, items, publisher, log, imbalanceThreshold: config.trade.imbalanceThreshold });
+  const economy = new EconomyService({ store, imbalanceThreshold: config.trade.imbalanceThreshold });
   const actions: Actions = {
     ...itemActions(items),
     ...inventoryActions(inventory),
     ...cartActions(carts),
     ...shopActions(shop),
-    ...subscriptionActions({ inventory: inventoryTopic(inventory) }, config.maxSubscriptions),
+    ...tradeActions(trades),
+    ...economyActions(economy),
+    ...subscriptionActions({ inventory: inventoryTopic(inventory), trades: tradeTopic(trades, store) }, config.maxSubscriptions),
   };
   const dispatcher = new Dispatcher({ actions, log, metrics, limiter });
 
   const http = createHttpApp({
-    routes: [...itemRoutes, ...inventoryRoutes, ...cartRoutes],
+    routes: [...itemRoutes, ...inventoryRoutes, ...cartRoutes, ...tradeRoutes],
     dispatcher,
     tokens,
     metrics,
@@ -110,6 +118,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
       .catch((error: unknown) => log.error({ err: error }, "pruning op results failed"));
   }, 60_000);
   housekeeping.unref();
+  const stopTradeSweep = trades.startExpirySweep(config.trade.expirySweepMs);
 
   let closing: Promise<void> | undefined;
   const sockets = io;
@@ -135,6 +144,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
     close: () => {
       closing ??= (async () => {
         clearInterval(housekeeping);
+        stopTradeSweep();
         // Stop taking new connections, let the requests under way finish, then hang up.
         const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
         await dispatcher.drain(config.shutdownTimeoutMs);

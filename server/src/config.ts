@@ -34,6 +34,8 @@ export const ConfigSchema = z.object({
   HOARD_MAX_SUBSCRIPTIONS: Int(1, 100_000).default(200),
   HOARD_OP_RESULT_TTL_HOURS: Int(1, 24 * 365).default(24),
   HOARD_SHUTDOWN_TIMEOUT_MS: Int(0, 600_000).default(10_000),
+  HOARD_TRADE_IMBALANCE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
+  HOARD_TRADE_EXPIRY_SWEEP_MS: Int(100, 3_600_000).default(5000),
 });
 
 export type EnvConfig = z.infer<typeof ConfigSchema>;
@@ -54,6 +56,8 @@ export interface Config {
   maxSubscriptions: number;
   opResultTtlMs: number;
   shutdownTimeoutMs: number;
+  /** Executed trades above this imbalance are suspicious; lapsed offers are settled every sweepMs. */
+  trade: { imbalanceThreshold: number; expirySweepMs: number };
 }
 
 export class ConfigError extends Error {
@@ -87,6 +91,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     maxSubscriptions: e.HOARD_MAX_SUBSCRIPTIONS,
     opResultTtlMs: e.HOARD_OP_RESULT_TTL_HOURS * 3_600_000,
     shutdownTimeoutMs: e.HOARD_SHUTDOWN_TIMEOUT_MS,
+    trade: { imbalanceThreshold: e.HOARD_TRADE_IMBALANCE_THRESHOLD, expirySweepMs: e.HOARD_TRADE_EXPIRY_SWEEP_MS },
   };
 }
 

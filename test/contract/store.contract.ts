@@ -157,9 +157,9 @@ export function describeStore(name: string, makeStore: () => Promise<ContractSto
         let seenAt = "";
         const committed = await store.commitPlayers({
           ...commit,
-          apply: (players, at) => {
+          apply: (players, at, guards) => {
             seenAt = at;
-            return commit.apply(players, at);
+            return commit.apply(players, at, guards);
           },
         });
 
@@ -180,9 +180,9 @@ export function describeStore(name: string, makeStore: () => Promise<ContractSto
         await store.commitPlayers({
           ...applyTo("alice", [op.credit("gold", 1)]),
           playerIds: ["alice", "ghost"],
-          apply: (players, at) => {
+          apply: (players, at, guards) => {
             seen = new Map(players);
-            return applyTo("alice", [op.credit("gold", 1)]).apply(players, at);
+            return applyTo("alice", [op.credit("gold", 1)]).apply(players, at, guards);
           },
         });
 
@@ -247,9 +247,9 @@ export function describeStore(name: string, makeStore: () => Promise<ContractSto
         let thrown: unknown;
         const capture: PlayerCommit<Applied> = {
           ...refused,
-          apply: (players, at) => {
+          apply: (players, at, guards) => {
             try {
-              return refused.apply(players, at);
+              return refused.apply(players, at, guards);
             } catch (error) {
               thrown = error;
               throw error;

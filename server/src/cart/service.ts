@@ -8,7 +8,7 @@ import {
   type ParsedInput,
   type Player,
 } from "@hoard/protocol";
-import { publishEntries } from "../inventory/push";
+import { publishInventory } from "../inventory/publish";
 import { requestHash } from "../lib/canonical";
 import type { Store } from "../store/port";
 import type { Publisher } from "../subscriptions/topics";
@@ -130,7 +130,7 @@ export class CartService {
         };
       },
     });
-    publishEntries(this.deps.publisher, committed.entries);
+    publishInventory(this.deps.publisher, committed.entries);
     const result = committed.result;
     if (result.outcome === "repriced") {
       throw new HoardError("CART_PRICE_CHANGED", `${result.repriced.length} line(s) changed price; nothing was charged`, {
@@ -161,7 +161,7 @@ export class CartService {
         return { writes: [{ player: next.player, ops: [], changes: next.changes }], result: mutationResult(next.player, change) };
       },
     });
-    publishEntries(this.deps.publisher, committed.entries);
+    publishInventory(this.deps.publisher, committed.entries);
     return committed.replayed ? { ...committed.result, replayed: true } : committed.result;
   }
 }

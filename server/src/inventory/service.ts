@@ -12,7 +12,7 @@ import type { ItemService } from "../items/service";
 import { requestHash } from "../lib/canonical";
 import type { Committed, Store } from "../store/port";
 import type { Publisher } from "../subscriptions/topics";
-import { publishEntries } from "./push";
+import { publishInventory } from "./publish";
 import { applyOps, grantedItemIds, kitOps, newPlayer } from "./rules";
 
 /** A resync further behind than this gets a snapshot instead of deltas. */
@@ -135,7 +135,7 @@ export class InventoryService {
 
   /** After the commit, never before. */
   private publish(committed: Committed<unknown>): void {
-    publishEntries(this.deps.publisher, committed.entries);
+    publishInventory(this.deps.publisher, committed.entries);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Actor, Changes, HistoryEntry, InventoryOp, Kit, Player, StoredItem } from "@hoard/protocol";
 import type { ShopCatalog } from "./shop-port";
+import type { TradeStore } from "./trade-port";
 
 /**
  * The store port: small, named after what the domains do, implemented by every engine
@@ -15,6 +16,8 @@ export interface Store {
   readonly engine: "sqlite" | "mongo";
   /** Prices and sales of the shop (carts themselves live in the player documents). */
   readonly shop: ShopCatalog;
+  /** Trade offers, trade feeds and the economy questions (store/trade-port.ts). */
+  readonly trades: TradeStore;
 
   /** Saves a definition under its content id; `created` is false when it was already there. */
   saveItem(item: StoredItem): Promise<{ item: StoredItem; created: boolean }>;
@@ -87,9 +90,36 @@ export interface RecordQuery {
   limit: number;
 }
 
+/**
+ * A mutable domain document beside the players that a commit must see as of its own
+ * transaction and may change in it: a trade offer (settled once), a trade feed's sequence.
+ * Each kind lives in its domain's own table. The engine reads the documents a commit declares
+ * (after the players), hands them to `apply`, and writes back those the plan returns,
+ * compare-and-set on `version`, all or nothing with the players.
+ */
+export interface GuardRef {
+  kind: string;
+  id: string;
+}
+
+export interface Guarded<D = unknown> extends GuardRef {
+  /** Exactly one above the stored version when written (1 creates). */
+  version: number;
+  data: D;
+}
+
+/** The declared documents that exist, by `guardKey`. */
+export type Guards = ReadonlyMap<string, Guarded>;
+
+export function guardKey(ref: GuardRef): string {
+  return `${ref.kind}/${ref.id}`;
+}
+
 export interface CommitPlan<R> {
   writes: PlayerWrite[];
   records?: DomainRecord[];
+  /** Declared guards to create or change (see `Guarded`). */
+  guards?: Guarded[];
   /** Stored under the op id and returned to a repeat of it. Must be JSON. */
   result: R;
 }
@@ -103,12 +133,14 @@ export interface PlayerCommit<R> {
   /** Hash of the request; a repeat of the op id with another hash is OP_ID_REUSED. */
   requestHash: string;
   playerIds: readonly string[];
+  /** Documents `apply` must see inside the transaction and may change (see `Guarded`). */
+  guards?: readonly GuardRef[];
   /**
-   * Pure domain rules: given the players as stored now (absent ones are missing from the
-   * map), return the writes and the result, or throw a HoardError to refuse (nothing is
-   * written). May run more than once when an engine retries a transaction.
+   * Pure domain rules: given the players (and declared guards) as stored now (absent ones
+   * are missing from the maps), return the writes and the result, or throw a HoardError to
+   * refuse (nothing is written). May run more than once when an engine retries a transaction.
    */
-  apply(players: ReadonlyMap<string, Player>, at: string): CommitPlan<R>;
+  apply(players: ReadonlyMap<string, Player>, at: string, guards: Guards): CommitPlan<R>;
 }
 
 export type Committed<R> = { replayed: false; result: R; entries: HistoryEntry[] } | { replayed: true; result: R; entries: [] };

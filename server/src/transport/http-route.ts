@@ -17,8 +17,8 @@ export interface HttpRoute {
   path: string;
   event: ClientEventName;
   summary: string;
-  /** Query parameters, and whether each is an integer. */
-  query?: Record<string, "int" | "string">;
+  /** Query parameters, and whether each is an integer or a number. */
+  query?: Record<string, "int" | "number" | "string">;
   /** The body's schema, for OpenAPI (the event schema still validates). */
   body?: z.ZodType;
   input?: (parts: RequestParts) => unknown;

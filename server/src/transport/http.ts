@@ -110,13 +110,14 @@ function bearer(req: Request): string {
   throw new HoardError("AUTH_UNAUTHENTICATED", "send Authorization: Bearer <token>");
 }
 
-/** Only the route's declared query parameters; integers converted when they look like one. */
+/** Only the route's declared query parameters; integers and numbers converted when they look like one. */
 function queryOf(req: Request, route: HttpRoute): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, type] of Object.entries(route.query ?? {})) {
     const value = req.query[name];
     if (value === undefined) continue;
-    out[name] = type === "int" && typeof value === "string" && /^-?\d+$/.test(value) ? Number(value) : value;
+    const numeric = type === "int" ? /^-?\d+$/ : type === "number" ? /^-?\d+(\.\d+)?$/ : undefined;
+    out[name] = numeric && typeof value === "string" && numeric.test(value) ? Number(value) : value;
   }
   return out;
 }

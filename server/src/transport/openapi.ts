@@ -32,7 +32,7 @@ export function openApiDocument(routes: readonly HttpRoute[], version: string): 
       name,
       in: "query",
       required: false,
-      schema: { type: type === "int" ? "integer" : "string" },
+      schema: { type: type === "int" ? "integer" : type === "number" ? "number" : "string" },
     }));
     const statuses = new Set(Object.values(errorCodes).map((entry) => String(entry.status)));
     const errors = Object.fromEntries(

@@ -1,4 +1,5 @@
 import { shopMigrations } from "./shop-schema";
+import { tradeMigrations } from "./trade-schema";
 
 /** A named schema change. Applied once per database, in list order; never edited once released. */
 export interface Migration {
@@ -40,4 +41,4 @@ const core: Migration[] = [
 ];
 
 /** Every migration of the embedded engine: core first, then each domain's own list. */
-export const migrations: readonly Migration[] = [...core, ...shopMigrations];
+export const migrations: readonly Migration[] = [...core, ...shopMigrations, ...tradeMigrations];

@@ -5,6 +5,9 @@ import Database from "better-sqlite3";
 import {
   type Committed,
   type DomainRecord,
+  type Guarded,
+  type GuardRef,
+  guardKey,
   opKey,
   type Page,
   type PlayerCommit,
@@ -12,8 +15,10 @@ import {
   type RecordQuery,
   type Store,
 } from "../port";
+import type { GuardTable } from "./guard-table";
 import { migrations } from "./schema";
 import { SqliteShopCatalog } from "./shop-store";
+import { SqliteTradeStore } from "./trade-store";
 
 export interface SqliteStoreOptions {
   /** A file path, or `:memory:`. */
@@ -42,7 +47,10 @@ interface Pending {
 export class SqliteStore implements Store {
   readonly engine = "sqlite" as const;
   readonly shop: SqliteShopCatalog;
+  readonly trades: SqliteTradeStore;
   private readonly db: Database.Database;
+  /** Guard kinds by name, from the domain stores that own them. */
+  private readonly guardTables: ReadonlyMap<string, GuardTable>;
   private readonly maxBatch: number;
   private queue: Pending[] = [];
   private flushScheduled = false;
@@ -58,9 +66,11 @@ export class SqliteStore implements Store {
     this.db.pragma(`synchronous = ${options.synchronous ?? "FULL"}`);
     this.maxBatch = options.maxBatch ?? 256;
     this.migrate();
-    this.shop = new SqliteShopCatalog(this.db);
 
     const db = this.db;
+    this.shop = new SqliteShopCatalog(db);
+    this.trades = new SqliteTradeStore(db);
+    this.guardTables = new Map(Object.entries({ ...this.trades.guardTables }));
     this.stmt = {
       insertItem: db.prepare("INSERT INTO items (id, definition, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING"),
       getItem: db.prepare("SELECT id, definition, created_at FROM items WHERE id = ?"),
@@ -258,8 +268,9 @@ export class SqliteStore implements Store {
       const player = this.readPlayer(id);
       if (player) players.set(id, player);
     }
+    const guards = this.readGuards(commit.guards ?? []);
     const at = new Date().toISOString();
-    const plan = commit.apply(players, at);
+    const plan = commit.apply(players, at, guards);
     const entries: HistoryEntry[] = [];
     for (const write of [...plan.writes].sort((a, b) => compare(a.player.id, b.player.id))) {
       const { player } = write;
@@ -288,12 +299,39 @@ export class SqliteStore implements Store {
       this.stmt.appendLog.run(player.id, player.version, key, JSON.stringify(entry));
       entries.push(entry);
     }
+    for (const doc of plan.guards ?? []) this.writeGuard(doc, guards, commit.guards ?? []);
     for (const record of plan.records ?? []) {
       this.stmt.putRecord.run(record.kind, record.id, record.at, JSON.stringify(record));
       for (const playerId of new Set(record.playerIds)) this.stmt.putRecordPlayer.run(record.kind, playerId, record.at, record.id);
     }
     this.stmt.putResult.run(key, commit.requestHash, JSON.stringify(plan.result), Date.now());
     return { replayed: false, result: plan.result, entries };
+  }
+
+  /** Declared guards, read in sorted order after the players (absent ones are left out). */
+  private readGuards(refs: readonly GuardRef[]): Map<string, Guarded> {
+    const guards = new Map<string, Guarded>();
+    for (const key of [...new Set(refs.map(guardKey))].sort()) {
+      const ref = refs.find((candidate) => guardKey(candidate) === key) as GuardRef;
+      const doc = this.guardTable(ref.kind).read(ref.id);
+      if (doc) guards.set(key, doc);
+    }
+    return guards;
+  }
+
+  /** Compare-and-set on the version read above; like a player write, a miss under the lock is a bug. */
+  private writeGuard(doc: Guarded, read: ReadonlyMap<string, Guarded>, declared: readonly GuardRef[]): void {
+    const key = guardKey(doc);
+    if (!declared.some((ref) => guardKey(ref) === key)) throw new Error(`commit wrote guard ${key} it did not declare`);
+    const expected = read.get(key)?.version ?? 0;
+    if (doc.version !== expected + 1) throw new Error(`commit of guard ${key} must write version ${expected + 1}, not ${doc.version}`);
+    if (!this.guardTable(doc.kind).write(doc, expected)) throw new Error(`guard ${key} changed under the write lock`);
+  }
+
+  private guardTable(kind: string): GuardTable {
+    const table = this.guardTables.get(kind);
+    if (!table) throw new Error(`no guard table for kind ${kind}`);
+    return table;
   }
 
   private readPlayer(id: string): Player | undefined {
