@@ -40,6 +40,8 @@ export const errorCodes = {
   INVENTORY_LIMIT_EXCEEDED: { status: 422, message: "A quantity would exceed the largest safe value" },
   WALLET_INSUFFICIENT_FUNDS: { status: 422, message: "Not enough currency" },
 
+  PRESENCE_UNAVAILABLE: { status: 503, message: "The presence registry is unreachable; retry later" },
+
   SUBSCRIPTION_LIMIT: { status: 429, message: "Too many subscriptions on this connection" },
   TOPIC_UNKNOWN: { status: 400, message: "No such topic" },
 } as const satisfies Record<string, { status: number; message: string }>;

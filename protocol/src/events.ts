@@ -2,6 +2,7 @@ import type { z } from "zod";
 import type { Ack } from "./envelope";
 import * as inv from "./inventory";
 import * as items from "./items";
+import * as presence from "./presence";
 import * as push from "./push";
 
 /**
@@ -23,6 +24,12 @@ export const clientEvents = {
   "inventory:list": { input: inv.InventoryListInput, output: inv.InventoryListOutput },
   "inventory:history": { input: inv.InventoryHistoryInput, output: inv.InventoryHistoryOutput },
   "inventory:resync": { input: inv.InventoryResyncInput, output: inv.InventoryResyncOutput },
+  "presence:login": { input: presence.PresenceLoginInput, output: presence.PresenceLoginOutput },
+  "presence:logout": { input: presence.PresenceLogoutInput, output: presence.PresenceLogoutOutput },
+  "presence:ingest": { input: presence.PresenceIngestInput, output: presence.PresenceIngestOutput },
+  "presence:stats": { input: presence.PresenceStatsInput, output: presence.PresenceStatsOutput },
+  "presence:areas": { input: presence.PresenceAreasInput, output: presence.PresenceAreasOutput },
+  "presence:history": { input: presence.PresenceHistoryInput, output: presence.PresenceHistoryOutput },
   "sub:subscribe": { input: push.SubscribeInput, output: push.SubscribeOutput },
   "sub:unsubscribe": { input: push.UnsubscribeInput, output: push.UnsubscribeOutput },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;

@@ -5,4 +5,5 @@ export * from "./errors";
 export * from "./events";
 export * from "./inventory";
 export * from "./items";
+export * from "./presence";
 export * from "./push";

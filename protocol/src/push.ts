@@ -1,18 +1,22 @@
 import { z } from "zod";
 import { Version } from "./common";
 import { HistoryEntry } from "./inventory";
+import { AreaPush } from "./presence";
 
 /**
  * Topics a client may subscribe to. Each push carries its topic and a sequence number;
  * a subscriber that sees a gap in the sequence resyncs.
  */
-export const topicKinds = ["inventory"] as const;
+export const topicKinds = ["inventory", "area"] as const;
 export type TopicKind = (typeof topicKinds)[number];
 
 export const Topic = z
   .string()
   .max(160)
-  .regex(/^inventory\/[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, "a topic such as inventory/{playerId}");
+  .regex(
+    /^(inventory\/[A-Za-z0-9][A-Za-z0-9_-]{0,63}|area\/[A-Za-z0-9][A-Za-z0-9_-]{0,31})$/,
+    "a topic such as inventory/{playerId} or area/{areaCode}",
+  );
 export type Topic = z.infer<typeof Topic>;
 
 export function topicOf(kind: TopicKind, key: string): string {
@@ -30,13 +34,16 @@ export const SubscribeOutput = z.strictObject({ topic: Topic, seq: Version });
 export const UnsubscribeInput = z.strictObject({ topic: Topic });
 export const UnsubscribeOutput = z.strictObject({ topic: Topic });
 
-/** Server → client pushes: a union on `type`. `seq` of an inventory push is the player version. */
+/**
+ * Server → client pushes: a union on `type`. `seq` of an inventory push is the player version;
+ * of an area push, the area's change counter (see presence.ts).
+ */
 export const InventoryPush = z.strictObject({
   type: z.literal("inventory"),
   topic: z.string(),
   seq: Version,
   entry: HistoryEntry,
 });
-export const PushMessage = z.discriminatedUnion("type", [InventoryPush]);
+export const PushMessage = z.discriminatedUnion("type", [InventoryPush, AreaPush]);
 export type PushMessage = z.infer<typeof PushMessage>;
 export type InventoryPush = z.infer<typeof InventoryPush>;

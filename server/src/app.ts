@@ -12,6 +12,10 @@ import { itemActions } from "./items/actions";
 import { itemRoutes } from "./items/routes";
 import { ItemService } from "./items/service";
 import { createLogger, type Logger } from "./log";
+import { areaTopic, presenceActions } from "./presence/actions";
+import { openPresenceRegistry } from "./presence/open";
+import { presenceRoutes } from "./presence/routes";
+import { PresenceService } from "./presence/service";
 import { openStore } from "./store/open";
 import type { Store } from "./store/port";
 import { subscriptionActions } from "./subscriptions/actions";
@@ -69,16 +73,38 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
 
   const items = new ItemService(store);
   const inventory = new InventoryService({ store, items, publisher });
+  const presence = new PresenceService({
+    registry: openPresenceRegistry(config, log),
+    history: store.presenceHistory,
+    // Each node pushes area changes to its own subscribers (io.local), whichever node made them.
+    publishLocal(message) {
+      io?.local.to(message.topic).emit("push", message);
+      metrics.pushes.inc({ type: message.type });
+    },
+    isWatched: (topic) => (io?.sockets.adapter.rooms.get(topic)?.size ?? 0) > 0,
+    settings: config.presence,
+    log,
+  });
   const actions: Actions = {
     ...itemActions(items),
     ...inventoryActions(inventory),
-    ...subscriptionActions({ inventory: inventoryTopic(inventory) }, config.maxSubscriptions),
+    ...presenceActions(presence),
+    ...subscriptionActions({ inventory: inventoryTopic(inventory), area: areaTopic(presence) }, config.maxSubscriptions),
   };
   const dispatcher = new Dispatcher({ actions, log, metrics, limiter });
-  io = createSocketServer(httpServer, config, { tokens, dispatcher, log, metrics });
+  io = createSocketServer(httpServer, config, {
+    tokens,
+    dispatcher,
+    log,
+    metrics,
+    onDisconnect: (principal, connectionId) => {
+      if (principal.role === "player") presence.disconnected(principal.sub, connectionId);
+    },
+  });
+  presence.start();
 
   const http = createHttpApp({
-    routes: [...itemRoutes, ...inventoryRoutes],
+    routes: [...itemRoutes, ...inventoryRoutes, ...presenceRoutes],
     dispatcher,
     tokens,
     metrics,
@@ -86,7 +112,14 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
     version,
     maxPayloadBytes: config.maxPayloadBytes,
     consoleDir: overrides.consoleDir ?? fileURLToPath(new URL("../../web-console/dist", import.meta.url)),
-    health: () => ({ status: "ok", nodeId: config.nodeId, version, store: store.engine, uptime: (Date.now() - startedAt) / 1000 }),
+    health: () => ({
+      status: "ok",
+      nodeId: config.nodeId,
+      version,
+      store: store.engine,
+      presence: presence.engine,
+      uptime: (Date.now() - startedAt) / 1000,
+    }),
     ready: () => httpServer.listening && !dispatcher.isClosing,
   });
   httpServer.on("request", http);
@@ -129,6 +162,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
         await sockets.close().catch(() => {});
         httpServer.closeAllConnections();
         await stopped;
+        await presence.close();
         await store.close();
         log.info("closed");
       })();

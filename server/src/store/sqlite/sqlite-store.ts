@@ -12,6 +12,7 @@ import {
   type RecordQuery,
   type Store,
 } from "../port";
+import { SqlitePresenceHistory } from "./presence-store";
 import { migrations } from "./schema";
 
 export interface SqliteStoreOptions {
@@ -40,6 +41,7 @@ interface Pending {
  */
 export class SqliteStore implements Store {
   readonly engine = "sqlite" as const;
+  readonly presenceHistory: SqlitePresenceHistory;
   private readonly db: Database.Database;
   private readonly maxBatch: number;
   private queue: Pending[] = [];
@@ -56,6 +58,7 @@ export class SqliteStore implements Store {
     this.db.pragma(`synchronous = ${options.synchronous ?? "FULL"}`);
     this.maxBatch = options.maxBatch ?? 256;
     this.migrate();
+    this.presenceHistory = new SqlitePresenceHistory(this.db);
 
     const db = this.db;
     this.stmt = {
