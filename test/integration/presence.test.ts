@@ -429,6 +429,21 @@ for (const engine of ["memory", "redis"] as const) {
         expect(body.data.samples.at(-1)).toMatchObject({ at: expect.any(String), total: 1 });
       });
 
+      it("documents its REST routes in OpenAPI", async () => {
+        const document = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as { paths: Record<string, any> };
+        expect(Object.keys(document.paths)).toEqual(
+          expect.arrayContaining([
+            "/api/v1/presence/events",
+            "/api/v1/presence/stats",
+            "/api/v1/presence/areas",
+            "/api/v1/presence/history",
+          ]),
+        );
+        expect(document.paths["/api/v1/presence/stats"].get.parameters.map((parameter: { name: string }) => parameter.name)).toEqual([
+          "area_code",
+        ]);
+      });
+
       it("refuses what a role may not do and what does not parse, changing nothing", async () => {
         const area = newArea();
         const ivan = await player("ivan");
@@ -441,6 +456,25 @@ for (const engine of ["memory", "redis"] as const) {
         const tooMany = Array.from({ length: 1001 }, () => presenceEvent({ userId: "x", areaCode: area, mode: "duel", event: "LOGIN" }));
         expect((await rest("/api/v1/presence/events", { body: { events: tooMany } })).body.error?.code).toBe("VALIDATION_FAILED");
         expect(await stats(area)).toEqual({ modes: [], total: 0 });
+      });
+    });
+
+    describe.runIf(engine === "redis")("when Redis is unreachable", () => {
+      it("answers PRESENCE_UNAVAILABLE (503), and the node still shuts down", async () => {
+        const lonely = await startRedis();
+        const server = await startServer({ env: { REDIS_URL: lonely.url, HOARD_NODE_ID: "lonely" } });
+        try {
+          const token = await server.token("player", "someone");
+          const read = () => fetch(`${server.url}/api/v1/presence/stats?area_code=eu`, { headers: { authorization: `Bearer ${token}` } });
+          expect((await read()).status).toBe(200);
+          await lonely.stop();
+          const response = await read();
+          expect(response.status).toBe(503);
+          expect(await response.json()).toMatchObject({ ok: false, error: { code: "PRESENCE_UNAVAILABLE" } });
+        } finally {
+          await server.close();
+          await lonely.stop();
+        }
       });
     });
 

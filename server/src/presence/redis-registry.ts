@@ -184,7 +184,13 @@ export class RedisRegistry implements PresenceRegistry {
     } catch (error) {
       this.options.log.warn({ err: error }, "presence: could not log this node's players out; the survivors will reap them");
     }
-    await Promise.allSettled([this.redis.quit(), this.subscriber.quit()]);
+    // QUIT waits for Redis; when Redis is gone it would wait for ever, so hang up after a second.
+    for (const connection of [this.redis, this.subscriber]) {
+      const quit = connection.quit().catch(() => {});
+      const timer = new Promise((resolve) => setTimeout(resolve, 1000).unref());
+      await Promise.race([quit, timer]);
+      connection.disconnect();
+    }
   }
 
   private owner(connectionId: string): string {
