@@ -46,6 +46,8 @@ export class PresenceService {
   /** Seq of the last push per area, so a push never goes backwards when reads overlap. */
   private readonly lastPushed = new Map<string, number>();
   private sampled = new Set<string>();
+  /** This node's connections that logged in, so a disconnect of any other one costs nothing. */
+  private readonly loggedIn = new Set<string>();
   private readonly timers: Array<ReturnType<typeof setTimeout>> = [];
   private readonly stopChanges: () => void;
   private closed = false;
@@ -87,6 +89,7 @@ export class PresenceService {
   }
 
   async login(userId: string, connectionId: string, input: ParsedInput<"presence:login">): Promise<EventOutput<"presence:login">> {
+    this.loggedIn.add(connectionId);
     await this.deps.registry.login({ userId, areaCode: input.areaCode, mode: input.mode, connectionId, now: this.now() });
     return { userId, areaCode: input.areaCode, mode: input.mode };
   }
@@ -97,6 +100,7 @@ export class PresenceService {
 
   /** A connection closed: its presence, if it still holds one, ends. Never throws (it runs from the transport). */
   disconnected(userId: string, connectionId: string): void {
+    if (!this.loggedIn.delete(connectionId)) return;
     this.deps.registry
       .endSession({ userId, connectionId, now: this.now() })
       .catch((error: unknown) => this.deps.log.warn({ err: error, userId }, "presence: ending a closed connection's presence failed"));
