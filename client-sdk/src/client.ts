@@ -9,11 +9,13 @@ import {
   type InventoryOp,
   type ItemDefinition,
   type Kit,
+  type PresenceEvent,
   type PushMessage,
   type ServerToClientEvents,
   type StoredItem,
 } from "@hoard/protocol";
 import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
+import { AreaWatch } from "./area-watch";
 import { newOpId } from "./op-id";
 import { economyApi, tradesApi } from "./trades";
 import { PlayerWatch } from "./watch";
@@ -39,7 +41,13 @@ export type HoardSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 type PushHandler = (message: PushMessage) => void;
 
 /** Errors worth sending the same request again for (same opId, so it still applies once). */
-const retryable: ReadonlySet<ErrorCode> = new Set(["SERVER_SHUTTING_DOWN", "STORE_UNAVAILABLE", "RATE_LIMITED", "CLIENT_TIMEOUT"]);
+const retryable: ReadonlySet<ErrorCode> = new Set([
+  "SERVER_SHUTTING_DOWN",
+  "STORE_UNAVAILABLE",
+  "PRESENCE_UNAVAILABLE",
+  "RATE_LIMITED",
+  "CLIENT_TIMEOUT",
+]);
 
 /**
  * Connects to a Hoard node and resolves once the handshake is accepted.
@@ -68,6 +76,8 @@ export class HoardClient {
   private readonly topics = new Map<string, Set<PushHandler>>();
   private readonly reconnectHandlers = new Set<() => void>();
   private readonly itemCache = new Map<string, StoredItem>();
+  /** The last presence login, sent again on every reconnect (a new connection holds no presence). */
+  private presenceLogin: EventInput<"presence:login"> | undefined;
   private closed = false;
 
   constructor(url: string, options: ConnectOptions) {
@@ -257,6 +267,56 @@ export class HoardClient {
     /** @example await hoard.shop.remove(itemId, "gold"); */
     remove: (itemId: string, currency?: string) => this.call("shop:remove", { itemId, ...(currency === undefined ? {} : { currency }) }),
   };
+  readonly presence = {
+    /**
+     * Counts this player (a `player` token) in an area and mode, bound to this connection: a
+     * login elsewhere moves it, closing the connection ends it. Sent again after a reconnect.
+     * @example await hoard.presence.login("eu-west", "battle_royale");
+     */
+    login: async (areaCode: string, mode: string) => {
+      const reply = await this.call("presence:login", { areaCode, mode });
+      this.presenceLogin = { areaCode, mode };
+      return reply;
+    },
+    /** @example const { ended } = await hoard.presence.logout(); */
+    logout: () => {
+      this.presenceLogin = undefined;
+      return this.call("presence:logout", {});
+    },
+    /**
+     * A game server (`server` token) reports its players' LOGIN/LOGOUT events, up to 1000 at a
+     * time, applied in order. Pass your own `eventId`s to stay idempotent across restarts;
+     * missing ones are made here (so the SDK's own retries still count once).
+     * @example
+     * await hoard.presence.ingest([
+     *   { eventId: "gs1-000042", userId: "alice", areaCode: "eu-west", mode: "duel", event: "LOGIN" },
+     * ]);
+     */
+    ingest: (events: Array<Omit<PresenceEvent, "eventId"> & { eventId?: string }>) =>
+      this.call("presence:ingest", { events: events.map((event) => ({ ...event, eventId: event.eventId ?? newOpId() })) }),
+    /** @example const { modes, total } = await hoard.presence.stats("eu-west"); */
+    stats: (areaCode: string) => this.call("presence:stats", { areaCode }),
+    /** @example const { areas } = await hoard.presence.areas({ limit: 10 }); */
+    areas: (options: EventInput<"presence:areas"> = {}) => this.call("presence:areas", options),
+    /** @example const { samples } = await hoard.presence.history("eu-west", { since: "2025-01-01T00:00:00Z" }); */
+    history: (areaCode: string, range: Omit<EventInput<"presence:history">, "areaCode"> = {}) =>
+      this.call("presence:history", { areaCode, ...range }),
+  };
+
+  /**
+   * Live popularity of an area: its stats now, then every newer push (coalesced by the server,
+   * at most about 4 a second, each with the whole mode list).
+   *
+   * @example
+   * const area = await hoard.watchArea("eu-west");
+   * area.on("change", (stats) => render(stats.modes));
+   * // later: area.close();
+   */
+  async watchArea(areaCode: string): Promise<AreaWatch> {
+    const watch = new AreaWatch(this, areaCode);
+    await watch.start();
+    return watch;
+  }
 
   /**
    * Live state of a player: a snapshot, then every committed change in order. On a gap in the
@@ -312,13 +372,15 @@ export class HoardClient {
   }
 
   private async resubscribe(): Promise<void> {
-    await Promise.all(
-      [...this.topics.keys()].map((topic) =>
+    const login = this.presenceLogin;
+    await Promise.all([
+      ...[...this.topics.keys()].map((topic) =>
         this.call("sub:subscribe", { topic }).catch(() => {
           // The topic is no longer allowed or gone: its watchers learn it when they resync.
         }),
       ),
-    );
+      ...(login ? [this.call("presence:login", login).catch(() => {})] : []),
+    ]);
     for (const handler of this.reconnectHandlers) handler();
   }
 }

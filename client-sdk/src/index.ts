@@ -1,4 +1,6 @@
 export {
+  type AreaPush,
+  type AreaStats,
   type Cart,
   type CartLine,
   type CartView,
@@ -12,9 +14,11 @@ export {
   type InventoryOp,
   type ItemDefinition,
   type Kit,
+  type ModePlayers,
   type Order,
   type OrderLine,
   type Player,
+  type PresenceEvent,
   type PushMessage,
   type ShopOffer,
   type ShopPrice,
@@ -30,6 +34,7 @@ export {
   type TradeReason,
   type TradeRecord,
 } from "@hoard/protocol";
+export { AreaWatch, type AreaWatchEvents } from "./area-watch";
 export { type ConnectOptions, connect, HoardClient, type HoardSocket, type MutationOptions } from "./client";
 export { newOpId } from "./op-id";
 export { TradeWatch, type TradeWatchEvents } from "./trade-watch";

@@ -54,6 +54,7 @@ export const errorCodes = {
   TRADE_INSUFFICIENT_ITEMS: { status: 422, message: "A party does not own what it would give" },
   TRADE_INSUFFICIENT_FUNDS: { status: 422, message: "A party does not have the currency it would give" },
   TRADE_CAPACITY_EXCEEDED: { status: 422, message: "A party has no room for what it would receive" },
+  PRESENCE_UNAVAILABLE: { status: 503, message: "The presence registry is unreachable; retry later" },
 
   SUBSCRIPTION_LIMIT: { status: 429, message: "Too many subscriptions on this connection" },
   TOPIC_UNKNOWN: { status: 400, message: "No such topic" },

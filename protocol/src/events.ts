@@ -3,6 +3,7 @@ import * as cart from "./cart";
 import type { Ack } from "./envelope";
 import * as inv from "./inventory";
 import * as items from "./items";
+import * as presence from "./presence";
 import * as push from "./push";
 import * as trade from "./trade";
 
@@ -48,6 +49,12 @@ export const clientEvents = {
   "economy:imbalancedTrades": { input: trade.EconomyImbalancedTradesInput, output: trade.EconomyImbalancedTradesOutput },
   "economy:diverseInventories": { input: trade.EconomyDiverseInventoriesInput, output: trade.EconomyDiverseInventoriesOutput },
   "economy:richestPlayers": { input: trade.EconomyRichestPlayersInput, output: trade.EconomyRichestPlayersOutput },
+  "presence:login": { input: presence.PresenceLoginInput, output: presence.PresenceLoginOutput },
+  "presence:logout": { input: presence.PresenceLogoutInput, output: presence.PresenceLogoutOutput },
+  "presence:ingest": { input: presence.PresenceIngestInput, output: presence.PresenceIngestOutput },
+  "presence:stats": { input: presence.PresenceStatsInput, output: presence.PresenceStatsOutput },
+  "presence:areas": { input: presence.PresenceAreasInput, output: presence.PresenceAreasOutput },
+  "presence:history": { input: presence.PresenceHistoryInput, output: presence.PresenceHistoryOutput },
   "sub:subscribe": { input: push.SubscribeInput, output: push.SubscribeOutput },
   "sub:unsubscribe": { input: push.UnsubscribeInput, output: push.UnsubscribeOutput },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;

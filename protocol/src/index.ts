@@ -6,5 +6,6 @@ export * from "./errors";
 export * from "./events";
 export * from "./inventory";
 export * from "./items";
+export * from "./presence";
 export * from "./push";
 export * from "./trade";

@@ -1,21 +1,22 @@
 import { z } from "zod";
 import { Version } from "./common";
 import { HistoryEntry } from "./inventory";
+import { AreaPush } from "./presence";
 import { TradeOffer, TradeRecord } from "./trade";
 
 /**
  * Topics a client may subscribe to. Each push carries its topic and a sequence number;
  * a subscriber that sees a gap in the sequence resyncs.
  */
-export const topicKinds = ["inventory", "trades"] as const;
+export const topicKinds = ["inventory", "trades", "area"] as const;
 export type TopicKind = (typeof topicKinds)[number];
 
 export const Topic = z
   .string()
   .max(160)
   .regex(
-    /^(inventory|trades)\/[A-Za-z0-9][A-Za-z0-9_-]{0,63}$|^trades\/_suspicious$/,
-    "a topic such as inventory/{playerId}, trades/{playerId} or trades/_suspicious",
+    /^(inventory|trades)\/[A-Za-z0-9][A-Za-z0-9_-]{0,63}$|^trades\/_suspicious$|^area\/[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/,
+    "a topic such as inventory/{playerId}, trades/{playerId}, trades/_suspicious or area/{areaCode}",
   );
 export type Topic = z.infer<typeof Topic>;
 
@@ -34,7 +35,10 @@ export const SubscribeOutput = z.strictObject({ topic: Topic, seq: Version });
 export const UnsubscribeInput = z.strictObject({ topic: Topic });
 export const UnsubscribeOutput = z.strictObject({ topic: Topic });
 
-/** Server → client pushes: a union on `type`. `seq` of an inventory push is the player version. */
+/**
+ * Server → client pushes: a union on `type`. `seq` of an inventory push is the player version;
+ * of an area push, the area's change counter (see presence.ts).
+ */
 export const InventoryPush = z.strictObject({
   type: z.literal("inventory"),
   topic: z.string(),
@@ -61,7 +65,7 @@ export const TradePush = z.strictObject({
   offer: TradeOffer.optional(),
   trade: TradeRecord.optional(),
 });
-export const PushMessage = z.discriminatedUnion("type", [InventoryPush, TradePush]);
+export const PushMessage = z.discriminatedUnion("type", [InventoryPush, TradePush, AreaPush]);
 export type PushMessage = z.infer<typeof PushMessage>;
 export type InventoryPush = z.infer<typeof InventoryPush>;
 export type TradePush = z.infer<typeof TradePush>;

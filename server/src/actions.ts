@@ -4,6 +4,8 @@ import type { Principal } from "./auth/tokens";
 
 /** What a transport knows of the connection an action runs on. */
 export interface Session {
+  /** The connection's id (unique on this node). */
+  readonly id: string;
   /** Joins/leaves a push topic (socket transport only). */
   join(topic: string): Promise<void> | void;
   leave(topic: string): Promise<void> | void;

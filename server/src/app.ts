@@ -16,6 +16,10 @@ import { itemActions } from "./items/actions";
 import { itemRoutes } from "./items/routes";
 import { ItemService } from "./items/service";
 import { createLogger, type Logger } from "./log";
+import { areaTopic, presenceActions } from "./presence/actions";
+import { openPresenceRegistry } from "./presence/open";
+import { presenceRoutes } from "./presence/routes";
+import { PresenceService } from "./presence/service";
 import { openStore } from "./store/open";
 import type { Store } from "./store/port";
 import { subscriptionActions } from "./subscriptions/actions";
@@ -83,6 +87,18 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
   const shop = new ShopService({ store, items });
   const trades = new TradeService({ store, items, publisher, log, imbalanceThreshold: config.trade.imbalanceThreshold });
   const economy = new EconomyService({ store, imbalanceThreshold: config.trade.imbalanceThreshold });
+  const presence = new PresenceService({
+    registry: openPresenceRegistry(config, log),
+    history: store.presenceHistory,
+    // Each node pushes area changes to its own subscribers (io.local), whichever node made them.
+    publishLocal(message) {
+      io?.local.to(message.topic).emit("push", message);
+      metrics.pushes.inc({ type: message.type });
+    },
+    isWatched: (topic) => (io?.sockets.adapter.rooms.get(topic)?.size ?? 0) > 0,
+    settings: config.presence,
+    log,
+  });
   const actions: Actions = {
     ...itemActions(items),
     ...inventoryActions(inventory),
@@ -90,12 +106,16 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
     ...shopActions(shop),
     ...tradeActions(trades),
     ...economyActions(economy),
-    ...subscriptionActions({ inventory: inventoryTopic(inventory), trades: tradeTopic(trades, store) }, config.maxSubscriptions),
+    ...presenceActions(presence),
+    ...subscriptionActions(
+      { inventory: inventoryTopic(inventory), trades: tradeTopic(trades, store), area: areaTopic(presence) },
+      config.maxSubscriptions,
+    ),
   };
   const dispatcher = new Dispatcher({ actions, log, metrics, limiter });
 
   const http = createHttpApp({
-    routes: [...itemRoutes, ...inventoryRoutes, ...cartRoutes, ...tradeRoutes],
+    routes: [...itemRoutes, ...inventoryRoutes, ...cartRoutes, ...tradeRoutes, ...presenceRoutes],
     dispatcher,
     tokens,
     metrics,
@@ -103,13 +123,29 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
     version,
     maxPayloadBytes: config.maxPayloadBytes,
     consoleDir: overrides.consoleDir ?? fileURLToPath(new URL("../../web-console/dist", import.meta.url)),
-    health: () => ({ status: "ok", nodeId: config.nodeId, version, store: store.engine, uptime: (Date.now() - startedAt) / 1000 }),
+    health: () => ({
+      status: "ok",
+      nodeId: config.nodeId,
+      version,
+      store: store.engine,
+      presence: presence.engine,
+      uptime: (Date.now() - startedAt) / 1000,
+    }),
     ready: () => httpServer.listening && !dispatcher.isClosing,
   });
   httpServer.on("request", http);
   // After express: engine.io takes over the request listeners already there and passes them
   // what is not under /socket.io/. Attached before, express would answer 404 to long-polling.
-  io = createSocketServer(httpServer, config, { tokens, dispatcher, log, metrics });
+  io = createSocketServer(httpServer, config, {
+    tokens,
+    dispatcher,
+    log,
+    metrics,
+    onDisconnect: (principal, connectionId) => {
+      if (principal.role === "player") presence.disconnected(principal.sub, connectionId);
+    },
+  });
+  presence.start();
 
   const housekeeping = setInterval(() => {
     limiter.sweep();
@@ -152,6 +188,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
         await sockets.close().catch(() => {});
         httpServer.closeAllConnections();
         await stopped;
+        await presence.close();
         await store.close();
         log.info("closed");
       })();

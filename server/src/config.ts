@@ -36,6 +36,11 @@ export const ConfigSchema = z.object({
   HOARD_SHUTDOWN_TIMEOUT_MS: Int(0, 600_000).default(10_000),
   HOARD_TRADE_IMBALANCE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
   HOARD_TRADE_EXPIRY_SWEEP_MS: Int(100, 3_600_000).default(5000),
+  HOARD_PRESENCE_EVENT_TTL_SECONDS: Int(1, 7 * 86_400).default(300),
+  HOARD_PRESENCE_EVENT_ID_WINDOW_SECONDS: Int(1, 86_400).default(600),
+  HOARD_PRESENCE_NODE_TTL_SECONDS: Int(2, 600).default(5),
+  HOARD_PRESENCE_SAMPLE_SECONDS: Int(1, 86_400).default(60),
+  HOARD_PRESENCE_HISTORY_DAYS: Int(1, 3650).default(7),
 });
 
 export type EnvConfig = z.infer<typeof ConfigSchema>;
@@ -58,6 +63,16 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Executed trades above this imbalance are suspicious; lapsed offers are settled every sweepMs. */
   trade: { imbalanceThreshold: number; expirySweepMs: number };
+  presence: {
+    /** A game server's LOGIN lasts this long unless another LOGIN for the user refreshes it. */
+    eventTtlMs: number;
+    /** Event ids are remembered at least this long (at most twice). */
+    eventIdWindowMs: number;
+    /** Redis engine: a node whose heartbeat is older than this is reaped. */
+    nodeTtlMs: number;
+    sampleMs: number;
+    historyMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -92,6 +107,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     opResultTtlMs: e.HOARD_OP_RESULT_TTL_HOURS * 3_600_000,
     shutdownTimeoutMs: e.HOARD_SHUTDOWN_TIMEOUT_MS,
     trade: { imbalanceThreshold: e.HOARD_TRADE_IMBALANCE_THRESHOLD, expirySweepMs: e.HOARD_TRADE_EXPIRY_SWEEP_MS },
+    presence: {
+      eventTtlMs: e.HOARD_PRESENCE_EVENT_TTL_SECONDS * 1000,
+      eventIdWindowMs: e.HOARD_PRESENCE_EVENT_ID_WINDOW_SECONDS * 1000,
+      nodeTtlMs: e.HOARD_PRESENCE_NODE_TTL_SECONDS * 1000,
+      sampleMs: e.HOARD_PRESENCE_SAMPLE_SECONDS * 1000,
+      historyMs: e.HOARD_PRESENCE_HISTORY_DAYS * 86_400_000,
+    },
   };
 }
 

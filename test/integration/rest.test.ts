@@ -286,10 +286,17 @@ describe("REST", () => {
   });
 
   describe("operations", () => {
-    it("GET /health → 200 {status, nodeId, version, store, uptime}", async () => {
+    it("GET /health → 200 {status, nodeId, version, store, presence, uptime}", async () => {
       const reply = await http(server, "GET", "/health");
       expect(reply.status).toBe(200);
-      expect(reply.body).toEqual({ status: "ok", nodeId: server.app.config.nodeId, version, store: "sqlite", uptime: expect.any(Number) });
+      expect(reply.body).toEqual({
+        status: "ok",
+        nodeId: server.app.config.nodeId,
+        version,
+        store: "sqlite",
+        presence: "memory",
+        uptime: expect.any(Number),
+      });
       expect(reply.body.uptime).toBeGreaterThanOrEqual(0);
       expect(version).toMatch(/^\d+\.\d+\.\d+/);
     });

@@ -1,4 +1,5 @@
 import type { Actor, Changes, HistoryEntry, InventoryOp, Kit, Player, StoredItem } from "@hoard/protocol";
+import type { PresenceHistoryStore } from "./presence-history";
 import type { ShopCatalog } from "./shop-port";
 import type { TradeStore } from "./trade-port";
 
@@ -18,6 +19,8 @@ export interface Store {
   readonly shop: ShopCatalog;
   /** Trade offers, trade feeds and the economy questions (store/trade-port.ts). */
   readonly trades: TradeStore;
+  /** Per-area samples of players by mode (presence history). */
+  readonly presenceHistory: PresenceHistoryStore;
 
   /** Saves a definition under its content id; `created` is false when it was already there. */
   saveItem(item: StoredItem): Promise<{ item: StoredItem; created: boolean }>;

@@ -32,7 +32,14 @@ export interface SocketOptions {
 export function createSocketServer(
   httpServer: HttpServer,
   options: SocketOptions,
-  deps: { tokens: TokenService; dispatcher: Dispatcher; log: Logger; metrics: Metrics },
+  deps: {
+    tokens: TokenService;
+    dispatcher: Dispatcher;
+    log: Logger;
+    metrics: Metrics;
+    /** Called once when a connection closes, for domains that bind state to connections. */
+    onDisconnect?: (principal: Principal, connectionId: string) => void;
+  },
 ): HoardIo {
   const io: HoardIo = new Server(httpServer, {
     serveClient: false,
@@ -59,9 +66,11 @@ export function createSocketServer(
     socket.on("disconnect", () => {
       deps.metrics.connections.dec();
       if (expiry) clearTimeout(expiry);
+      deps.onDisconnect?.(principal, socket.id);
     });
 
     const session: Session = {
+      id: socket.id,
       join: (topic) => socket.join(topic),
       leave: (topic) => socket.leave(topic),
       get topics() {

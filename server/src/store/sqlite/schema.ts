@@ -1,3 +1,4 @@
+import { presenceMigrations } from "./presence-schema";
 import { shopMigrations } from "./shop-schema";
 import { tradeMigrations } from "./trade-schema";
 
@@ -41,4 +42,4 @@ const core: Migration[] = [
 ];
 
 /** Every migration of the embedded engine: core first, then each domain's own list. */
-export const migrations: readonly Migration[] = [...core, ...shopMigrations, ...tradeMigrations];
+export const migrations: readonly Migration[] = [...core, ...shopMigrations, ...tradeMigrations, ...presenceMigrations];

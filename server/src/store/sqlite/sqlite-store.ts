@@ -16,6 +16,7 @@ import {
   type Store,
 } from "../port";
 import type { GuardTable } from "./guard-table";
+import { SqlitePresenceHistory } from "./presence-store";
 import { migrations } from "./schema";
 import { SqliteShopCatalog } from "./shop-store";
 import { SqliteTradeStore } from "./trade-store";
@@ -48,6 +49,7 @@ export class SqliteStore implements Store {
   readonly engine = "sqlite" as const;
   readonly shop: SqliteShopCatalog;
   readonly trades: SqliteTradeStore;
+  readonly presenceHistory: SqlitePresenceHistory;
   private readonly db: Database.Database;
   /** Guard kinds by name, from the domain stores that own them. */
   private readonly guardTables: ReadonlyMap<string, GuardTable>;
@@ -66,6 +68,7 @@ export class SqliteStore implements Store {
     this.db.pragma(`synchronous = ${options.synchronous ?? "FULL"}`);
     this.maxBatch = options.maxBatch ?? 256;
     this.migrate();
+    this.presenceHistory = new SqlitePresenceHistory(this.db);
 
     const db = this.db;
     this.shop = new SqliteShopCatalog(db);

@@ -1,0 +1,242 @@
+import { createHash } from "node:crypto";
+import { HoardError } from "@hoard/protocol";
+import { Redis } from "ioredis";
+import type { Logger } from "../log";
+import { endSessionScript, expireScript, ingestScript, loginScript, reapScript, statsScript } from "./redis-scripts";
+import type { AreaCounts, AreaOverview, IngestEvent, PresenceRegistry, RegistrySettings } from "./registry";
+import { type ModeCount, sortModes } from "./rules";
+
+export interface RedisRegistryOptions extends RegistrySettings {
+  url: string;
+  /** This node's id: connections are owned as s:<nodeId>:<socketId>, and reaped by it. */
+  nodeId: string;
+  /** A node whose heartbeat is older than this is dead: the survivors reap its sessions. */
+  nodeTtlMs: number;
+  log: Logger;
+  /** Key prefix; keep the `{…}` hash tag so every key sits in one slot. */
+  prefix?: string;
+}
+
+/** How many users one script call reaps or expires, so no call holds Redis for long. */
+const CHUNK = 1000;
+
+/**
+ * The Redis engine, for many nodes. Every change is one Lua script (redis-scripts.ts), atomic
+ * across nodes. Each node refreshes a heartbeat key (TTL = node TTL) every second and checks
+ * the others'; a node whose key expired is dead, and the first survivor to notice ends the
+ * presences its connections held. Counts converge at most node TTL + 1 s (the heartbeat
+ * period) + one push interval after a crash: ≤ 6.3 s with the defaults, stated as ≤ 10 s.
+ *
+ * Changed areas come back to every node over pub/sub, so each node pushes to its own
+ * subscribers whichever node made the change.
+ */
+export class RedisRegistry implements PresenceRegistry {
+  readonly engine = "redis" as const;
+  private readonly redis: Redis;
+  private readonly subscriber: Redis;
+  private readonly prefix: string;
+  private readonly listeners = new Set<(areaCodes: readonly string[]) => void>();
+  private beaten = false;
+  private healthy = true;
+
+  constructor(private readonly options: RedisRegistryOptions) {
+    this.prefix = options.prefix ?? "hoard:{presence}:";
+    // Fail a command after one reconnect attempt rather than queueing it for long: callers get
+    // PRESENCE_UNAVAILABLE and the SDK retries (logins and events are idempotent).
+    this.redis = new Redis(options.url, { maxRetriesPerRequest: 1 });
+    this.subscriber = this.redis.duplicate();
+    for (const connection of [this.redis, this.subscriber]) {
+      connection.on("error", (error: Error) => {
+        if (this.healthy) options.log.warn({ err: error }, "presence: Redis connection failed; retrying");
+        this.healthy = false;
+      });
+      connection.on("ready", () => {
+        if (!this.healthy) options.log.info("presence: Redis connection is back");
+        this.healthy = true;
+      });
+    }
+    this.subscriber.on("message", (_channel: string, message: string) => {
+      const areas = message.split(",");
+      for (const listener of this.listeners) listener(areas);
+    });
+    void this.subscriber.subscribe(`${this.prefix}changed`).catch((error: unknown) => {
+      options.log.error({ err: error }, "presence: subscribing to area changes failed; pushes will stop");
+    });
+  }
+
+  async login(input: { userId: string; areaCode: string; mode: string; connectionId: string; now: number }): Promise<void> {
+    await this.run(loginScript, [input.now, input.userId, input.areaCode, input.mode, this.owner(input.connectionId)]);
+  }
+
+  async endSession(input: { userId: string; connectionId: string; now: number }): Promise<boolean> {
+    return (await this.run(endSessionScript, [input.now, input.userId, this.owner(input.connectionId)])) === 1;
+  }
+
+  async ingest(events: readonly IngestEvent[], now: number): Promise<{ duplicates: number }> {
+    const window = this.options.eventIdWindowMs;
+    const args: Array<string | number> = [
+      now,
+      now + this.options.eventTtlMs,
+      Math.floor(now / window),
+      // A generation's set must outlive the next generation, which still checks it.
+      Math.ceil((2 * window) / 1000) + 1,
+    ];
+    for (const event of events) args.push(event.key, event.userId, event.areaCode, event.mode, event.event === "LOGIN" ? "L" : "O");
+    return { duplicates: Number(await this.run(ingestScript, args)) };
+  }
+
+  async expire(now: number): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const looked = Number(await this.run(expireScript, [now, CHUNK]));
+      total += looked;
+      if (looked < CHUNK) return total;
+    }
+  }
+
+  async stats(areaCode: string): Promise<AreaCounts> {
+    const reply = (await this.run(statsScript, [0, areaCode])) as string[];
+    const [seq = "0", ...flat] = reply;
+    const modes: ModeCount[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) modes.push({ mode: flat[i] as string, players: Number(flat[i + 1]) });
+    const sorted = sortModes(modes);
+    return { areaCode, modes: sorted, total: sorted.reduce((sum, entry) => sum + entry.players, 0), seq: Number(seq) };
+  }
+
+  async areas(limit: number): Promise<AreaOverview> {
+    const replies = await this.guard(
+      this.redis
+        .multi()
+        .zrevrange(`${this.prefix}t`, 0, limit - 1, "WITHSCORES")
+        .zcard(`${this.prefix}t`)
+        .hlen(`${this.prefix}u`)
+        .exec(),
+    );
+    const [top, count, players] = (replies ?? []).map(([error, value]) => {
+      if (error) throw new HoardError("PRESENCE_UNAVAILABLE", undefined, { cause: error });
+      return value;
+    }) as [string[], number, number];
+    const areas: AreaOverview["areas"] = [];
+    for (let i = 0; i + 1 < top.length; i += 2) areas.push({ areaCode: top[i] as string, players: Number(top[i + 1]) });
+    // ZREVRANGE breaks ties by reverse code; the port promises ties by code.
+    areas.sort((a, b) => b.players - a.players || (a.areaCode < b.areaCode ? -1 : a.areaCode > b.areaCode ? 1 : 0));
+    return { areas, areaCount: count, players };
+  }
+
+  async heartbeat(now: number): Promise<{ reaped: string[] }> {
+    const self = this.options.nodeId;
+    // A node starting under a name it had before reaps its own earlier life first.
+    if (!this.beaten) await this.reapNode(self, now);
+    const beat = await this.guard(
+      this.redis
+        .multi()
+        .set(this.key("hb", self), String(now), "PX", this.options.nodeTtlMs)
+        .sadd(`${this.prefix}nodes`, self)
+        .smembers(`${this.prefix}nodes`)
+        .exec(),
+    );
+    const added = beat?.[1]?.[1];
+    const nodes = (beat?.[2]?.[1] ?? []) as string[];
+    if (this.beaten && added === 1) {
+      this.options.log.error(
+        { nodeId: self },
+        "presence: this node was silent longer than the node TTL and its sessions were reaped; its players count again when they log in",
+      );
+    }
+    this.beaten = true;
+    const others = nodes.filter((node) => node !== self);
+    if (others.length === 0) return { reaped: [] };
+    const pipeline = this.redis.pipeline();
+    for (const node of others) pipeline.exists(this.key("hb", node));
+    const alive = (await this.guard(pipeline.exec())) ?? [];
+    const reaped: string[] = [];
+    for (const [index, node] of others.entries()) {
+      if (alive[index]?.[1] !== 0) continue;
+      const count = await this.reapNode(node, now);
+      this.options.log.warn({ deadNode: node, sessions: count }, "presence: reaped the sessions of a dead node");
+      reaped.push(node);
+    }
+    return { reaped };
+  }
+
+  async reapNode(nodeId: string, now: number): Promise<number> {
+    let total = 0;
+    const force = nodeId === this.options.nodeId ? "force" : "";
+    for (;;) {
+      const looked = Number(await this.run(reapScript, [now, nodeId, CHUNK, force]));
+      if (looked < 0) return total;
+      total += looked;
+      if (looked < CHUNK) return total;
+    }
+  }
+
+  onChange(listener: (areaCodes: readonly string[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Graceful: this node's players are logged out now rather than reaped later. */
+  async close(): Promise<void> {
+    this.listeners.clear();
+    try {
+      await this.reapNode(this.options.nodeId, Date.now());
+      await this.redis.multi().del(this.key("hb", this.options.nodeId)).srem(`${this.prefix}nodes`, this.options.nodeId).exec();
+    } catch (error) {
+      this.options.log.warn({ err: error }, "presence: could not log this node's players out; the survivors will reap them");
+    }
+    // QUIT waits for Redis; when Redis is gone it would wait for ever, so hang up after a second.
+    for (const connection of [this.redis, this.subscriber]) {
+      const quit = connection.quit().catch(() => {});
+      const timer = new Promise((resolve) => setTimeout(resolve, 1000).unref());
+      await Promise.race([quit, timer]);
+      connection.disconnect();
+    }
+  }
+
+  private owner(connectionId: string): string {
+    return `s:${this.options.nodeId}:${connectionId}`;
+  }
+
+  private key(kind: string, id: string): string {
+    return `${this.prefix}${kind}:${id}`;
+  }
+
+  /** Runs a script by its SHA, loading it on first use (or after Redis forgot it). */
+  private async run(script: string, args: ReadonlyArray<string | number>): Promise<unknown> {
+    const argv = [this.prefix, ...args];
+    const sha = shaOf(script);
+    try {
+      return await this.redis.evalsha(sha, 0, ...argv);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith("NOSCRIPT")) throw unavailable(error);
+      return this.guard(this.redis.eval(script, 0, ...argv));
+    }
+  }
+
+  private async guard<T>(promise: Promise<T>): Promise<T> {
+    try {
+      return await promise;
+    } catch (error) {
+      throw unavailable(error);
+    }
+  }
+}
+
+const shas = new Map<string, string>();
+function shaOf(script: string): string {
+  let sha = shas.get(script);
+  if (!sha) {
+    sha = createHash("sha1").update(script).digest("hex");
+    shas.set(script, sha);
+  }
+  return sha;
+}
+
+/**
+ * Connection trouble is PRESENCE_UNAVAILABLE (retry later). An error Redis itself answered
+ * (a script bug) is not: it goes up as it is and is reported as INTERNAL, its detail logged.
+ */
+function unavailable(error: unknown): unknown {
+  if (error instanceof HoardError || (error instanceof Error && error.name === "ReplyError")) return error;
+  return new HoardError("PRESENCE_UNAVAILABLE", undefined, { cause: error });
+}
