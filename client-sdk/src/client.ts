@@ -14,6 +14,7 @@ import {
   type StoredItem,
 } from "@hoard/protocol";
 import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
+import { fetchHealth, fetchMetrics } from "./node-status";
 import { newOpId } from "./op-id";
 import { PlayerWatch } from "./watch";
 
@@ -69,7 +70,11 @@ export class HoardClient {
   private readonly itemCache = new Map<string, StoredItem>();
   private closed = false;
 
-  constructor(url: string, options: ConnectOptions) {
+  constructor(
+    /** The node's base URL, as given to `connect`. */
+    readonly url: string,
+    options: ConnectOptions,
+  ) {
     this.timeoutMs = options.timeoutMs ?? 5000;
     this.retries = options.retries ?? 3;
     const token = options.token;
@@ -203,6 +208,14 @@ export class HoardClient {
     /** @example const { entries } = await hoard.inventory.history("alice", { sinceVersion: 0 }); */
     history: (playerId: string, range: { sinceVersion?: number; limit?: number } = {}) =>
       this.call("inventory:history", { playerId, ...range }),
+  };
+
+  /** The node this client talks to, over plain HTTP (what operators and the console read). */
+  readonly node = {
+    /** @example const { nodeId, version, uptime } = await hoard.node.health(); */
+    health: () => fetchHealth(this.url),
+    /** @example const connections = (await hoard.node.metrics()).find((s) => s.name === "hoard_connections"); */
+    metrics: () => fetchMetrics(this.url),
   };
 
   /**

@@ -13,5 +13,6 @@ export {
   type StoredItem,
 } from "@hoard/protocol";
 export { type ConnectOptions, connect, HoardClient, type HoardSocket, type MutationOptions } from "./client";
+export { fetchHealth, fetchMetrics, type MetricSample, type NodeHealth, parsePrometheusText } from "./node-status";
 export { newOpId } from "./op-id";
 export { PlayerWatch, type PlayerWatchEvents } from "./watch";
