@@ -45,14 +45,17 @@ export function setText(el: Element, text: string): void {
 }
 
 /**
- * Restarts the "just changed" highlight of an element. The class is taken off when the
- * animation ends, so the next change can flash it again.
+ * Restarts the "just changed" highlight of elements. The class is taken off when the
+ * animation ends (see onFlashEnd), so the next change can flash them again. Pass every
+ * element of a frame at once: restarting costs one forced layout, however many there are.
  */
-export function flash(el: Element): void {
-  el.classList.remove("flash");
+export function flash(elements: Iterable<Element>): void {
+  const list = [...elements];
+  const restart = list.filter((el) => el.classList.contains("flash"));
+  for (const el of restart) el.classList.remove("flash");
   // Reading layout between remove and add restarts the CSS animation.
-  void (el as HTMLElement).offsetWidth;
-  el.classList.add("flash");
+  if (restart.length > 0) void document.body.offsetWidth;
+  for (const el of list) el.classList.add("flash");
 }
 
 export function onFlashEnd(event: Event): void {

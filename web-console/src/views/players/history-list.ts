@@ -1,13 +1,16 @@
 import type { HistoryEntry, HoardClient } from "@hoard/client-sdk";
-import { flash, h } from "../../lib/dom";
+import { h } from "../../lib/dom";
 import { clockTime, shortId } from "../../lib/format";
 import { type KeyedList, keyedList } from "../../lib/keyed";
 import { describeChanges, describeOp, type Part } from "./describe";
 import type { ItemNames } from "./item-names";
 
 const pageSize = 50;
-/** Live entries keep coming; beyond this many the oldest leave the page (the op log keeps them). */
-const maxKept = 1000;
+/**
+ * Live entries keep coming; beyond this many rows the oldest leave the page ("Load older"
+ * brings them back from the op log). A short table keeps every frame's layout cheap.
+ */
+const maxKept = 300;
 
 /**
  * The audit trail of one player, newest first: who changed what, when. The latest page comes
@@ -36,11 +39,7 @@ export class HistoryList {
       h(
         "table",
         { class: "history", "data-testid": "history" },
-        h(
-          "thead",
-          null,
-          h("tr", null, h("th", { class: "num" }, "Version"), h("th", null, "When"), h("th", null, "Who"), h("th", null, "What")),
-        ),
+        h("thead", null, h("tr", null, h("th", null, "Version"), h("th", null, "Who"), h("th", null, "What"))),
         body,
       ),
       this.empty,
@@ -54,24 +53,19 @@ export class HistoryList {
       sinceVersion: Math.max(0, version - pageSize),
       limit: pageSize,
     });
-    this.add(entries, false);
+    this.add(entries);
   }
 
-  /** Adds entries (from a page or from the watch); live ones flash. */
-  add(entries: readonly HistoryEntry[], live: boolean): void {
+  /** Adds entries (from a page or from the watch); returns the rows of the added ones (to flash). */
+  add(entries: readonly HistoryEntry[]): HTMLElement[] {
     for (const entry of entries) this.entries.set(entry.version, entry);
     const versions = [...this.entries.keys()].sort((a, b) => b - a);
     for (const version of versions.slice(maxKept)) this.entries.delete(version);
     this.rows.set(versions.slice(0, maxKept).map((version) => this.entries.get(version) as HistoryEntry));
-    if (live) {
-      for (const entry of entries) {
-        const row = this.rows.get(String(entry.version));
-        if (row) flash(row);
-      }
-    }
     const oldest = versions.at(-1);
     this.older.hidden = oldest === undefined || oldest <= 1;
     this.empty.hidden = this.entries.size > 0;
+    return entries.flatMap((entry) => this.rows.get(String(entry.version)) ?? []);
   }
 
   /** Forgets everything (after a snapshot resync the page reloads from the op log). */
@@ -89,10 +83,7 @@ export class HistoryList {
         sinceVersion: Math.max(0, oldest - 1 - pageSize),
         limit: pageSize,
       });
-      this.add(
-        entries.filter((entry) => entry.version < oldest),
-        false,
-      );
+      this.add(entries.filter((entry) => entry.version < oldest));
     } finally {
       this.older.disabled = false;
     }
@@ -107,12 +98,20 @@ export class HistoryList {
     return h(
       "tr",
       { "data-version": entry.version },
-      h("td", { class: "num" }, `v${entry.version}`),
-      h("td", { class: "when" }, h("time", { datetime: entry.at, title: entry.at }, clockTime(entry.at))),
+      h(
+        "td",
+        { class: "when" },
+        h("b", { class: "version" }, `v${entry.version}`),
+        h("time", { datetime: entry.at, title: entry.at }, clockTime(entry.at)),
+      ),
       h(
         "td",
         null,
-        h("span", { class: `actor role-${entry.actor.role}`, title: `role ${entry.actor.role}` }, `${entry.actor.role}:${entry.actor.sub}`),
+        h(
+          "span",
+          { class: `actor role-${entry.actor.role}`, title: `${entry.actor.role}:${entry.actor.sub}` },
+          `${entry.actor.role}:${entry.actor.sub}`,
+        ),
         // The op id is what support staff look up when a game server reports a call.
         h("code", { class: "op-id", title: `op id ${entry.opId}` }, `op ${shortId(entry.opId, 10)}`),
       ),

@@ -183,16 +183,16 @@ class LivePlayer {
 
     const entries = this.pending.splice(0);
     if (entries.length === 0) return;
-    flash(this.version);
-    this.history.add(entries, true);
+    const touched = new Set<Element>([this.version, ...this.history.add(entries)]);
     for (const entry of entries) {
       for (const { key, orElse } of changedKeys(entry.changes)) {
         const el = this.element(key) ?? (orElse === undefined ? undefined : this.element(orElse));
         if (!el) continue;
         el.dataset.changed = String(entry.version);
-        flash(el);
+        touched.add(el);
       }
     }
+    flash(touched);
   }
 
   private element(key: string): HTMLElement | undefined {
