@@ -1,5 +1,5 @@
 import type { HistoryEntry, Inventory, Player, PlayerWatch } from "@hoard/client-sdk";
-import { errorBox, flash, frameScheduler, h, onFlashEnd, replaceChildren, setText } from "../../lib/dom";
+import { errorBox, flash, frameScheduler, h, replaceChildren, setText } from "../../lib/dom";
 import { formatNumber, timeAgo } from "../../lib/format";
 import { type KeyedList, keyedList } from "../../lib/keyed";
 import type { ViewContext } from "../../view";
@@ -129,7 +129,6 @@ class LivePlayer {
         ),
       ),
     );
-    host.addEventListener("animationend", onFlashEnd);
 
     this.stops.push(
       watch.on("change", (entry) => {
@@ -156,7 +155,6 @@ class LivePlayer {
     this.frame.cancel();
     clearInterval(this.clock);
     for (const stop of this.stops) stop();
-    this.host.removeEventListener("animationend", onFlashEnd);
     void this.watch.close();
   }
 
