@@ -33,15 +33,27 @@ async function start(problem?: string): Promise<void> {
       return;
     }
     // The node is down or restarting: say so and try again, keeping the token.
+    const retry = setTimeout(() => void start(), retryMs);
+    const otherToken = () => {
+      clearTimeout(retry);
+      forgetToken();
+      void start();
+    };
     replaceChildren(
       root,
       h(
         "div",
         { class: "center" },
-        h("div", { class: "card" }, h("h1", null, "Cannot reach the node"), errorBox(error), h("p", { class: "muted" }, "Retrying…")),
+        h(
+          "div",
+          { class: "card" },
+          h("h1", null, "Cannot reach the node"),
+          errorBox(error),
+          h("p", { class: "muted" }, "Retrying every few seconds."),
+          h("button", { type: "button", class: "link", onclick: otherToken }, "Sign in with another token"),
+        ),
       ),
     );
-    setTimeout(() => void start(), retryMs);
     return;
   }
   const unmount = mountShell(root, {
