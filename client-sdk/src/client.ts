@@ -16,6 +16,7 @@ import {
 } from "@hoard/protocol";
 import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
 import { AreaWatch } from "./area-watch";
+import { fetchHealth, fetchMetrics } from "./node-status";
 import { newOpId } from "./op-id";
 import { economyApi, tradesApi } from "./trades";
 import { PlayerWatch } from "./watch";
@@ -80,7 +81,11 @@ export class HoardClient {
   private presenceLogin: EventInput<"presence:login"> | undefined;
   private closed = false;
 
-  constructor(url: string, options: ConnectOptions) {
+  constructor(
+    /** The node's base URL, as given to `connect`. */
+    readonly url: string,
+    options: ConnectOptions,
+  ) {
     this.timeoutMs = options.timeoutMs ?? 5000;
     this.retries = options.retries ?? 3;
     const token = options.token;
@@ -317,6 +322,14 @@ export class HoardClient {
     await watch.start();
     return watch;
   }
+
+  /** The node this client talks to, over plain HTTP (what operators and the console read). */
+  readonly node = {
+    /** @example const { nodeId, version, uptime } = await hoard.node.health(); */
+    health: () => fetchHealth(this.url),
+    /** @example const connections = (await hoard.node.metrics()).find((s) => s.name === "hoard_connections"); */
+    metrics: () => fetchMetrics(this.url),
+  };
 
   /**
    * Live state of a player: a snapshot, then every committed change in order. On a gap in the

@@ -36,6 +36,7 @@ export {
 } from "@hoard/protocol";
 export { AreaWatch, type AreaWatchEvents } from "./area-watch";
 export { type ConnectOptions, connect, HoardClient, type HoardSocket, type MutationOptions } from "./client";
+export { fetchHealth, fetchMetrics, type MetricSample, type NodeHealth, parsePrometheusText } from "./node-status";
 export { newOpId } from "./op-id";
 export { TradeWatch, type TradeWatchEvents } from "./trade-watch";
 export type { TradeTerms } from "./trades";

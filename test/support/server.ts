@@ -17,10 +17,11 @@ export interface TestServer {
 
 /**
  * A real node on a free port (port 0) with an in-memory sqlite store unless told otherwise.
+ * Browser tests pass `consoleDir: inject("consoleDir")` (the console built for this run).
  * Close it in afterEach/afterAll.
  */
 export async function startServer(
-  options: { env?: Record<string, string>; config?: Partial<Config>; store?: Store } = {},
+  options: { env?: Record<string, string>; config?: Partial<Config>; store?: Store; consoleDir?: string } = {},
 ): Promise<TestServer> {
   const config = {
     ...loadConfig({
@@ -33,7 +34,10 @@ export async function startServer(
     }),
     ...options.config,
   };
-  const app = createApp(config, options.store ? { store: options.store } : {});
+  const app = createApp(config, {
+    ...(options.store ? { store: options.store } : {}),
+    ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
+  });
   const url = await app.listen();
   return {
     url,

@@ -1,0 +1,129 @@
+import { connect, type HoardClient } from "@hoard/client-sdk";
+import { afterAll, beforeAll, expect, inject, it } from "vitest";
+import { describeInBrowser, openConsole } from "../support/browser";
+import { itemDefinition, startServer, type TestServer } from "../support/server";
+
+/** Waits for the page to show something (rendering is asynchronous); never a fixed sleep. */
+const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 10_000, interval: 50 });
+
+describeInBrowser("web console in Chromium", (browser) => {
+  let server: TestServer;
+  let gm: HoardClient;
+  let potionId: string;
+  const clients: HoardClient[] = [];
+
+  beforeAll(async () => {
+    server = await startServer({ consoleDir: inject("consoleDir") });
+    gm = await connect(server.url, { token: await server.token("server", "game") });
+    clients.push(gm);
+    potionId = (await gm.items.create(itemDefinition({ name: "Potion" }))).item.id;
+  });
+  afterAll(async () => {
+    for (const client of clients) client.close();
+    await server.close();
+  });
+
+  it("watches a player: a change made through the SDK appears, flashes, bumps the version and joins the audit trail", async () => {
+    await gm.players.create({ id: "alice", name: "Alice <b>the bold</b>" });
+    await gm.inventory.grant("alice", { category: "bag", itemId: potionId, quantity: 3 });
+    const token = await server.token("admin", "console");
+    const browserPage = await openConsole(browser(), { url: server.url, token });
+    const { page } = browserPage;
+
+    // The token leaves the address bar at once and is kept for this tab only.
+    await page.locator("nav a[data-view='players']").waitFor();
+    expect(page.url()).not.toContain(token);
+    expect(await page.evaluate(() => sessionStorage.getItem("hoard.console.token"))).toBe(token);
+
+    await page.fill("#player-search", "ali");
+    await page.click("[data-testid='player-results'] a[data-player='alice']");
+    const version = page.getByTestId("version");
+    const potion = page.locator(`[data-key="stack/bag/${potionId}"]`);
+    await eventually(() => version.textContent()).toBe("2");
+    await eventually(() => potion.locator(".qty").textContent()).toBe("3");
+    await eventually(() => potion.locator(".item").textContent()).toBe("Potion");
+    // User data is shown as text, never parsed as markup.
+    expect(await page.locator(".player-name").textContent()).toBe("Alice <b>the bold</b>");
+    expect(await page.locator(".player-name b").count()).toBe(0);
+
+    await gm.inventory.apply("alice", [
+      { type: "grant", category: "bag", itemId: potionId, quantity: 2 },
+      { type: "credit", currency: "gold", amount: 25 },
+    ]);
+    await eventually(() => version.textContent()).toBe("3");
+    expect(await potion.locator(".qty").textContent()).toBe("5");
+    expect(await potion.getAttribute("data-changed")).toBe("3");
+    expect(await page.locator("[data-key='wallet/gold'] .qty").textContent()).toBe("25");
+    const newest = page.locator("[data-testid='history'] tbody tr").first();
+    expect(await newest.getAttribute("data-version")).toBe("3");
+    expect(await newest.textContent()).toContain("server:game");
+    expect(await newest.textContent()).toContain("grant 2 × Potion → bag");
+    expect(await newest.textContent()).toContain("credit 25 gold");
+
+    // A player acting on its own state appears in the trail as itself.
+    const alice = await connect(server.url, { token: await server.token("player", "alice") });
+    clients.push(alice);
+    await alice.inventory.consume("alice", { category: "bag", itemId: potionId, quantity: 1 });
+    await eventually(() => version.textContent()).toBe("4");
+    expect(await potion.locator(".qty").textContent()).toBe("4");
+    expect(await newest.getAttribute("data-version")).toBe("4");
+    expect(await newest.textContent()).toContain("player:alice");
+    expect(await newest.textContent()).toContain("consume 1 × Potion from bag");
+    // The trail holds every version, newest first.
+    const versions = await page
+      .locator("[data-testid='history'] tbody tr")
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute("data-version")));
+    expect(versions).toEqual(["4", "3", "2", "1"]);
+
+    await browserPage.screenshot("players-live");
+    expect(browserPage.errors).toEqual([]);
+    await browserPage.close();
+  });
+
+  it("signs in with a pasted token, refuses a bad one, survives a reload and signs out", async () => {
+    const browserPage = await openConsole(browser(), { url: server.url });
+    const { page } = browserPage;
+    await page.fill("#token", "not-a-jwt");
+    await page.click("form.sign-in button[type='submit']");
+    await eventually(() => page.locator("form.sign-in .error-box").textContent()).toContain("AUTH_UNAUTHENTICATED");
+    expect(await page.evaluate(() => sessionStorage.getItem("hoard.console.token"))).toBeNull();
+
+    const token = await server.token("admin", "operator");
+    await page.fill("#token", token);
+    await page.click("form.sign-in button[type='submit']");
+    await eventually(() => page.locator(".who").textContent()).toBe("operator · admin");
+
+    await page.reload();
+    await eventually(() => page.locator(".who").textContent()).toBe("operator · admin");
+
+    await page.click("text=Sign out");
+    await page.locator("#token").waitFor();
+    expect(await page.evaluate(() => sessionStorage.getItem("hoard.console.token"))).toBeNull();
+    expect(browserPage.errors).toEqual([]);
+    await browserPage.close();
+  });
+
+  it("shows the node with its connections and traffic, and fits a phone screen", async () => {
+    const browserPage = await openConsole(browser(), {
+      url: server.url,
+      token: await server.token("admin", "console"),
+      viewport: { width: 390, height: 844 },
+    });
+    const { page } = browserPage;
+    await page.click("nav a[data-view='cluster']");
+    const node = page.locator("[data-testid='nodes'] tbody tr").first();
+    await eventually(() => node.textContent()).toContain(server.app.config.nodeId);
+    // The SDK client of this suite and the console itself are connected.
+    await eventually(async () => Number(await page.getByTestId("stat-connections").textContent())).toBeGreaterThanOrEqual(2);
+    // Rates need two polls; then traffic from the SDK shows as messages per second.
+    await gm.inventory.credit("alice", "gold", 1);
+    await eventually(() => page.getByTestId("stat-messages").textContent()).not.toBe("—");
+    await eventually(() => page.locator("table.events").textContent()).toContain("inventory:apply");
+
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await browserPage.screenshot("cluster-phone");
+    expect(browserPage.errors).toEqual([]);
+    await browserPage.close();
+  });
+});

@@ -1,0 +1,9 @@
+import type { ConsoleView } from "./view";
+import { clusterView } from "./views/cluster/cluster-view";
+import { playersView } from "./views/players/players-view";
+
+/**
+ * Every page of the console, in nav order. A domain adds its page by adding one module under
+ * views/ and one line here; the first entry is the home page.
+ */
+export const views: readonly ConsoleView[] = [playersView, clusterView];

@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { changedKeys, describeChanges, describeOp } from "./describe";
+
+const itemId = "a".repeat(64);
+
+describe("describeOp", () => {
+  it("says what each operation did, with items as references", () => {
+    expect(describeOp({ type: "grant", category: "bag", itemId, quantity: 1200 })).toEqual(["grant 1,200 × ", { item: itemId }, " → bag"]);
+    expect(describeOp({ type: "consume", category: "bag", itemId, quantity: 1 })).toEqual(["consume 1 × ", { item: itemId }, " from bag"]);
+    expect(describeOp({ type: "move", from: "bag", to: "equipment.weapons", itemId, quantity: 2 })).toEqual([
+      "move 2 × ",
+      { item: itemId },
+      " bag → equipment.weapons",
+    ]);
+    expect(describeOp({ type: "credit", currency: "gold", amount: 25 })).toEqual(["credit 25 gold"]);
+    expect(describeOp({ type: "debit", currency: "gems", amount: 3 })).toEqual(["debit 3 gems"]);
+    expect(describeOp({ type: "incrementMetric", category: "stats", name: "kills", by: -2 })).toEqual(["stats kills −2"]);
+    expect(describeOp({ type: "setMetric", category: "stats", name: "level", value: 7.5 })).toEqual(["set stats level = 7.5"]);
+    expect(describeOp({ type: "setCapacity", category: "bag", capacity: null })).toEqual(["capacity of bag = unlimited"]);
+  });
+});
+
+describe("describeChanges", () => {
+  it("lists the absolute values a commit set (a kit on creation)", () => {
+    expect(
+      describeChanges({ wallet: { gold: 50 }, inventories: { bag: { stacks: { [itemId]: 3 }, metrics: { worn: null }, capacity: 10 } } }),
+    ).toEqual([["gold = 50"], [{ item: itemId }, " = 3 in bag"], ["bag worn = removed"], ["capacity of bag = 10"]]);
+  });
+});
+
+describe("changedKeys", () => {
+  it("names every touched element, falling back to the inventory card for removed rows", () => {
+    expect(changedKeys({ wallet: { gold: 0 }, inventories: { bag: { stacks: { [itemId]: 0 }, metrics: { kills: 1 } } } })).toEqual([
+      { key: "wallet/gold" },
+      { key: `stack/bag/${itemId}`, orElse: "inventory/bag" },
+      { key: "metric/bag/kills", orElse: "inventory/bag" },
+    ]);
+    expect(changedKeys({ inventories: { bag: { capacity: null } } })).toEqual([{ key: "inventory/bag" }]);
+  });
+});

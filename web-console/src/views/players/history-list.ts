@@ -1,0 +1,125 @@
+import type { HistoryEntry, HoardClient } from "@hoard/client-sdk";
+import { h } from "../../lib/dom";
+import { clockTime, shortId } from "../../lib/format";
+import { type KeyedList, keyedList } from "../../lib/keyed";
+import { describeChanges, describeOp, type Part } from "./describe";
+import type { ItemNames } from "./item-names";
+
+const pageSize = 50;
+/**
+ * Live entries keep coming; beyond this many rows the oldest leave the page ("Load older"
+ * brings them back from the op log). A short table keeps every frame's layout cheap.
+ */
+const maxKept = 300;
+
+/**
+ * The audit trail of one player, newest first: who changed what, when. The latest page comes
+ * from `inventory:history`; every later version arrives live from the watch; older pages
+ * load on demand.
+ */
+export class HistoryList {
+  readonly el: HTMLElement;
+  private readonly entries = new Map<number, HistoryEntry>();
+  private readonly rows: KeyedList<HistoryEntry>;
+  private readonly older: HTMLButtonElement;
+  private readonly empty: HTMLElement;
+
+  constructor(private readonly options: { hoard: HoardClient; playerId: string; names: ItemNames }) {
+    const body = h("tbody");
+    this.rows = keyedList<HistoryEntry>(body, {
+      key: (entry) => String(entry.version),
+      create: (entry) => this.row(entry),
+      update: () => {},
+    });
+    this.older = h("button", { type: "button", class: "link", hidden: true, onclick: () => void this.loadOlder() }, "Load older changes");
+    this.empty = h("p", { class: "muted" }, "No changes yet.");
+    this.el = h(
+      "div",
+      { class: "table-wrap" },
+      h(
+        "table",
+        { class: "history", "data-testid": "history" },
+        h("thead", null, h("tr", null, h("th", null, "Version"), h("th", null, "Who"), h("th", null, "What"))),
+        body,
+      ),
+      this.empty,
+      this.older,
+    );
+  }
+
+  /** Loads the page that ends at `version` (the state the watch started from). */
+  async loadLatest(version: number): Promise<void> {
+    const { entries } = await this.options.hoard.inventory.history(this.options.playerId, {
+      sinceVersion: Math.max(0, version - pageSize),
+      limit: pageSize,
+    });
+    this.add(entries);
+  }
+
+  /** Adds entries (from a page or from the watch); returns the rows of the added ones (to flash). */
+  add(entries: readonly HistoryEntry[]): HTMLElement[] {
+    for (const entry of entries) this.entries.set(entry.version, entry);
+    const versions = [...this.entries.keys()].sort((a, b) => b - a);
+    for (const version of versions.slice(maxKept)) this.entries.delete(version);
+    this.rows.set(versions.slice(0, maxKept).map((version) => this.entries.get(version) as HistoryEntry));
+    const oldest = versions.at(-1);
+    this.older.hidden = oldest === undefined || oldest <= 1;
+    this.empty.hidden = this.entries.size > 0;
+    return entries.flatMap((entry) => this.rows.get(String(entry.version)) ?? []);
+  }
+
+  /** Forgets everything (after a snapshot resync the page reloads from the op log). */
+  clear(): void {
+    this.entries.clear();
+    this.rows.set([]);
+  }
+
+  private async loadOlder(): Promise<void> {
+    const oldest = Math.min(...this.entries.keys());
+    if (!Number.isFinite(oldest) || oldest <= 1) return;
+    this.older.disabled = true;
+    try {
+      const { entries } = await this.options.hoard.inventory.history(this.options.playerId, {
+        sinceVersion: Math.max(0, oldest - 1 - pageSize),
+        limit: pageSize,
+      });
+      this.add(entries.filter((entry) => entry.version < oldest));
+    } finally {
+      this.older.disabled = false;
+    }
+  }
+
+  private row(entry: HistoryEntry): HTMLElement {
+    const lines = entry.ops.length > 0 ? entry.ops.map(describeOp) : describeChanges(entry.changes);
+    const what = h("td", { class: "what" });
+    if (entry.kind !== "inventory:apply") what.append(h("span", { class: "tag" }, entry.kind));
+    if (lines.length === 0) what.append(h("span", { class: "muted" }, entry.kind === "players:create" ? "created" : "no change"));
+    for (const line of lines) what.append(h("div", null, ...line.map((part) => this.part(part))));
+    return h(
+      "tr",
+      { "data-version": entry.version },
+      h(
+        "td",
+        { class: "when" },
+        h("b", { class: "version" }, `v${entry.version}`),
+        h("time", { datetime: entry.at, title: entry.at }, clockTime(entry.at)),
+      ),
+      h(
+        "td",
+        null,
+        h(
+          "span",
+          { class: `actor role-${entry.actor.role}`, title: `${entry.actor.role}:${entry.actor.sub}` },
+          `${entry.actor.role}:${entry.actor.sub}`,
+        ),
+        // The op id is what support staff look up when a game server reports a call.
+        h("code", { class: "op-id", title: `op id ${entry.opId}` }, `op ${shortId(entry.opId, 10)}`),
+      ),
+      what,
+    );
+  }
+
+  private part(part: Part): Node | string {
+    return typeof part === "string" ? part : this.options.names.ref(part.item);
+  }
+}
