@@ -10,6 +10,11 @@ export {
   type Kit,
   type Player,
   type PushMessage,
+  type StockDayState,
+  type StockKeySummary,
+  type StockNegativePush,
+  type StockPush,
+  type StockShortDay,
   type StoredItem,
 } from "@hoard/protocol";
 export { type ConnectOptions, connect, HoardClient, type HoardSocket, type MutationOptions } from "./client";

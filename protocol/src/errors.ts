@@ -40,6 +40,9 @@ export const errorCodes = {
   INVENTORY_LIMIT_EXCEEDED: { status: 422, message: "A quantity would exceed the largest safe value" },
   WALLET_INSUFFICIENT_FUNDS: { status: 422, message: "Not enough currency" },
 
+  STOCK_INSUFFICIENT: { status: 422, message: "Not enough stock on some day of the range" },
+  STOCK_LIMIT_EXCEEDED: { status: 422, message: "A stock count would exceed its bounds" },
+
   SUBSCRIPTION_LIMIT: { status: 429, message: "Too many subscriptions on this connection" },
   TOPIC_UNKNOWN: { status: 400, message: "No such topic" },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -3,6 +3,7 @@ import type { Ack } from "./envelope";
 import * as inv from "./inventory";
 import * as items from "./items";
 import * as push from "./push";
+import * as stock from "./stock";
 
 /**
  * Every client → server event: its input schema (parsed at the edge) and its output schema
@@ -23,6 +24,11 @@ export const clientEvents = {
   "inventory:list": { input: inv.InventoryListInput, output: inv.InventoryListOutput },
   "inventory:history": { input: inv.InventoryHistoryInput, output: inv.InventoryHistoryOutput },
   "inventory:resync": { input: inv.InventoryResyncInput, output: inv.InventoryResyncOutput },
+  "stock:acquire": { input: stock.StockAcquireInput, output: stock.StockAcquireOutput },
+  "stock:sell": { input: stock.StockSellInput, output: stock.StockSellOutput },
+  "stock:setPartitions": { input: stock.StockSetPartitionsInput, output: stock.StockSetPartitionsOutput },
+  "stock:read": { input: stock.StockReadInput, output: stock.StockReadOutput },
+  "stock:list": { input: stock.StockListInput, output: stock.StockListOutput },
   "sub:subscribe": { input: push.SubscribeInput, output: push.SubscribeOutput },
   "sub:unsubscribe": { input: push.UnsubscribeInput, output: push.UnsubscribeOutput },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;

@@ -12,6 +12,9 @@ import { itemActions } from "./items/actions";
 import { itemRoutes } from "./items/routes";
 import { ItemService } from "./items/service";
 import { createLogger, type Logger } from "./log";
+import { stockActions, stockTopicSources } from "./stock/actions";
+import { stockImportRoute, stockRoutes } from "./stock/routes";
+import { StockService } from "./stock/service";
 import { openStore } from "./store/open";
 import type { Store } from "./store/port";
 import { subscriptionActions } from "./subscriptions/actions";
@@ -69,16 +72,19 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
 
   const items = new ItemService(store);
   const inventory = new InventoryService({ store, items, publisher });
+  const stock = new StockService({ stock: store.stock, publisher, log });
   const actions: Actions = {
     ...itemActions(items),
     ...inventoryActions(inventory),
-    ...subscriptionActions({ inventory: inventoryTopic(inventory) }, config.maxSubscriptions),
+    ...stockActions(stock),
+    ...subscriptionActions({ inventory: inventoryTopic(inventory), ...stockTopicSources(stock) }, config.maxSubscriptions),
   };
   const dispatcher = new Dispatcher({ actions, log, metrics, limiter });
   io = createSocketServer(httpServer, config, { tokens, dispatcher, log, metrics });
 
   const http = createHttpApp({
-    routes: [...itemRoutes, ...inventoryRoutes],
+    routes: [...itemRoutes, ...inventoryRoutes, ...stockRoutes],
+    streamRoutes: [stockImportRoute(stock)],
     dispatcher,
     tokens,
     metrics,

@@ -1,4 +1,5 @@
 import type { Actor, Changes, HistoryEntry, InventoryOp, Kit, Player, StoredItem } from "@hoard/protocol";
+import type { StockStore } from "./stock-port";
 
 /**
  * The store port: small, named after what the domains do, implemented by every engine
@@ -12,6 +13,8 @@ import type { Actor, Changes, HistoryEntry, InventoryOp, Kit, Player, StoredItem
  */
 export interface Store {
   readonly engine: "sqlite" | "mongo";
+  /** Per-day stock counters (server/src/store/stock-port.ts). */
+  readonly stock: StockStore;
 
   /** Saves a definition under its content id; `created` is false when it was already there. */
   saveItem(item: StoredItem): Promise<{ item: StoredItem; created: boolean }>;

@@ -1,3 +1,5 @@
+import { stockMigrations } from "./stock-schema";
+
 /** A named schema change. Applied once per database, in list order; never edited once released. */
 export interface Migration {
   name: string;
@@ -39,4 +41,4 @@ const core: Migration[] = [
 ];
 
 /** Every migration of the embedded engine: core first, then each domain's own list. */
-export const migrations: readonly Migration[] = [...core];
+export const migrations: readonly Migration[] = [...core, ...stockMigrations];
