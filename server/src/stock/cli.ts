@@ -15,7 +15,7 @@ export const stockUsage = `  hoard stock import FILE [--format ndjson|csv] [--im
              a header key,day,<partition>,… (format from the extension unless --format)
       ID     batches already applied under this id are skipped (default: derived from the
              file's path, size and time, so an interrupted run resumes)
-      N      partition counts per transaction (default ${DEFAULT_BATCH_ENTRIES})
+      N      partition counts per transaction (default HOARD_STOCK_IMPORT_BATCH, ${DEFAULT_BATCH_ENTRIES})
       Each line sets its day's partitions, so running an import again is harmless. Bad lines
       are listed with their number; the good ones are kept (exit code 1 when any was bad).
       The file is written directly: subscribers of a running node are not told (use
@@ -35,7 +35,7 @@ export async function stockCommand(args: string[], config: Config): Promise<numb
   });
   const file = positionals[0];
   const format = values.format ?? (file?.toLowerCase().endsWith(".csv") ? "csv" : "ndjson");
-  const batchEntries = Number(values.batch ?? DEFAULT_BATCH_ENTRIES);
+  const batchEntries = values.batch === undefined ? config.stockImportBatch : Number(values.batch);
   if (file === undefined || (format !== "csv" && format !== "ndjson") || !Number.isInteger(batchEntries) || batchEntries < 1) {
     console.error(`Usage:\n${stockUsage}`);
     return 2;

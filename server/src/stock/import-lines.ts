@@ -87,7 +87,9 @@ export function fastRow(value: unknown): StockImportRow | undefined {
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }
 
 function firstIssue(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): string {
