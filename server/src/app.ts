@@ -72,7 +72,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
 
   const items = new ItemService(store);
   const inventory = new InventoryService({ store, items, publisher });
-  const stock = new StockService({ stock: store.stock, publisher, log, importBatchEntries: config.stockImportBatch });
+  const stock = new StockService({ stock: store.stock, publisher, log, importBatchRows: config.stockImportBatch });
   const actions: Actions = {
     ...itemActions(items),
     ...inventoryActions(inventory),

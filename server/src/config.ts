@@ -34,7 +34,7 @@ export const ConfigSchema = z.object({
   HOARD_MAX_SUBSCRIPTIONS: Int(1, 100_000).default(200),
   HOARD_OP_RESULT_TTL_HOURS: Int(1, 24 * 365).default(24),
   HOARD_SHUTDOWN_TIMEOUT_MS: Int(0, 600_000).default(10_000),
-  HOARD_STOCK_IMPORT_BATCH: Int(1, 1_000_000).default(32_768),
+  HOARD_STOCK_IMPORT_BATCH: Int(1, 1_000_000).default(16_384),
 });
 
 export type EnvConfig = z.infer<typeof ConfigSchema>;
@@ -55,7 +55,7 @@ export interface Config {
   maxSubscriptions: number;
   opResultTtlMs: number;
   shutdownTimeoutMs: number;
-  /** Partition counts per transaction of a stock import. */
+  /** Rows (key days) per transaction of a stock import. */
   stockImportBatch: number;
 }
 

@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type TestServer } from "../support/server";
 import { day, type StockFile, stockFile } from "../support/stock";
 
-const BATCH = 500;
-const shape = { suppliers: 2, components: 3, units: 2, days: 30, partitions: 4 }; // 12 keys, 1,440 entries: 3 batches
+const BATCH = 150;
+const shape = { suppliers: 2, components: 3, units: 2, days: 30, partitions: 4 }; // 12 keys × 30 days = 360 rows: 3 batches
 
 /** Every key of the file reads back exactly what the file says. */
 async function expectReadBack(client: HoardClient, file: StockFile): Promise<void> {

@@ -6,7 +6,7 @@ import { HoardError } from "@hoard/protocol";
 import type { Config } from "../config";
 import { ProgressBar } from "../lib/progress";
 import { openStore } from "../store/open";
-import { DEFAULT_BATCH_ENTRIES, importStock } from "./import";
+import { DEFAULT_BATCH_ROWS, importStock } from "./import";
 import { splitLines } from "./import-lines";
 
 export const stockUsage = `  hoard stock import FILE [--format ndjson|csv] [--import-id ID] [--batch N]
@@ -15,7 +15,7 @@ export const stockUsage = `  hoard stock import FILE [--format ndjson|csv] [--im
              a header key,day,<partition>,… (format from the extension unless --format)
       ID     batches already applied under this id are skipped (default: derived from the
              file's path, size and time, so an interrupted run resumes)
-      N      partition counts per transaction (default HOARD_STOCK_IMPORT_BATCH, ${DEFAULT_BATCH_ENTRIES})
+      N      key days (lines) per transaction (default HOARD_STOCK_IMPORT_BATCH, ${DEFAULT_BATCH_ROWS})
       Each line sets its day's partitions, so running an import again is harmless. Bad lines
       are listed with their number; the good ones are kept (exit code 1 when any was bad).
       The file is written directly: subscribers of a running node are not told (use
@@ -35,8 +35,8 @@ export async function stockCommand(args: string[], config: Config): Promise<numb
   });
   const file = positionals[0];
   const format = values.format ?? (file?.toLowerCase().endsWith(".csv") ? "csv" : "ndjson");
-  const batchEntries = values.batch === undefined ? config.stockImportBatch : Number(values.batch);
-  if (file === undefined || (format !== "csv" && format !== "ndjson") || !Number.isInteger(batchEntries) || batchEntries < 1) {
+  const batchRows = values.batch === undefined ? config.stockImportBatch : Number(values.batch);
+  if (file === undefined || (format !== "csv" && format !== "ndjson") || !Number.isInteger(batchRows) || batchRows < 1) {
     console.error(`Usage:\n${stockUsage}`);
     return 2;
   }
@@ -44,7 +44,7 @@ export async function stockCommand(args: string[], config: Config): Promise<numb
   const importId =
     values["import-id"] ??
     `file-${createHash("sha256")
-      .update(`${resolve(file)}|${size}|${mtimeMs}|${format}|${batchEntries}`)
+      .update(`${resolve(file)}|${size}|${mtimeMs}|${format}|${batchRows}`)
       .digest("hex")
       .slice(0, 32)}`;
 
@@ -70,7 +70,7 @@ export async function stockCommand(args: string[], config: Config): Promise<numb
       lines: splitLines(counted(createReadStream(file))),
       format,
       importId,
-      batchEntries,
+      batchRows,
       onBatch: (_imported, batch) => {
         entries = batch.entries;
         bar.update(size === 0 ? 1 : bytes / size, status());

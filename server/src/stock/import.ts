@@ -1,17 +1,25 @@
 import { createHash } from "node:crypto";
 import { type Actor, HoardError, type StockImportOutput } from "@hoard/protocol";
 import type { StockImported, StockImportRow, StockStore } from "../store/stock-port";
-import { type ImportFormat, type Line, type Parsed, parseCsvHeader, parseCsvLine, parseNdjsonLine } from "./import-lines";
+import {
+  type ImportFormat,
+  type LineChunk,
+  type Parsed,
+  parseCsvHeader,
+  parseCsvLine,
+  parseNdjsonLine,
+  ValidationMemo,
+} from "./import-lines";
 
-/** Partition counts per transaction: big enough to amortise the commit, small enough to keep a batch under ~100 ms. */
-export const DEFAULT_BATCH_ENTRIES = 32_768;
+/** Rows (key days) per transaction: big enough to amortise the commit, small enough to keep a batch near 100 ms. */
+export const DEFAULT_BATCH_ROWS = 16_384;
 /** Bad lines listed in the summary (all are counted). */
 export const MAX_LISTED_ERRORS = 100;
 
 export interface StockImportOptions {
   store: StockStore;
   actor: Actor;
-  lines: AsyncIterable<Line>;
+  lines: AsyncIterable<LineChunk>;
   format: ImportFormat;
   /**
    * Makes every batch idempotent (`{importId}:{n}`): running the same input again skips the
@@ -20,7 +28,7 @@ export interface StockImportOptions {
    * counts), it just writes everything again.
    */
   importId?: string | undefined;
-  batchEntries?: number;
+  batchRows?: number;
   /** After each batch is committed (pushes, progress). */
   onBatch?: (imported: StockImported, batch: BatchProgress) => void;
 }
@@ -41,7 +49,7 @@ export interface BatchProgress {
  */
 export async function importStock(options: StockImportOptions): Promise<StockImportOutput> {
   const started = performance.now();
-  const batchEntries = options.batchEntries ?? DEFAULT_BATCH_ENTRIES;
+  const batchRows = options.batchRows ?? DEFAULT_BATCH_ROWS;
   const summary: StockImportOutput = {
     importId: options.importId ?? null,
     lines: 0,
@@ -56,64 +64,65 @@ export async function importStock(options: StockImportOptions): Promise<StockImp
   };
   const keys = new Set<string>();
   let rows: StockImportRow[] = [];
-  let size = 0;
-  let hash = createHash("sha256");
+  // The batch's fingerprint: the text of its good lines (hashed at the flush, in one go).
+  let texts: string[] = [];
 
   const flush = async () => {
     if (rows.length === 0) return;
     const index = summary.batches;
     const opId = options.importId === undefined ? undefined : `${options.importId}:${index}`;
-    const op = opId === undefined ? undefined : { opId, requestHash: hash.digest("hex") };
+    const op = opId === undefined ? undefined : { opId, requestHash: createHash("sha256").update(texts.join("\n")).digest("hex") };
     const imported = await options.store.importBatch({ actor: options.actor, op, rows });
     summary.batches++;
     if (imported.replayed) summary.replayedBatches++;
     options.onBatch?.(imported, { index, opId, lines: summary.lines, entries: summary.entries });
     rows = [];
-    size = 0;
-    hash = createHash("sha256");
+    texts = [];
   };
 
-  let parse: ((text: string) => Parsed) | undefined = options.format === "ndjson" ? parseNdjsonLine : undefined;
-  for await (const line of options.lines) {
-    summary.lines = line.number;
-    const bad = (error: string) => {
-      summary.badLines++;
-      if (summary.errors.length < MAX_LISTED_ERRORS) summary.errors.push({ line: line.number, message: error });
-    };
-    if (line.tooLong) {
-      bad("the line is too long");
-      continue;
+  const memo = new ValidationMemo();
+  let parse: ((text: string) => Parsed) | undefined = options.format === "ndjson" ? (text) => parseNdjsonLine(text, memo) : undefined;
+  let lastKey: string | undefined;
+  const bad = (line: number, error: string) => {
+    summary.badLines++;
+    if (summary.errors.length < MAX_LISTED_ERRORS) summary.errors.push({ line, message: error });
+  };
+  for await (const chunk of options.lines) {
+    for (let i = 0; i < chunk.lines.length; i++) {
+      const text = chunk.lines[i] as string | null;
+      const number = chunk.first + i;
+      summary.lines = number;
+      if (text === null) {
+        bad(number, "the line is too long");
+        continue;
+      }
+      if (text.trim() === "") continue;
+      if (!parse) {
+        const header = parseCsvHeader(text);
+        // Without a header no line of the file can be read: refuse it whole.
+        if (!header.ok) throw new HoardError("VALIDATION_FAILED", `line ${number}: ${header.error}`, { details: { line: number } });
+        parse = (line) => parseCsvLine(line, header.partitions, memo);
+        continue;
+      }
+      const parsed = parse(text);
+      if (!parsed.ok) {
+        bad(number, parsed.error);
+        continue;
+      }
+      const { row } = parsed;
+      rows.push(row);
+      if (options.importId !== undefined) texts.push(text);
+      if (row.key !== lastKey) {
+        keys.add(row.key);
+        lastKey = row.key;
+      }
+      summary.rows++;
+      for (const _partition in row.partitions) summary.entries++;
+      if (rows.length >= batchRows) await flush();
     }
-    if (line.text.trim() === "") continue;
-    if (!parse) {
-      const header = parseCsvHeader(line.text);
-      // Without a header no line of the file can be read: refuse it whole.
-      if (!header.ok) throw new HoardError("VALIDATION_FAILED", `line ${line.number}: ${header.error}`, { details: { line: line.number } });
-      parse = (text) => parseCsvLine(text, header.partitions);
-      continue;
-    }
-    const parsed = parse(line.text);
-    if (!parsed.ok) {
-      bad(parsed.error);
-      continue;
-    }
-    const { row } = parsed;
-    rows.push(row);
-    keys.add(row.key);
-    summary.rows++;
-    summary.entries += row.partitions.length;
-    size += Math.max(1, row.partitions.length);
-    if (options.importId !== undefined) hash.update(fingerprint(row));
-    if (size >= batchEntries) await flush();
   }
   await flush();
   summary.keys = keys.size;
   summary.ms = Math.round(performance.now() - started);
   return summary;
-}
-
-function fingerprint(row: StockImportRow): string {
-  let text = `${row.key}\t${row.day}`;
-  for (const [name, count] of row.partitions) text += `\t${name}=${count}`;
-  return `${text}\n`;
 }

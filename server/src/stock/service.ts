@@ -22,8 +22,8 @@ export interface StockDeps {
   stock: StockStore;
   publisher: Publisher;
   log: Logger;
-  /** Partition counts per import transaction. */
-  importBatchEntries: number;
+  /** Rows (key days) per import transaction. */
+  importBatchRows: number;
 }
 
 type StockKind = "acquire" | "sell" | "setPartitions" | "import";
@@ -108,7 +108,7 @@ export class StockService {
       lines: splitLines(request.body),
       format: format ?? (request.contentType.includes("csv") ? "csv" : "ndjson"),
       importId,
-      batchEntries: this.deps.importBatchEntries,
+      batchRows: this.deps.importBatchRows,
       onBatch: (imported, batch) => {
         for (const change of imported.changes) this.publishChange(change, "import", batch.opId ?? "");
       },

@@ -105,7 +105,7 @@ export interface StockKeyTotals {
 export interface StockImportRow {
   key: string;
   day: number;
-  partitions: ReadonlyArray<readonly [name: string, count: number]>;
+  partitions: Readonly<Record<string, number>>;
 }
 
 export interface StockImportBatch {

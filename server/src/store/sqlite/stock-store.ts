@@ -1,6 +1,6 @@
 import { MAX_SHORT_DAYS_LISTED } from "@hoard/protocol";
 import type Database from "better-sqlite3";
-import { type CountWrite, type DayCounts, planAcquire, planSell } from "../../stock/rules";
+import { type CountWrite, compareNames, type DayCounts, planAcquire, planSell } from "../../stock/rules";
 import { opKey } from "../port";
 import type {
   DayRange,
@@ -20,6 +20,7 @@ import type {
   StockStore,
 } from "../stock-port";
 import type { OpResults } from "./op-results";
+import { decodeCounts, encodeCounts, encodeRecord } from "./stock-codec";
 
 export interface SqliteStockStoreDeps {
   /** The store's one better-sqlite3 handle. */
@@ -30,10 +31,11 @@ export interface SqliteStockStoreDeps {
 }
 
 /**
- * The embedded engine's stock ledger (tables in stock-schema.ts). Writes join the store's
- * group commit, each in its own savepoint: a refused sale rolls back alone, and its version
- * bump with it. Interned ids (keys, partitions) are looked up per transaction, never cached
- * across them, so an id handed out by a transaction that rolled back is never reused.
+ * The embedded engine's stock ledger (tables in stock-schema.ts): one row per key and day, its
+ * partitions packed in a blob. Writes join the store's group commit, each in its own
+ * savepoint: a refused sale rolls back alone, and its version bump with it. Interned ids
+ * (keys, partitions) are looked up per transaction, never cached across them, so an id handed
+ * out by a transaction that rolled back is never trusted.
  */
 export class SqliteStockStore implements StockStore {
   private readonly stmt;
@@ -47,20 +49,15 @@ export class SqliteStockStore implements StockStore {
       bumpKey: db.prepare(
         "INSERT INTO stock_keys (key, version) VALUES (?, 1) ON CONFLICT (key) DO UPDATE SET version = version + 1 RETURNING id, version",
       ),
-      getPartition: db.prepare("SELECT id FROM stock_partitions WHERE name = ?"),
+      partitionId: db.prepare("SELECT id FROM stock_partitions WHERE name = ?"),
+      partitionName: db.prepare("SELECT name FROM stock_partitions WHERE id = ?"),
       addPartition: db.prepare("INSERT INTO stock_partitions (name) VALUES (?)"),
-      readRange: db.prepare(
-        `SELECT c.day, p.name, c.count FROM stock_counts c JOIN stock_partitions p ON p.id = c.partition_id
-         WHERE c.key_id = ? AND c.day BETWEEN ? AND ? ORDER BY c.day, p.name`,
+      readDays: db.prepare("SELECT day, counts FROM stock_days WHERE key_id = ? AND day BETWEEN ? AND ? ORDER BY day"),
+      putDay: db.prepare(
+        "INSERT INTO stock_days (key_id, day, counts) VALUES (?, ?, ?) ON CONFLICT (key_id, day) DO UPDATE SET counts = excluded.counts",
       ),
-      totals: db.prepare("SELECT day, SUM(count) AS total FROM stock_counts WHERE key_id = ? AND day BETWEEN ? AND ? GROUP BY day"),
-      putCount: db.prepare(
-        `INSERT INTO stock_counts (key_id, day, partition_id, count) VALUES (?, ?, ?, ?)
-         ON CONFLICT (key_id, day, partition_id) DO UPDATE SET count = excluded.count`,
-      ),
-      insertCount: db.prepare("INSERT INTO stock_counts (key_id, day, partition_id, count) VALUES (?, ?, ?, ?)"),
-      clearDays: db.prepare("DELETE FROM stock_counts WHERE key_id = ? AND day BETWEEN ? AND ?"),
-      clearDay: db.prepare("DELETE FROM stock_counts WHERE key_id = ? AND day = ?"),
+      clearDays: db.prepare("DELETE FROM stock_days WHERE key_id = ? AND day BETWEEN ? AND ?"),
+      clearDay: db.prepare("DELETE FROM stock_days WHERE key_id = ? AND day = ?"),
       opLogged: db.prepare("SELECT 1 FROM stock_ops WHERE op_key = ?"),
       logOp: db.prepare("INSERT INTO stock_ops (op_key, key_id, version, kind, at) VALUES (?, ?, ?, ?, ?)"),
       // [lo, hi) bounds the index scan; the last test drops `a-b` and `a.b` from the prefix `a`.
@@ -74,27 +71,28 @@ export class SqliteStockStore implements StockStore {
   }
 
   acquire(op: StockAcquire): Promise<StockCommitted<StockOutcome>> {
-    return this.commit(op, "acquire", (keyId, partitionId) => {
-      this.putCounts(keyId, partitionId, planAcquire(this.counts(keyId, op), op));
+    return this.commit(op, "acquire", (keyId, partitions) => {
+      const current = this.counts(keyId, op, partitions);
+      this.apply(keyId, current, planAcquire(current, op), partitions);
       return {};
     });
   }
 
   sell(op: StockSell): Promise<StockCommitted<SellOutcome>> {
-    return this.commit(op, "sell", (keyId, partitionId) => {
-      const plan = planSell(this.counts(keyId, op), op);
-      this.putCounts(keyId, partitionId, plan.writes);
+    return this.commit(op, "sell", (keyId, partitions) => {
+      const current = this.counts(keyId, op, partitions);
+      const plan = planSell(current, op);
+      this.apply(keyId, current, plan.writes, partitions);
       return { negativeDays: plan.short.length, negative: plan.short.slice(0, MAX_SHORT_DAYS_LISTED) };
     });
   }
 
   setPartitions(op: StockSet): Promise<StockCommitted<StockOutcome>> {
-    return this.commit(op, "setPartitions", (keyId, partitionId) => {
+    return this.commit(op, "setPartitions", (keyId, partitions) => {
       this.stmt.clearDays.run(keyId, op.from, op.to);
-      const partitions = Object.entries(op.partitions).map(([name, count]) => [partitionId(name), count] as const);
-      for (let day = op.from; day <= op.to; day++) {
-        for (const [id, count] of partitions) this.stmt.insertCount.run(keyId, day, id, count);
-      }
+      const entries = Object.entries(op.partitions).sort(([a], [b]) => compareNames(a, b));
+      if (entries.length === 0) return {};
+      for (let day = op.from; day <= op.to; day++) this.stmt.putDay.run(keyId, day, encodeCounts(entries, partitions.idOf));
       return {};
     });
   }
@@ -104,7 +102,9 @@ export class SqliteStockStore implements StockStore {
       const found = this.stmt.getKey.get(key) as { id: number; version: number } | undefined;
       if (!found) return { version: 0, days: [] };
       const days: StockDayRead[] = [];
-      for (const [day, partitions] of this.counts(found.id, range)) days.push({ day, partitions: Object.fromEntries(partitions) });
+      for (const [day, partitions] of this.counts(found.id, range, this.partitionNames())) {
+        days.push({ day, partitions: Object.fromEntries([...partitions].sort(([a], [b]) => compareNames(a, b))) });
+      }
       return { version: found.version, days };
     });
   }
@@ -133,7 +133,7 @@ export class SqliteStockStore implements StockStore {
       // An import sets counts, so applying a batch again is harmless: once its result is
       // pruned there is no need to remember it (nothing to refuse as OP_ID_EXPIRED).
       if (identity && this.deps.opResults.replay(identity, () => false)) return { replayed: true, changes: [] };
-      const partitionId = this.partitionIds();
+      const partitions = this.partitionNames();
       // Each key touched: its id, and its change (the version goes up once per batch).
       const touched = new Map<string, { id: number; change: StockChange }>();
       for (const row of batch.rows) {
@@ -145,8 +145,10 @@ export class SqliteStockStore implements StockStore {
         }
         key.change.from = Math.min(key.change.from, row.day);
         key.change.to = Math.max(key.change.to, row.day);
-        this.stmt.clearDay.run(key.id, row.day);
-        for (const [name, count] of row.partitions) this.stmt.insertCount.run(key.id, row.day, partitionId(name), count);
+        // The row is the whole day: one upsert replaces whatever partitions it held.
+        const counts = encodeRecord(row.partitions, partitions.idOf);
+        if (counts.length === 0) this.stmt.clearDay.run(key.id, row.day);
+        else this.stmt.putDay.run(key.id, row.day, counts);
       }
       if (identity) this.deps.opResults.save(identity, { rows: batch.rows.length });
       return { replayed: false, changes: [...touched.values()].map((key) => key.change) };
@@ -161,59 +163,90 @@ export class SqliteStockStore implements StockStore {
   private commit<O extends StockOutcome>(
     op: StockOp,
     kind: "acquire" | "sell" | "setPartitions",
-    write: (keyId: number, partitionId: (name: string) => number) => Omit<O, "version">,
+    write: (keyId: number, partitions: PartitionNames) => Omit<O, "version">,
   ): Promise<StockCommitted<O>> {
     return this.deps.enqueue((): StockCommitted<O> => {
       const identity = { key: opKey(op.actor, op.opId), opId: op.opId, requestHash: op.requestHash };
       const stored = this.deps.opResults.replay(identity, (key) => this.stmt.opLogged.get(key) !== undefined);
       if (stored) return { replayed: true, outcome: stored.result as O };
       const { id, version } = this.stmt.bumpKey.get(op.key) as { id: number; version: number };
-      const outcome = { ...write(id, this.partitionIds()), version } as O;
+      const outcome = { ...write(id, this.partitionNames()), version } as O;
       this.stmt.logOp.run(identity.key, id, version, kind, Date.now());
       this.deps.opResults.save(identity, outcome);
       return { replayed: false, outcome, change: { key: op.key, version, from: op.from, to: op.to, totals: this.totals(id, op) } };
     });
   }
 
-  /** The stored counts of a key over a range, by day then partition name. */
-  private counts(keyId: number, range: DayRange): Map<number, Map<string, number>> {
+  private days(keyId: number, range: DayRange): Array<{ day: number; counts: Buffer }> {
+    return this.stmt.readDays.all(keyId, range.from, range.to) as Array<{ day: number; counts: Buffer }>;
+  }
+
+  /** The stored counts of a key over a range: day → partition name → count. */
+  private counts(keyId: number, range: DayRange, partitions: PartitionNames): Map<number, Map<string, number>> {
     const counts = new Map<number, Map<string, number>>();
-    const rows = this.stmt.readRange.all(keyId, range.from, range.to) as Array<{ day: number; name: string; count: number }>;
-    for (const row of rows) {
-      let day = counts.get(row.day);
-      if (!day) {
-        day = new Map();
-        counts.set(row.day, day);
-      }
-      day.set(row.name, row.count);
+    for (const row of this.days(keyId, range)) {
+      counts.set(row.day, new Map(decodeCounts(row.counts).map(([id, count]) => [partitions.nameOf(id), count])));
     }
     return counts satisfies DayCounts;
   }
 
-  private putCounts(keyId: number, partitionId: (name: string) => number, writes: readonly CountWrite[]): void {
-    for (const write of writes) this.stmt.putCount.run(keyId, write.day, partitionId(write.partition), write.count);
+  /** Writes the counts a rule decided over the days as they were read. */
+  private apply(keyId: number, current: DayCounts, writes: readonly CountWrite[], partitions: PartitionNames): void {
+    const next = new Map<number, Map<string, number>>();
+    for (const write of writes) {
+      let day = next.get(write.day);
+      if (!day) {
+        day = new Map(current.get(write.day));
+        next.set(write.day, day);
+      }
+      day.set(write.partition, write.count);
+    }
+    for (const [day, counts] of next) {
+      const entries = [...counts].sort(([a], [b]) => compareNames(a, b));
+      this.stmt.putDay.run(keyId, day, encodeCounts(entries, partitions.idOf));
+    }
   }
 
   /** The total of every day of the range (0 for a day that holds nothing). */
   private totals(keyId: number, range: DayRange): number[] {
     const totals = new Array<number>(range.to - range.from + 1).fill(0);
-    for (const row of this.stmt.totals.all(keyId, range.from, range.to) as Array<{ day: number; total: number }>) {
-      totals[row.day - range.from] = row.total;
+    for (const row of this.days(keyId, range)) {
+      let total = 0;
+      for (const [, count] of decodeCounts(row.counts)) total += count;
+      totals[row.day - range.from] = total;
     }
     return totals;
   }
 
-  /** Interns partition names for the length of one transaction. */
-  private partitionIds(): (name: string) => number {
+  /** Partition names ⇄ ids for the length of one transaction or read. */
+  private partitionNames(): PartitionNames {
     const ids = new Map<string, number>();
-    return (name) => {
-      let id = ids.get(name);
-      if (id === undefined) {
-        const found = this.stmt.getPartition.get(name) as { id: number } | undefined;
-        id = found ? found.id : Number(this.stmt.addPartition.run(name).lastInsertRowid);
-        ids.set(name, id);
-      }
-      return id;
+    const names = new Map<number, string>();
+    const { partitionId, partitionName, addPartition } = this.stmt;
+    return {
+      idOf(name) {
+        let id = ids.get(name);
+        if (id === undefined) {
+          const found = partitionId.get(name) as { id: number } | undefined;
+          id = found ? found.id : Number(addPartition.run(name).lastInsertRowid);
+          ids.set(name, id);
+        }
+        return id;
+      },
+      nameOf(id) {
+        let name = names.get(id);
+        if (name === undefined) {
+          name = (partitionName.get(id) as { name: string }).name;
+          names.set(id, name);
+        }
+        return name;
+      },
     };
   }
+}
+
+interface PartitionNames {
+  /** The id of a name, interned on first use. */
+  idOf(name: string): number;
+  nameOf(id: number): string;
 }
