@@ -239,10 +239,10 @@ export const StockImportOutput = z.strictObject({
   importId: z.string().nullable(),
   /** Lines read, blank lines included. */
   lines: z.number().int(),
-  /** Lines applied (or found already applied under this importId). */
+  /** Lines applied (or found already applied under this importId): one key's day each. */
   rows: z.number().int(),
-  /** Partition counts written. */
-  entries: z.number().int(),
+  /** Partition counts in those rows. */
+  counts: z.number().int(),
   keys: z.number().int(),
   batches: z.number().int(),
   /** Batches this importId had already applied: skipped. */

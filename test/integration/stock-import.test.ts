@@ -50,7 +50,7 @@ describe("stock import over HTTP", () => {
     expect(reply.status).toBe(200);
     expect(await reply.json()).toMatchObject({
       ok: true,
-      data: { importId: null, lines: 360, rows: 360, entries: 1440, keys: 12, batches: 3, replayedBatches: 0, badLines: 0, errors: [] },
+      data: { importId: null, lines: 360, rows: 360, counts: 1440, keys: 12, batches: 3, replayedBatches: 0, badLines: 0, errors: [] },
     });
     await expectReadBack(gm, file);
   });
@@ -58,7 +58,7 @@ describe("stock import over HTTP", () => {
   it("imports the same shape from CSV", async () => {
     const file = stockFile({ root: "http-csv", ...shape });
     const reply = await post(file.csv, { type: "text/csv" });
-    expect(await reply.json()).toMatchObject({ ok: true, data: { lines: 361, rows: 360, entries: 1440, badLines: 0 } });
+    expect(await reply.json()).toMatchObject({ ok: true, data: { lines: 361, rows: 360, counts: 1440, badLines: 0 } });
     await expectReadBack(gm, file);
   });
 
@@ -71,7 +71,7 @@ describe("stock import over HTTP", () => {
     lines.push(JSON.stringify({ key: "http-bad/y", day: day(0), partitions: { p0: -4 } }));
     const reply = await post(`${lines.join("\n")}\n`);
     const body = await reply.json();
-    expect(body).toMatchObject({ ok: true, data: { lines: 14, rows: 10, entries: 40, badLines: 3 } });
+    expect(body).toMatchObject({ ok: true, data: { lines: 14, rows: 10, counts: 40, badLines: 3 } });
     expect(body.data.errors).toEqual([
       { line: 2, message: "not valid JSON" },
       { line: 4, message: "day: a real calendar date YYYY-MM-DD, 1970 or later" },
@@ -88,7 +88,7 @@ describe("stock import over HTTP", () => {
     const key = [...file.expected.keys()][0] as string;
     const version = (await gm.stock.read(key, { from: day(0), to: day(0) })).version;
 
-    expect((await (await post(file.ndjson, { query })).json()).data).toMatchObject({ batches: 3, replayedBatches: 3, entries: 1440 });
+    expect((await (await post(file.ndjson, { query })).json()).data).toMatchObject({ batches: 3, replayedBatches: 3, counts: 1440 });
     expect((await gm.stock.read(key, { from: day(0), to: day(0) })).version).toBe(version);
 
     // Someone sells in between; running the import again sets the counts back.
@@ -163,9 +163,9 @@ describe("stock import from the CLI", () => {
 
     const run = await hoard("stock", "import", join(dir, "stock.ndjson"));
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/imported 1,440 entries \(360 lines, 12 keys\)/);
+    expect(run.stdout).toMatch(/imported 360 rows \(key days\) holding 1,440 partition counts, 12 keys/);
     expect(run.stdout).toMatch(/batches: 3 \(0 already applied/);
-    expect(run.stderr).toMatch(/100% 1,440 entries/);
+    expect(run.stderr).toMatch(/100% 360 rows/);
     const again = await hoard("stock", "import", join(dir, "stock.ndjson"));
     expect(again.stdout).toMatch(/batches: 3 \(3 already applied/);
     expect((await hoard("stock", "import", join(dir, "stock.csv"))).code).toBe(0);
@@ -188,7 +188,7 @@ describe("stock import from the CLI", () => {
     writeFileSync(path, `${JSON.stringify({ key: "cli-bad/a", day: day(0), partitions: { p0: 1 } })}\nnope\n{"key":"cli-bad/b"}\n`);
     const run = await hoard("stock", "import", path);
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/imported 1 entries \(1 lines, 1 keys\)/);
+    expect(run.stdout).toMatch(/imported 1 rows \(key days\) holding 1 partition counts, 1 keys/);
     expect(run.stdout).toMatch(/bad lines: 2\n {2}line 2: not valid JSON\n {2}line 3: day: /);
   });
 });

@@ -52,10 +52,10 @@ export async function stockCommand(args: string[], config: Config): Promise<numb
   const bar = new ProgressBar(process.stderr);
   const started = performance.now();
   let bytes = 0;
-  let entries = 0;
+  let rows = 0;
   const status = () => {
     const seconds = (performance.now() - started) / 1000;
-    return `${entries.toLocaleString("en")} entries · ${Math.round(entries / Math.max(seconds, 0.001)).toLocaleString("en")} entries/s`;
+    return `${rows.toLocaleString("en")} rows · ${Math.round(rows / Math.max(seconds, 0.001)).toLocaleString("en")} rows/s`;
   };
   async function* counted(chunks: AsyncIterable<Buffer>) {
     for await (const chunk of chunks) {
@@ -72,16 +72,16 @@ export async function stockCommand(args: string[], config: Config): Promise<numb
       importId,
       batchRows,
       onBatch: (_imported, batch) => {
-        entries = batch.entries;
+        rows = batch.rows;
         bar.update(size === 0 ? 1 : bytes / size, status());
       },
     });
-    entries = summary.entries;
+    rows = summary.rows;
     bar.finish(1, status());
     const seconds = summary.ms / 1000;
     console.log(
       [
-        `imported ${summary.entries.toLocaleString("en")} entries (${summary.rows.toLocaleString("en")} lines, ${summary.keys.toLocaleString("en")} keys) in ${seconds.toFixed(1)} s: ${Math.round(summary.entries / Math.max(seconds, 0.001)).toLocaleString("en")} entries/s`,
+        `imported ${summary.rows.toLocaleString("en")} rows (key days) holding ${summary.counts.toLocaleString("en")} partition counts, ${summary.keys.toLocaleString("en")} keys, in ${seconds.toFixed(1)} s: ${Math.round(summary.rows / Math.max(seconds, 0.001)).toLocaleString("en")} rows/s`,
         `batches: ${summary.batches} (${summary.replayedBatches} already applied under import id ${importId})`,
         `bad lines: ${summary.badLines}`,
         ...summary.errors.map((error) => `  line ${error.line}: ${error.message}`),

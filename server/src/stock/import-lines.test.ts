@@ -11,7 +11,11 @@ async function linesOf(chunks: Array<string | Uint8Array>, maxChars?: number): P
     yield* chunks;
   }
   const out: Array<[number, string | null]> = [];
-  for await (const chunk of splitLines(source(), maxChars)) chunk.lines.forEach((text, i) => out.push([chunk.first + i, text]));
+  for await (const chunk of splitLines(source(), maxChars)) {
+    chunk.lines.forEach((text, i) => {
+      out.push([chunk.first + i, text]);
+    });
+  }
   return out;
 }
 

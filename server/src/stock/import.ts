@@ -38,9 +38,9 @@ export interface BatchProgress {
   index: number;
   /** The batch's op id when the import has an id. */
   opId: string | undefined;
-  /** Lines read and entries parsed so far. */
+  /** Lines read, rows parsed so far. */
   lines: number;
-  entries: number;
+  rows: number;
 }
 
 /**
@@ -54,7 +54,7 @@ export async function importStock(options: StockImportOptions): Promise<StockImp
     importId: options.importId ?? null,
     lines: 0,
     rows: 0,
-    entries: 0,
+    counts: 0,
     keys: 0,
     batches: 0,
     replayedBatches: 0,
@@ -75,7 +75,7 @@ export async function importStock(options: StockImportOptions): Promise<StockImp
     const imported = await options.store.importBatch({ actor: options.actor, op, rows });
     summary.batches++;
     if (imported.replayed) summary.replayedBatches++;
-    options.onBatch?.(imported, { index, opId, lines: summary.lines, entries: summary.entries });
+    options.onBatch?.(imported, { index, opId, lines: summary.lines, rows: summary.rows });
     rows = [];
     texts = [];
   };
@@ -117,7 +117,7 @@ export async function importStock(options: StockImportOptions): Promise<StockImp
         lastKey = row.key;
       }
       summary.rows++;
-      for (const _partition in row.partitions) summary.entries++;
+      for (const _partition in row.partitions) summary.counts++;
       if (rows.length >= batchRows) await flush();
     }
   }

@@ -92,7 +92,8 @@ export class SqliteStockStore implements StockStore {
       this.stmt.clearDays.run(keyId, op.from, op.to);
       const entries = Object.entries(op.partitions).sort(([a], [b]) => compareNames(a, b));
       if (entries.length === 0) return {};
-      for (let day = op.from; day <= op.to; day++) this.stmt.putDay.run(keyId, day, encodeCounts(entries, partitions.idOf));
+      const counts = Buffer.from(encodeCounts(entries, partitions.idOf)); // a copy: the encoder reuses its buffer
+      for (let day = op.from; day <= op.to; day++) this.stmt.putDay.run(keyId, day, counts);
       return {};
     });
   }
