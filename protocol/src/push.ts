@@ -44,7 +44,7 @@ export const InventoryPush = z.strictObject({
 
 /**
  * A committed change of one stock key, on `stock/{key}` and on `stockprefix/{p}` for every
- * proper prefix p of the key (`stockprefix/` included). `seq` is the key's version, so on a
+ * whole-segment prefix p of the key (`stockprefix/` and the key itself included). `seq` is the key's version, so on a
  * prefix topic the sequence is per key. `totals` are the new day totals of from..to (absent
  * for imports: re-read the range).
  */

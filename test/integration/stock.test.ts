@@ -137,12 +137,15 @@ describe("stock ledger over the SDK", () => {
     await gm.stock.setPartitions(`${root}/b/unit1`, { from: day(1), to: day(1), partitions: { x: 1, y: 2 } });
     await gm.stock.sell(`${root}/a/unit1`, { from: day(1), to: day(1) });
     await gm.stock.acquire(`${root}x/a/unit1`, { from: day(0), to: day(0), amount: 1 }); // not under the prefix
+    await gm.stock.acquire(`${root}-y`, { from: day(0), to: day(0), amount: 1 }); // nor this
+    await gm.stock.acquire(root, { from: day(0), to: day(0), amount: 2 }); // the prefix itself is a key: it is
 
-    await expect.poll(() => pushes.length).toBe(3);
+    await expect.poll(() => pushes.length).toBe(4);
     expect(pushes.map(({ key, seq, kind, totals }) => ({ key, seq, kind, totals }))).toEqual([
       { key: `${root}/a/unit1`, seq: 1, kind: "acquire", totals: [4, 4, 4] },
       { key: `${root}/b/unit1`, seq: 1, kind: "setPartitions", totals: [3] },
       { key: `${root}/a/unit1`, seq: 2, kind: "sell", totals: [3] },
+      { key: root, seq: 1, kind: "acquire", totals: [2] },
     ]);
   });
 
@@ -169,6 +172,15 @@ describe("stock ledger over the SDK", () => {
     expect((await gm.stock.list({ prefix: `${root}/b`, from: day(1), to: day(1) })).keys).toEqual([
       { key: `${root}/b`, version: 1, totals: [2] },
     ]);
+  });
+
+  it("refuses a repeat whose result was pruned, instead of applying it twice", async () => {
+    const key = stockKey();
+    await gm.stock.acquire(key, { from: day(0), to: day(0), amount: 1 }, { opId: "stock-expired-0001" });
+    await server.app.store.pruneOpResults(new Date(Date.now() + 60_000));
+    const late = await failure(gm.stock.acquire(key, { from: day(0), to: day(0), amount: 1 }, { opId: "stock-expired-0001" }));
+    expect(late).toMatchObject({ code: "OP_ID_EXPIRED" });
+    expect((await gm.stock.read(key, { from: day(0), to: day(0) })).days).toEqual([{ day: day(0), partitions: { default: 1 }, total: 1 }]);
   });
 
   it("reads a key never written as version 0 with no days", async () => {

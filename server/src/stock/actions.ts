@@ -23,8 +23,8 @@ export function stockActions(
 }
 
 /**
- * `stock/{key}` (seq = the key's version) and `stockprefix/{prefix}` (the changes of every key
- * under the prefix, each push with its own key's seq; the topic itself has no sequence, so
+ * `stock/{key}` (seq = the key's version) and `stockprefix/{prefix}` (the changes of the keys
+ * `stock:list` selects with that prefix, each push with its own key's seq; the topic itself has no sequence, so
  * subscribing answers 0: read the keys with stock:list, then apply pushes per key).
  */
 export function stockTopicSources(stock: StockService): { stock: TopicSource; stockprefix: TopicSource } {

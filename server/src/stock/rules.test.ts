@@ -116,8 +116,14 @@ describe("planSell", () => {
 });
 
 describe("stockTopics", () => {
-  it("is the key's topic and one prefix topic per proper prefix", () => {
-    expect(stockTopics("s1/c2/u3")).toEqual(["stock/s1/c2/u3", "stockprefix/", "stockprefix/s1", "stockprefix/s1/c2"]);
-    expect(stockTopics("solo")).toEqual(["stock/solo", "stockprefix/"]);
+  it("is the key's topic and one prefix topic per whole-segment prefix, the key included", () => {
+    expect(stockTopics("s1/c2/u3")).toEqual([
+      "stock/s1/c2/u3",
+      "stockprefix/",
+      "stockprefix/s1",
+      "stockprefix/s1/c2",
+      "stockprefix/s1/c2/u3",
+    ]);
+    expect(stockTopics("solo")).toEqual(["stock/solo", "stockprefix/", "stockprefix/solo"]);
   });
 });

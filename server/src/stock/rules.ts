@@ -129,14 +129,15 @@ function limitExceeded(day: number, message: string): HoardError {
 
 /**
  * Every topic a change of `key` is pushed to: `stock/{key}`, then `stockprefix/{p}` for every
- * proper prefix of whole segments, the empty one (every key) first.
+ * prefix of whole segments, from the empty one (every key) to the key itself, the same keys
+ * `stock:list` selects with that prefix.
  *
  * @example
- * stockTopics("s1/c2/u3"); // ["stock/s1/c2/u3", "stockprefix/", "stockprefix/s1", "stockprefix/s1/c2"]
+ * stockTopics("s1/c2"); // ["stock/s1/c2", "stockprefix/", "stockprefix/s1", "stockprefix/s1/c2"]
  */
 export function stockTopics(key: string): string[] {
   const segments = key.split("/");
   const topics = [topicOf("stock", key)];
-  for (let n = 0; n < segments.length; n++) topics.push(topicOf("stockprefix", segments.slice(0, n).join("/")));
+  for (let n = 0; n <= segments.length; n++) topics.push(topicOf("stockprefix", segments.slice(0, n).join("/")));
   return topics;
 }
