@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { createReadStream, statSync } from "node:fs";
+import { createReadStream, existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { HoardError } from "@hoard/protocol";
@@ -38,6 +38,10 @@ export async function stockCommand(args: string[], config: Config): Promise<numb
   const batchRows = values.batch === undefined ? config.stockImportBatch : Number(values.batch);
   if (file === undefined || (format !== "csv" && format !== "ndjson") || !Number.isInteger(batchRows) || batchRows < 1) {
     console.error(`Usage:\n${stockUsage}`);
+    return 2;
+  }
+  if (!existsSync(file)) {
+    console.error(`no such file: ${file}`);
     return 2;
   }
   const { size, mtimeMs } = statSync(file);
