@@ -55,6 +55,8 @@ export const errorCodes = {
   TRADE_INSUFFICIENT_FUNDS: { status: 422, message: "A party does not have the currency it would give" },
   TRADE_CAPACITY_EXCEEDED: { status: 422, message: "A party has no room for what it would receive" },
   PRESENCE_UNAVAILABLE: { status: 503, message: "The presence registry is unreachable; retry later" },
+  STOCK_INSUFFICIENT: { status: 422, message: "Not enough stock on some day of the range" },
+  STOCK_LIMIT_EXCEEDED: { status: 422, message: "A stock count would exceed its bounds" },
 
   SUBSCRIPTION_LIMIT: { status: 429, message: "Too many subscriptions on this connection" },
   TOPIC_UNKNOWN: { status: 400, message: "No such topic" },

@@ -5,6 +5,7 @@ import * as inv from "./inventory";
 import * as items from "./items";
 import * as presence from "./presence";
 import * as push from "./push";
+import * as stock from "./stock";
 import * as trade from "./trade";
 
 /**
@@ -55,6 +56,11 @@ export const clientEvents = {
   "presence:stats": { input: presence.PresenceStatsInput, output: presence.PresenceStatsOutput },
   "presence:areas": { input: presence.PresenceAreasInput, output: presence.PresenceAreasOutput },
   "presence:history": { input: presence.PresenceHistoryInput, output: presence.PresenceHistoryOutput },
+  "stock:acquire": { input: stock.StockAcquireInput, output: stock.StockAcquireOutput },
+  "stock:sell": { input: stock.StockSellInput, output: stock.StockSellOutput },
+  "stock:setPartitions": { input: stock.StockSetPartitionsInput, output: stock.StockSetPartitionsOutput },
+  "stock:read": { input: stock.StockReadInput, output: stock.StockReadOutput },
+  "stock:list": { input: stock.StockListInput, output: stock.StockListOutput },
   "sub:subscribe": { input: push.SubscribeInput, output: push.SubscribeOutput },
   "sub:unsubscribe": { input: push.UnsubscribeInput, output: push.UnsubscribeOutput },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;

@@ -8,4 +8,5 @@ export * from "./inventory";
 export * from "./items";
 export * from "./presence";
 export * from "./push";
+export * from "./stock";
 export * from "./trade";

@@ -2,21 +2,25 @@ import { z } from "zod";
 import { Version } from "./common";
 import { HistoryEntry } from "./inventory";
 import { AreaPush } from "./presence";
+import { MAX_SHORT_DAYS_LISTED, MAX_STOCK_RANGE_DAYS, StockDay, StockKey, StockShortDay, stockKeyPattern } from "./stock";
 import { TradeOffer, TradeRecord } from "./trade";
 
 /**
  * Topics a client may subscribe to. Each push carries its topic and a sequence number;
  * a subscriber that sees a gap in the sequence resyncs.
  */
-export const topicKinds = ["inventory", "trades", "area"] as const;
+export const topicKinds = ["inventory", "trades", "area", "stock", "stockprefix"] as const;
 export type TopicKind = (typeof topicKinds)[number];
 
 export const Topic = z
   .string()
   .max(160)
   .regex(
-    /^(inventory|trades)\/[A-Za-z0-9][A-Za-z0-9_-]{0,63}$|^trades\/_suspicious$|^area\/[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/,
-    "a topic such as inventory/{playerId}, trades/{playerId}, trades/_suspicious or area/{areaCode}",
+    new RegExp(
+      "^(?:(?:inventory|trades)/[A-Za-z0-9][A-Za-z0-9_-]{0,63}|trades/_suspicious|area/[A-Za-z0-9][A-Za-z0-9_-]{0,31}" +
+        `|stock/${stockKeyPattern}|stockprefix/(?:${stockKeyPattern})?)$`,
+    ),
+    "a topic such as inventory/{playerId}, trades/{playerId}, trades/_suspicious, area/{areaCode}, stock/{key} or stockprefix/{prefix}",
   );
 export type Topic = z.infer<typeof Topic>;
 
@@ -65,7 +69,36 @@ export const TradePush = z.strictObject({
   offer: TradeOffer.optional(),
   trade: TradeRecord.optional(),
 });
-export const PushMessage = z.discriminatedUnion("type", [InventoryPush, TradePush, AreaPush]);
+/**
+ * A committed change of one stock key, on `stock/{key}` and on `stockprefix/{p}` for every
+ * whole-segment prefix p of the key (`stockprefix/` and the key itself included). `seq` is the key's version, so on a
+ * prefix topic the sequence is per key. `totals` are the new day totals of from..to (absent
+ * for imports: re-read the range).
+ */
+export const StockPush = z.strictObject({
+  type: z.literal("stock"),
+  topic: z.string(),
+  seq: Version,
+  key: StockKey,
+  kind: z.enum(["acquire", "sell", "setPartitions", "import"]),
+  opId: z.string(),
+  from: StockDay,
+  to: StockDay,
+  totals: z.array(z.number().int()).max(MAX_STOCK_RANGE_DAYS).optional(),
+});
+/** A sale with `allowNegative` took days below zero (the origin's NegativeInventoryDetected); same topics and seq as its change. */
+export const StockNegativePush = z.strictObject({
+  type: z.literal("stock:negative"),
+  topic: z.string(),
+  seq: Version,
+  key: StockKey,
+  opId: z.string(),
+  negativeDays: z.number().int().min(1),
+  negative: z.array(StockShortDay).max(MAX_SHORT_DAYS_LISTED),
+});
+export const PushMessage = z.discriminatedUnion("type", [InventoryPush, TradePush, AreaPush, StockPush, StockNegativePush]);
 export type PushMessage = z.infer<typeof PushMessage>;
 export type InventoryPush = z.infer<typeof InventoryPush>;
 export type TradePush = z.infer<typeof TradePush>;
+export type StockPush = z.infer<typeof StockPush>;
+export type StockNegativePush = z.infer<typeof StockNegativePush>;

@@ -20,6 +20,9 @@ import { areaTopic, presenceActions } from "./presence/actions";
 import { openPresenceRegistry } from "./presence/open";
 import { presenceRoutes } from "./presence/routes";
 import { PresenceService } from "./presence/service";
+import { stockActions, stockTopicSources } from "./stock/actions";
+import { stockImportRoute, stockRoutes } from "./stock/routes";
+import { StockService } from "./stock/service";
 import { openStore } from "./store/open";
 import type { Store } from "./store/port";
 import { subscriptionActions } from "./subscriptions/actions";
@@ -99,6 +102,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
     settings: config.presence,
     log,
   });
+  const stock = new StockService({ stock: store.stock, publisher, log, importBatchRows: config.stockImportBatch });
   const actions: Actions = {
     ...itemActions(items),
     ...inventoryActions(inventory),
@@ -107,15 +111,17 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
     ...tradeActions(trades),
     ...economyActions(economy),
     ...presenceActions(presence),
+    ...stockActions(stock),
     ...subscriptionActions(
-      { inventory: inventoryTopic(inventory), trades: tradeTopic(trades, store), area: areaTopic(presence) },
+      { inventory: inventoryTopic(inventory), trades: tradeTopic(trades, store), area: areaTopic(presence), ...stockTopicSources(stock) },
       config.maxSubscriptions,
     ),
   };
   const dispatcher = new Dispatcher({ actions, log, metrics, limiter });
 
   const http = createHttpApp({
-    routes: [...itemRoutes, ...inventoryRoutes, ...cartRoutes, ...tradeRoutes, ...presenceRoutes],
+    routes: [...itemRoutes, ...inventoryRoutes, ...cartRoutes, ...tradeRoutes, ...presenceRoutes, ...stockRoutes],
+    streamRoutes: [stockImportRoute(stock)],
     dispatcher,
     tokens,
     metrics,

@@ -3,6 +3,7 @@ import { Role } from "@hoard/protocol";
 import { devSecret } from "./auth/dev-secret";
 import { TokenService } from "./auth/tokens";
 import { ConfigError, loadConfig } from "./config";
+import { stockCommand, stockUsage } from "./stock/cli";
 
 const usage = `Usage:
   hoard start                                  run a node (same as npm start)
@@ -11,7 +12,8 @@ const usage = `Usage:
                                                (or, in dev mode, data/dev-secret)
       ROLE   player | server | admin
       ID     the player id, or the service's name (default: the role)
-      SPAN   e.g. 1h, 7d (default: 24h; "never" for no expiry)`;
+      SPAN   e.g. 1h, 7d (default: 24h; "never" for no expiry)
+${stockUsage}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -19,6 +21,7 @@ async function main(argv: string[]): Promise<number> {
     await import("./main");
     return -1;
   }
+  if (command === "stock") return stockCommand(rest, loadConfig(process.env));
   if (command !== "token") {
     console.error(usage);
     return command === undefined || command === "help" || command === "--help" ? 0 : 2;

@@ -41,6 +41,7 @@ export const ConfigSchema = z.object({
   HOARD_PRESENCE_NODE_TTL_SECONDS: Int(2, 600).default(5),
   HOARD_PRESENCE_SAMPLE_SECONDS: Int(1, 86_400).default(60),
   HOARD_PRESENCE_HISTORY_DAYS: Int(1, 3650).default(7),
+  HOARD_STOCK_IMPORT_BATCH: Int(1, 1_000_000).default(16_384),
 });
 
 export type EnvConfig = z.infer<typeof ConfigSchema>;
@@ -73,6 +74,8 @@ export interface Config {
     sampleMs: number;
     historyMs: number;
   };
+  /** Rows (key days) per transaction of a stock import. */
+  stockImportBatch: number;
 }
 
 export class ConfigError extends Error {
@@ -114,6 +117,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       sampleMs: e.HOARD_PRESENCE_SAMPLE_SECONDS * 1000,
       historyMs: e.HOARD_PRESENCE_HISTORY_DAYS * 86_400_000,
     },
+    stockImportBatch: e.HOARD_STOCK_IMPORT_BATCH,
   };
 }
 

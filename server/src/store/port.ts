@@ -1,6 +1,7 @@
 import type { Actor, Changes, HistoryEntry, InventoryOp, Kit, Player, StoredItem } from "@hoard/protocol";
 import type { PresenceHistoryStore } from "./presence-history";
 import type { ShopCatalog } from "./shop-port";
+import type { StockStore } from "./stock-port";
 import type { TradeStore } from "./trade-port";
 
 /**
@@ -21,6 +22,8 @@ export interface Store {
   readonly trades: TradeStore;
   /** Per-area samples of players by mode (presence history). */
   readonly presenceHistory: PresenceHistoryStore;
+  /** Per-day stock counters (server/src/store/stock-port.ts). */
+  readonly stock: StockStore;
 
   /** Saves a definition under its content id; `created` is false when it was already there. */
   saveItem(item: StoredItem): Promise<{ item: StoredItem; created: boolean }>;

@@ -17,7 +17,21 @@ export class Dispatcher {
 
   constructor(private readonly deps: { actions: Actions; log: Logger; metrics: Metrics; limiter: RateLimiter }) {}
 
-  async run(event: ClientEventName, payload: unknown, ctx: ActionContext, transport: "socket" | "http"): Promise<Ack<unknown>> {
+  run(event: ClientEventName, payload: unknown, ctx: ActionContext, transport: "socket" | "http"): Promise<Ack<unknown>> {
+    return this.guard(event, ctx, transport, () => {
+      const input = parseInput(clientEvents[event].input, payload);
+      const action = this.deps.actions[event] as Action<ClientEventName>;
+      action.authorize(ctx.principal, input as never);
+      return action.handle(ctx, input as never);
+    });
+  }
+
+  /**
+   * Everything `run` does around an action, for work that is not one protocol event (a
+   * streamed import): shutdown gate, rate limit, error normalisation, metrics under `name`,
+   * and drain on shutdown.
+   */
+  async guard<T>(name: string, ctx: ActionContext, transport: "socket" | "http", work: () => Promise<T>): Promise<Ack<T>> {
     const started = performance.now();
     let outcome = "ok";
     this.inFlight++;
@@ -28,19 +42,15 @@ export class Dispatcher {
         const taken = this.deps.limiter.take(`${ctx.principal.role}:${ctx.principal.sub}`);
         if (!taken.ok) throw new HoardError("RATE_LIMITED", undefined, { details: { retryAfterMs: taken.retryAfterMs } });
       }
-      const input = parse(clientEvents[event].input, payload);
-      const action = this.deps.actions[event] as Action<ClientEventName>;
-      action.authorize(ctx.principal, input as never);
-      const data = await action.handle(ctx, input as never);
-      return { ok: true, data };
+      return { ok: true, data: await work() };
     } catch (error) {
-      const wire = this.normalise(error, event, ctx);
+      const wire = this.normalise(error, name, ctx);
       outcome = wire.code;
       return { ok: false, error: wire };
     } finally {
       this.inFlight--;
-      this.deps.metrics.requests.inc({ event, transport, outcome });
-      this.deps.metrics.duration.observe({ event }, (performance.now() - started) / 1000);
+      this.deps.metrics.requests.inc({ event: name, transport, outcome });
+      this.deps.metrics.duration.observe({ event: name }, (performance.now() - started) / 1000);
       // Not at once: the transport sends the reply when this promise settles, a few microtasks
       // on, and close() hangs up on the sockets as soon as the drain resolves.
       if (this.closing && this.inFlight === 0) setImmediate(() => this.drained?.());
@@ -77,7 +87,8 @@ export class Dispatcher {
   }
 }
 
-function parse(schema: z.ZodType, payload: unknown): unknown {
+/** Parses with a protocol schema; a mismatch is VALIDATION_FAILED listing every issue. */
+export function parseInput(schema: z.ZodType, payload: unknown): unknown {
   const proto = protoKeyPath(payload);
   if (proto !== undefined) {
     throw new HoardError("VALIDATION_FAILED", `${proto}: __proto__ is not allowed as a key`, {

@@ -1,17 +1,19 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
-import { HoardError, httpStatusOf } from "@hoard/protocol";
+import { type Ack, HoardError, httpStatusOf, type WireError } from "@hoard/protocol";
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { Principal, TokenService } from "../auth/tokens";
 import type { Logger } from "../log";
 import type { Dispatcher } from "./dispatch";
-import { defaultInput, type HttpRoute } from "./http-route";
+import { defaultInput, type HttpRoute, type StreamRoute } from "./http-route";
 import type { Metrics } from "./metrics";
 import { openApiDocument } from "./openapi";
 
 export interface HttpDeps {
   routes: readonly HttpRoute[];
+  /** Routes with a streamed body (bulk imports). */
+  streamRoutes?: readonly StreamRoute[];
   dispatcher: Dispatcher;
   tokens: TokenService;
   metrics: Metrics;
@@ -29,6 +31,19 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);
+  // Before the JSON parser: these read their body as a stream, however long it is.
+  for (const route of deps.streamRoutes ?? []) {
+    app[route.method](route.path, async (req: Request, res: Response) => {
+      const principal = await authenticate(req, res);
+      if (!principal) return;
+      const ctx = { principal };
+      const reply = await deps.dispatcher.guard(route.name, ctx, "http", () => {
+        route.authorize(principal, undefined);
+        return route.handle(ctx, { query: req.query, contentType: req.headers["content-type"] ?? "", body: req });
+      });
+      send(res, reply);
+    });
+  }
   app.use(express.json({ limit: deps.maxPayloadBytes }));
 
   app.get("/health", (_req, res) => {
@@ -41,7 +56,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   app.get("/metrics", async (_req, res) => {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
-  const openapi = openApiDocument(deps.routes, deps.version);
+  const openapi = openApiDocument({ routes: deps.routes, streamRoutes: deps.streamRoutes ?? [], version: deps.version });
   app.get("/api/openapi.json", (_req, res) => {
     res.json(openapi);
   });
@@ -57,18 +72,12 @@ export function createHttpApp(deps: HttpDeps): express.Express {
 
   for (const route of deps.routes) {
     app[route.method](route.path, async (req: Request, res: Response) => {
-      let principal: Principal;
-      try {
-        principal = await deps.tokens.verify(bearer(req));
-      } catch (error) {
-        const wire = error instanceof HoardError ? error.toWire() : new HoardError("AUTH_UNAUTHENTICATED").toWire();
-        res.status(httpStatusOf(wire.code)).json({ ok: false, error: wire });
-        return;
-      }
+      const principal = await authenticate(req, res);
+      if (!principal) return;
       const parts = { body: req.body, params: req.params as Record<string, string>, query: queryOf(req, route) };
       const reply = await deps.dispatcher.run(route.event, (route.input ?? defaultInput)(parts), { principal }, "http");
       if (!reply.ok) {
-        res.status(httpStatusOf(reply.error.code)).json(reply);
+        send(res, reply);
         return;
       }
       if (route.etag) {
@@ -79,12 +88,12 @@ export function createHttpApp(deps: HttpDeps): express.Express {
           return;
         }
       }
-      res.status(route.status?.(reply.data) ?? 200).json(reply);
+      send(res, reply, route.status?.(reply.data) ?? 200);
     });
   }
 
   app.use((_req, res) => {
-    res.status(404).json({ ok: false, error: new HoardError("ROUTE_NOT_FOUND").toWire() });
+    sendError(res, new HoardError("ROUTE_NOT_FOUND").toWire());
   });
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const type = (error as { type?: unknown }).type;
@@ -95,13 +104,32 @@ export function createHttpApp(deps: HttpDeps): express.Express {
           ? new HoardError("VALIDATION_FAILED", "the body is not valid JSON").toWire()
           : undefined;
     if (wire) {
-      res.status(httpStatusOf(wire.code)).json({ ok: false, error: wire });
+      sendError(res, wire);
       return;
     }
     deps.log.error({ err: error }, "unhandled HTTP error");
-    res.status(500).json({ ok: false, error: new HoardError("INTERNAL").toWire() });
+    sendError(res, new HoardError("INTERNAL").toWire());
   });
   return app;
+
+  /** The caller's principal from the bearer token, or undefined once a 401 has been sent. */
+  async function authenticate(req: Request, res: Response): Promise<Principal | undefined> {
+    try {
+      return await deps.tokens.verify(bearer(req));
+    } catch (error) {
+      sendError(res, error instanceof HoardError ? error.toWire() : new HoardError("AUTH_UNAUTHENTICATED").toWire());
+      return undefined;
+    }
+  }
+}
+
+/** The one reply envelope: the ack as the body, the error's status from the registry. */
+function send(res: Response, reply: Ack<unknown>, status = 200): void {
+  res.status(reply.ok ? status : httpStatusOf(reply.error.code)).json(reply);
+}
+
+function sendError(res: Response, error: WireError): void {
+  send(res, { ok: false, error });
 }
 
 function bearer(req: Request): string {

@@ -1,5 +1,6 @@
 import { presenceMigrations } from "./presence-schema";
 import { shopMigrations } from "./shop-schema";
+import { stockMigrations } from "./stock-schema";
 import { tradeMigrations } from "./trade-schema";
 
 /** A named schema change. Applied once per database, in list order; never edited once released. */
@@ -42,4 +43,4 @@ const core: Migration[] = [
 ];
 
 /** Every migration of the embedded engine: core first, then each domain's own list. */
-export const migrations: readonly Migration[] = [...core, ...shopMigrations, ...tradeMigrations, ...presenceMigrations];
+export const migrations: readonly Migration[] = [...core, ...shopMigrations, ...tradeMigrations, ...presenceMigrations, ...stockMigrations];

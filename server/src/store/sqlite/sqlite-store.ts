@@ -15,10 +15,13 @@ import {
   type RecordQuery,
   type Store,
 } from "../port";
+import type { StockStore } from "../stock-port";
 import type { GuardTable } from "./guard-table";
+import { OpResults } from "./op-results";
 import { SqlitePresenceHistory } from "./presence-store";
 import { migrations } from "./schema";
 import { SqliteShopCatalog } from "./shop-store";
+import { SqliteStockStore } from "./stock-store";
 import { SqliteTradeStore } from "./trade-store";
 
 export interface SqliteStoreOptions {
@@ -32,9 +35,10 @@ export interface SqliteStoreOptions {
   maxBatch?: number;
 }
 
+/** One unit of work waiting for the next group commit. */
 interface Pending {
-  commit: PlayerCommit<unknown>;
-  resolve: (value: Committed<unknown>) => void;
+  run: () => unknown;
+  resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
 
@@ -50,7 +54,9 @@ export class SqliteStore implements Store {
   readonly shop: SqliteShopCatalog;
   readonly trades: SqliteTradeStore;
   readonly presenceHistory: SqlitePresenceHistory;
+  readonly stock: StockStore;
   private readonly db: Database.Database;
+  private readonly opResults: OpResults;
   /** Guard kinds by name, from the domain stores that own them. */
   private readonly guardTables: ReadonlyMap<string, GuardTable>;
   private readonly maxBatch: number;
@@ -58,7 +64,7 @@ export class SqliteStore implements Store {
   private flushScheduled = false;
   private closed = false;
   private readonly stmt;
-  private readonly runBatch: (batch: Pending[]) => Array<{ ok: true; value: Committed<unknown> } | { ok: false; error: unknown }>;
+  private readonly runBatch: (batch: Pending[]) => Array<{ ok: true; value: unknown } | { ok: false; error: unknown }>;
 
   constructor(options: SqliteStoreOptions) {
     if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
@@ -89,9 +95,6 @@ export class SqliteStore implements Store {
       updatePlayer: db.prepare("UPDATE players SET version = ?, state = ? WHERE id = ? AND version = ?"),
       appendLog: db.prepare("INSERT INTO op_log (player_id, version, op_key, entry) VALUES (?, ?, ?, ?)"),
       readLog: db.prepare("SELECT entry FROM op_log WHERE player_id = ? AND version > ? ORDER BY version LIMIT ?"),
-      getResult: db.prepare("SELECT request_hash, result FROM op_results WHERE op_key = ?"),
-      putResult: db.prepare("INSERT INTO op_results (op_key, request_hash, result, at) VALUES (?, ?, ?, ?)"),
-      pruneResults: db.prepare("UPDATE op_results SET result = NULL WHERE at < ? AND result IS NOT NULL"),
       putRecord: db.prepare("INSERT INTO records (kind, id, at, data) VALUES (?, ?, ?, ?)"),
       putRecordPlayer: db.prepare("INSERT INTO record_players (kind, player_id, at, id) VALUES (?, ?, ?, ?)"),
       getRecord: db.prepare("SELECT data FROM records WHERE kind = ? AND id = ?"),
@@ -105,16 +108,18 @@ export class SqliteStore implements Store {
     };
 
     // A nested better-sqlite3 transaction is a savepoint: a throw rolls back that op only.
-    const applyOne = db.transaction((commit: PlayerCommit<unknown>) => this.applyOne(commit));
+    const inSavepoint = db.transaction((run: () => unknown) => run());
     this.runBatch = db.transaction((batch: Pending[]) =>
       batch.map((pending) => {
         try {
-          return { ok: true as const, value: applyOne(pending.commit) };
+          return { ok: true as const, value: inSavepoint(pending.run) };
         } catch (error) {
           return { ok: false as const, error };
         }
       }),
     ).immediate;
+    this.opResults = new OpResults(db);
+    this.stock = new SqliteStockStore({ db, opResults: this.opResults, enqueue: (work) => this.enqueue(work) });
   }
 
   /** Applies the migrations this file has not seen, under the write lock (other processes wait). */
@@ -184,13 +189,17 @@ export class SqliteStore implements Store {
   }
 
   commitPlayers<R>(commit: PlayerCommit<R>): Promise<Committed<R>> {
+    return this.enqueue(() => this.applyOne(commit as PlayerCommit<unknown>) as Committed<R>);
+  }
+
+  /**
+   * Runs `work` in the next group commit, in a savepoint of its own: every domain's writes
+   * (players, stock) share the transaction and its fsync. `work` is synchronous sqlite work.
+   */
+  private enqueue<T>(work: () => T): Promise<T> {
     if (this.closed) return Promise.reject(new HoardError("SERVER_SHUTTING_DOWN", "the store is closed"));
-    return new Promise<Committed<R>>((resolve, reject) => {
-      this.queue.push({
-        commit: commit as PlayerCommit<unknown>,
-        resolve: resolve as (value: Committed<unknown>) => void,
-        reject,
-      });
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ run: work, resolve: resolve as (value: unknown) => void, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => this.flush());
@@ -219,7 +228,7 @@ export class SqliteStore implements Store {
   }
 
   async pruneOpResults(before: Date): Promise<number> {
-    return this.stmt.pruneResults.run(before.getTime()).changes;
+    return this.opResults.prune(before);
   }
 
   async close(): Promise<void> {
@@ -257,14 +266,10 @@ export class SqliteStore implements Store {
 
   /** Runs inside the batch transaction, in a savepoint of its own. */
   private applyOne(commit: PlayerCommit<unknown>): Committed<unknown> {
-    const key = opKey(commit.actor, commit.opId);
-    const stored = this.stmt.getResult.get(key) as { request_hash: string; result: string | null } | undefined;
-    if (stored) {
-      // A pruned result leaves its op id behind: a late repeat is refused, never applied twice.
-      if (stored.result === null) throw new HoardError("OP_ID_EXPIRED", undefined, { details: { opId: commit.opId } });
-      if (stored.request_hash !== commit.requestHash) throw new HoardError("OP_ID_REUSED", undefined, { details: { opId: commit.opId } });
-      return { replayed: true, result: JSON.parse(stored.result), entries: [] };
-    }
+    const op = { key: opKey(commit.actor, commit.opId), opId: commit.opId, requestHash: commit.requestHash };
+    const { key } = op;
+    const stored = this.opResults.replay(op);
+    if (stored) return { replayed: true, result: stored.result, entries: [] };
 
     const players = new Map<string, Player>();
     for (const id of [...new Set(commit.playerIds)].sort()) {
@@ -307,7 +312,7 @@ export class SqliteStore implements Store {
       this.stmt.putRecord.run(record.kind, record.id, record.at, JSON.stringify(record));
       for (const playerId of new Set(record.playerIds)) this.stmt.putRecordPlayer.run(record.kind, playerId, record.at, record.id);
     }
-    this.stmt.putResult.run(key, commit.requestHash, JSON.stringify(plan.result), Date.now());
+    this.opResults.save(op, plan.result);
     return { replayed: false, result: plan.result, entries };
   }
 
