@@ -4,12 +4,13 @@ import { connectRaw, newOpId, type RawClient, startServer, type TestServer } fro
 
 /** The edge's limits: per-player rate limit, subscriptions per connection, and the Origin check. */
 
-describe("rate limit (HOARD_RATE_PER_SECOND=5, HOARD_RATE_BURST=5)", () => {
+describe("rate limit (HOARD_RATE_PER_SECOND=1, HOARD_RATE_BURST=5)", () => {
   let server: TestServer;
   let w: World;
 
   beforeAll(async () => {
-    server = await startServer({ env: { HOARD_RATE_PER_SECOND: "5", HOARD_RATE_BURST: "5" } });
+    // One token a second: six requests sent together fit in that window even on a loaded machine.
+    server = await startServer({ env: { HOARD_RATE_PER_SECOND: "1", HOARD_RATE_BURST: "5" } });
     w = await world(server);
     for (const id of ["alice", "bob", "carol"]) await w.player(id, { category: "bag", quantity: 5 });
   });
@@ -33,9 +34,9 @@ describe("rate limit (HOARD_RATE_PER_SECOND=5, HOARD_RATE_BURST=5)", () => {
       error: { code: "RATE_LIMITED", message: expect.any(String), details: { retryAfterMs: expect.any(Number) } },
     });
     const { retryAfterMs } = (replies[5] as { error: { details: { retryAfterMs: number } } }).error.details;
-    // One token comes back every 200 ms.
+    // One token comes back every second.
     expect(retryAfterMs).toBeGreaterThan(0);
-    expect(retryAfterMs).toBeLessThanOrEqual(200);
+    expect(retryAfterMs).toBeLessThanOrEqual(1000);
     expect(await snapshot(server, "alice")).toEqual(before);
 
     // The bucket refills: the same request goes through once the wait is over.
