@@ -1,6 +1,6 @@
-import { type PushMessage, SUSPICIOUS_TRADES_KEY, type TradeOffer, type TradePush, topicOf } from "@hoard/protocol";
+import { SUSPICIOUS_TRADES_KEY, type TradeOffer, type TradePush, topicOf } from "@hoard/protocol";
 import type { HoardClient } from "./client";
-import { Emitter } from "./emitter";
+import { TopicWatch } from "./topic-watch";
 
 export type TradeWatchEvents = {
   /** One trade event, in feed order (seq exactly one above the last). */
@@ -19,30 +19,19 @@ const settledEvents = new Set(["accepted", "declined", "cancelled", "expired"]);
 /**
  * A live trade feed: `trades/{playerId}` (keeping the player's pending offers) or the admin
  * feed of suspicious trades. Applies pushes whose seq is exactly one above the last; on a
- * gap or a reconnect it reads the feed's seq again and reloads the pending offers, holding
- * the pushes that arrive meanwhile and applying the newer ones after.
+ * gap or a reconnect it reads the feed's seq again and reloads the pending offers.
  */
-export class TradeWatch extends Emitter<TradeWatchEvents> {
+export class TradeWatch extends TopicWatch<TradePush, TradeWatchEvents> {
   /** Pending offers the player made or received, by id (empty for the admin feed). */
   readonly pending = new Map<string, TradeOffer>();
   private current = 0;
-  private held: TradePush[] = [];
-  private syncing = false;
-  private syncAgain = false;
-  private unsubscribe: (() => Promise<void>) | undefined;
-  private stopReconnect: (() => void) | undefined;
-  private closed = false;
 
   constructor(
-    private readonly client: HoardClient,
+    client: HoardClient,
     /** A player id, or SUSPICIOUS_TRADES_KEY for the admin feed. */
     readonly key: string,
   ) {
-    super();
-  }
-
-  get topic(): string {
-    return topicOf("trades", this.key);
+    super(client, topicOf("trades", key), "trade");
   }
 
   /** The seq of the last event applied. */
@@ -50,42 +39,9 @@ export class TradeWatch extends Emitter<TradeWatchEvents> {
     return this.current;
   }
 
-  /** @internal Subscribes, then loads; pushes that race the load are held, not lost. */
-  async start(): Promise<void> {
-    this.stopReconnect = this.client.onReconnect(() => void this.resync());
-    this.syncing = true;
-    try {
-      const { seq, unsubscribe } = await this.client.subscribe(this.topic, (message) => this.onPush(message));
-      this.unsubscribe = unsubscribe;
-      await this.loadPending();
-      this.current = seq;
-    } catch (error) {
-      this.stopReconnect();
-      throw error;
-    } finally {
-      this.syncing = false;
-    }
-    this.drainHeld();
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-    this.stopReconnect?.();
-    await this.unsubscribe?.();
-  }
-
-  private onPush(message: PushMessage): void {
-    if (this.closed || message.type !== "trade") return;
-    if (this.syncing) {
-      this.held.push(message);
-      return;
-    }
-    if (message.seq <= this.current) return;
-    if (message.seq === this.current + 1) this.apply(message);
-    else void this.resync();
-  }
-
-  private apply(push: TradePush): void {
+  protected apply(push: TradePush): boolean {
+    if (push.seq <= this.current) return true;
+    if (push.seq !== this.current + 1) return false;
     this.current = push.seq;
     const offer = push.offer;
     if (offer && this.key !== SUSPICIOUS_TRADES_KEY) {
@@ -93,30 +49,15 @@ export class TradeWatch extends Emitter<TradeWatchEvents> {
       else if (settledEvents.has(push.event)) this.pending.delete(offer.id);
     }
     this.emit("event", push);
+    return true;
   }
 
-  private async resync(): Promise<void> {
-    if (this.closed) return;
-    if (this.syncing) {
-      this.syncAgain = true;
-      return;
-    }
-    this.syncing = true;
-    try {
-      do {
-        this.syncAgain = false;
-        // Seq first, then the offers: whatever a later push says is already in the list or newer.
-        const { seq } = await this.client.call("sub:subscribe", { topic: this.topic });
-        await this.loadPending();
-        this.current = Math.max(this.current, seq);
-      } while (this.syncAgain && !this.closed);
-      this.emit("resync", [...this.pending.values()]);
-    } catch (error) {
-      this.emit("error", error);
-    } finally {
-      this.syncing = false;
-    }
-    this.drainHeld();
+  /** Seq first, then the offers: whatever a later push says is already in the list or newer. */
+  protected async load(subscribedSeq: number | undefined): Promise<void> {
+    const seq = subscribedSeq ?? (await this.client.call("sub:subscribe", { topic: topicOf("trades", this.key) })).seq;
+    await this.loadPending();
+    this.current = Math.max(this.current, seq);
+    if (subscribedSeq === undefined) this.emit("resync", [...this.pending.values()]);
   }
 
   private async loadPending(): Promise<void> {
@@ -135,11 +76,5 @@ export class TradeWatch extends Emitter<TradeWatchEvents> {
     } while (after !== undefined);
     this.pending.clear();
     for (const offer of offers) this.pending.set(offer.id, offer);
-  }
-
-  private drainHeld(): void {
-    const held = this.held.sort((a, b) => a.seq - b.seq);
-    this.held = [];
-    for (const push of held) this.onPush(push);
   }
 }

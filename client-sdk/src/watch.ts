@@ -1,6 +1,6 @@
-import { applyChanges, type HistoryEntry, type InventoryPush, type Player, type PushMessage, topicOf } from "@hoard/protocol";
+import { applyChanges, type HistoryEntry, type InventoryPush, type Player, topicOf } from "@hoard/protocol";
 import type { HoardClient } from "./client";
-import { Emitter } from "./emitter";
+import { TopicWatch } from "./topic-watch";
 
 export type PlayerWatchEvents = {
   /** One committed version, applied in order. */
@@ -14,22 +14,16 @@ export type PlayerWatchEvents = {
 /**
  * Live state of one player. Applies pushes whose seq is exactly version + 1; ignores older
  * ones; on a gap, or after a reconnect, asks for the missing versions (`inventory:resync`)
- * and replays them in order. Pushes that arrive during a resync are held and applied after.
+ * and replays them in order, so it never shows a state that skips a change.
  */
-export class PlayerWatch extends Emitter<PlayerWatchEvents> {
+export class PlayerWatch extends TopicWatch<InventoryPush, PlayerWatchEvents> {
   private current: Player | undefined;
-  private held: InventoryPush[] = [];
-  private syncing = false;
-  private syncAgain = false;
-  private unsubscribe: (() => Promise<void>) | undefined;
-  private stopReconnect: (() => void) | undefined;
-  private closed = false;
 
   constructor(
-    private readonly client: HoardClient,
+    client: HoardClient,
     readonly playerId: string,
   ) {
-    super();
+    super(client, topicOf("inventory", playerId), "inventory");
   }
 
   /** The latest state (after `watch()` resolves it is always defined). */
@@ -42,62 +36,15 @@ export class PlayerWatch extends Emitter<PlayerWatchEvents> {
     return this.current?.version ?? 0;
   }
 
-  /** @internal Subscribes, then loads; pushes that race the load are held, not lost. */
-  async start(): Promise<void> {
-    this.stopReconnect = this.client.onReconnect(() => void this.resync());
-    this.syncing = true;
-    try {
-      const { unsubscribe } = await this.client.subscribe(topicOf("inventory", this.playerId), (message) => this.onPush(message));
-      this.unsubscribe = unsubscribe;
-      await this.load();
-    } catch (error) {
-      this.stopReconnect();
-      throw error;
-    } finally {
-      this.syncing = false;
-    }
-    this.drainHeld();
+  protected apply(push: InventoryPush): boolean {
+    if (push.seq <= this.version) return true;
+    if (push.seq !== this.version + 1) return false;
+    this.applyEntry(push.entry);
+    return true;
   }
 
-  async close(): Promise<void> {
-    this.closed = true;
-    this.stopReconnect?.();
-    await this.unsubscribe?.();
-  }
-
-  private onPush(message: PushMessage): void {
-    if (this.closed || message.type !== "inventory") return;
-    if (this.syncing) {
-      this.held.push(message);
-      return;
-    }
-    if (message.seq <= this.version) return;
-    if (message.seq === this.version + 1) this.applyEntry(message.entry);
-    else void this.resync();
-  }
-
-  /** Catches up from the op log; runs again if another gap showed up meanwhile. */
-  private async resync(): Promise<void> {
-    if (this.closed) return;
-    if (this.syncing) {
-      this.syncAgain = true;
-      return;
-    }
-    this.syncing = true;
-    try {
-      do {
-        this.syncAgain = false;
-        await this.load();
-      } while (this.syncAgain && !this.closed);
-    } catch (error) {
-      this.emit("error", error);
-    } finally {
-      this.syncing = false;
-    }
-    this.drainHeld();
-  }
-
-  private async load(): Promise<void> {
+  /** Deltas since the version held, or a snapshot when there is none or it is too far behind. */
+  protected async load(): Promise<void> {
     const reply = await this.client.call("inventory:resync", {
       playerId: this.playerId,
       ...(this.current ? { sinceVersion: this.current.version } : {}),
@@ -110,12 +57,6 @@ export class PlayerWatch extends Emitter<PlayerWatchEvents> {
       return;
     }
     for (const entry of reply.entries) if (entry.version === this.version + 1) this.applyEntry(entry);
-  }
-
-  private drainHeld(): void {
-    const held = this.held.sort((a, b) => a.seq - b.seq);
-    this.held = [];
-    for (const message of held) this.onPush(message);
   }
 
   private applyEntry(entry: HistoryEntry): void {
