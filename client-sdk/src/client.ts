@@ -65,7 +65,7 @@ export class HoardClient {
   private readonly timeoutMs: number;
   private readonly retries: number;
   private readonly topics = new Map<string, Set<PushHandler>>();
-  private readonly reconnectHandlers = new Set<() => void>();
+  private readonly resyncHandlers = new Set<() => void>();
   private readonly itemCache = new Map<string, StoredItem>();
   private closed = false;
 
@@ -102,6 +102,13 @@ export class HoardClient {
     });
     this.socket.on("push", (message) => {
       for (const handler of this.topics.get(message.topic) ?? []) handler(message);
+    });
+    // The node was cut from the other nodes' pushes for a while (Redis was away): the topics
+    // are still subscribed, but what was pushed meanwhile never came. Read again, at a random
+    // moment within the spread the node asks for, so its clients do not all read at once.
+    this.socket.on("resync", (hint) => {
+      const spreadMs = Math.min(Math.max(0, Number(hint?.spreadMs) || 0), 60_000);
+      setTimeout(() => this.notifyResync(), Math.random() * spreadMs);
     });
   }
 
@@ -239,10 +246,28 @@ export class HoardClient {
     }
   }
 
-  /** Called after every reconnect, once the topics are subscribed again. */
+  /**
+   * Called whenever pushes may have been missed, so a watcher reads its topic again: after
+   * every reconnect (once the topics are subscribed again), and when the node says it lost
+   * pushes (its Redis pub/sub was away for a while).
+   *
+   * @example
+   * const stop = hoard.onResync(() => void reloadMyView());
+   * // later: stop();
+   */
+  onResync(handler: () => void): () => void {
+    this.resyncHandlers.add(handler);
+    return () => this.resyncHandlers.delete(handler);
+  }
+
+  /**
+   * The same as `onResync` (kept for existing callers; it also fires on the node's hint).
+   *
+   * @example
+   * hoard.onReconnect(() => console.log("back, and caught up"));
+   */
   onReconnect(handler: () => void): () => void {
-    this.reconnectHandlers.add(handler);
-    return () => this.reconnectHandlers.delete(handler);
+    return this.onResync(handler);
   }
 
   /** Closes the connection; calls still waiting fail with CLIENT_CLOSED. */
@@ -266,6 +291,11 @@ export class HoardClient {
         }),
       ),
     );
-    for (const handler of this.reconnectHandlers) handler();
+    this.notifyResync();
+  }
+
+  private notifyResync(): void {
+    if (this.closed) return;
+    for (const handler of this.resyncHandlers) handler();
   }
 }

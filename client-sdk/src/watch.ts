@@ -13,8 +13,9 @@ export type PlayerWatchEvents = {
 
 /**
  * Live state of one player. Applies pushes whose seq is exactly version + 1; ignores older
- * ones; on a gap, or after a reconnect, asks for the missing versions (`inventory:resync`)
- * and replays them in order. Pushes that arrive during a resync are held and applied after.
+ * ones; on a gap, after a reconnect, or when the node says it lost pushes, asks for the
+ * missing versions (`inventory:resync`) and replays them in order. Pushes that arrive during
+ * a resync are held and applied after.
  */
 export class PlayerWatch extends Emitter<PlayerWatchEvents> {
   private current: Player | undefined;
@@ -44,7 +45,7 @@ export class PlayerWatch extends Emitter<PlayerWatchEvents> {
 
   /** @internal Subscribes, then loads; pushes that race the load are held, not lost. */
   async start(): Promise<void> {
-    this.stopReconnect = this.client.onReconnect(() => void this.resync());
+    this.stopReconnect = this.client.onResync(() => void this.resync());
     this.syncing = true;
     try {
       const { unsubscribe } = await this.client.subscribe(topicOf("inventory", this.playerId), (message) => this.onPush(message));

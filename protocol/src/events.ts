@@ -3,6 +3,7 @@ import type { Ack } from "./envelope";
 import * as inv from "./inventory";
 import * as items from "./items";
 import * as push from "./push";
+import type { ResyncHint } from "./resync";
 
 /**
  * Every client → server event: its input schema (parsed at the edge) and its output schema
@@ -49,4 +50,5 @@ export type ClientToServerEvents = {
 /** Socket.IO event map for server → client messages. */
 export interface ServerToClientEvents {
   push: (message: push.PushMessage) => void;
+  resync: (hint: ResyncHint) => void;
 }

@@ -6,3 +6,4 @@ export * from "./events";
 export * from "./inventory";
 export * from "./items";
 export * from "./push";
+export * from "./resync";
