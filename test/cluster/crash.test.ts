@@ -1,7 +1,8 @@
 import { connect, type HoardClient } from "@hoard/client-sdk";
 import { SqliteStore } from "@hoard/server/store/sqlite/sqlite-store";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { type Cluster, type ClusterNode, describeCluster, startCluster } from "../support/cluster";
+import { type Cluster, type ClusterNode, startCluster } from "../support/cluster";
+import { describeCluster } from "../support/describe-cluster";
 
 interface Acked {
   playerId: string;

@@ -1,7 +1,8 @@
 import { connect, type HoardClient, type PlayerWatch } from "@hoard/client-sdk";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
-import { type Cluster, type ClusterNode, describeCluster, startCluster } from "../support/cluster";
+import { type Cluster, type ClusterNode, startCluster } from "../support/cluster";
+import { describeCluster } from "../support/describe-cluster";
 import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy";
 
 /** Versions from `from` to `to`, both included: what a watcher must have seen, in order. */

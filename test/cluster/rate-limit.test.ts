@@ -3,7 +3,8 @@ import { type RateClass, RateLimits } from "@hoard/server/transport/rate-classes
 import { Redis } from "ioredis";
 import pino from "pino";
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
-import { type Cluster, type ClusterNode, describeCluster, startCluster } from "../support/cluster";
+import { type Cluster, type ClusterNode, startCluster } from "../support/cluster";
+import { describeCluster } from "../support/describe-cluster";
 import { type RedisServer, startRedis } from "../support/redis";
 import { connectRaw, newOpId, type RawClient } from "../support/server";
 

@@ -1,6 +1,7 @@
 import { connect, type HoardClient, type PlayerWatch } from "@hoard/client-sdk";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { type Cluster, type ClusterNode, describeCluster, startCluster } from "../support/cluster";
+import { type Cluster, type ClusterNode, startCluster } from "../support/cluster";
+import { describeCluster } from "../support/describe-cluster";
 
 const versions = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
@@ -77,5 +78,15 @@ describeCluster("cluster: Redis stops and starts again on the same port", () => 
     for (const watch of watchers) await expect.poll(() => watch.version).toBe(7);
     expect(seen).toEqual([versions(2, 7), versions(2, 7), versions(2, 7)]);
     expect(watchers[2]?.state).toEqual((await writer.players.get("steady")).player);
+  });
+
+  it("a node asked to stop while Redis is away closes and exits 0", async () => {
+    const c = cluster.nodes[2] as ClusterNode;
+    await cluster.redis.stop();
+    await expect.poll(async () => (await c.health()).redis, { timeout: 15_000 }).toBe("down");
+
+    expect(await c.kill("SIGTERM")).toEqual({ code: 0, signal: null });
+    expect(c.output()).not.toMatch(/unhandled|uncaught/i);
+    await cluster.redis.start();
   });
 });

@@ -6,8 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { TokenService } from "@hoard/server/auth/tokens";
 import { SqliteStore } from "@hoard/server/store/sqlite/sqlite-store";
-import { describe } from "vitest";
-import { type RedisServer, redisAvailable, startRedis } from "./redis";
+import { type RedisServer, startRedis } from "./redis";
 import { TEST_SECRET } from "./server";
 
 /**
@@ -31,8 +30,8 @@ export interface ClusterNode {
   name: string;
   url: string;
   pid: number;
-  /** Sends the signal (default SIGTERM) and resolves once the process has exited. */
-  kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Sends the signal (default SIGTERM) and resolves with how the process ended. */
+  kill(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** GET /health, parsed. */
   health(): Promise<{ status: string; nodeId: string; redis?: "up" | "down" }>;
   /** The last lines the node printed (its logs), to explain a failure. */
@@ -86,7 +85,11 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     const env = { HOARD_DB: dbFile, REDIS_URL: redisUrl, ...options.env };
     const count = options.nodes ?? 3;
     const starting = Array.from({ length: count }, (_, i) =>
-      startNode({ name: `node-${String.fromCharCode(97 + i)}`, env, timeoutMs: options.startTimeoutMs ?? 30_000 }),
+      startNode({
+        name: `node-${String.fromCharCode(97 + i)}`,
+        env,
+        ...(options.startTimeoutMs ? { timeoutMs: options.startTimeoutMs } : {}),
+      }),
     );
     const results = await Promise.allSettled(starting);
     for (const result of results) if (result.status === "fulfilled") started.nodes.push(result.value);
@@ -117,8 +120,18 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   }
 }
 
-async function startNode(options: { name: string; env: Record<string, string>; timeoutMs: number }): Promise<ClusterNode> {
-  const child = spawn(process.execPath, ["--import", tsxLoader, nodeScript], {
+/**
+ * Starts one process that prints `{"url": ...}` on stdout once it listens: a Hoard node
+ * (test/support/cluster-node.ts) unless `script` names another (the bench's bare servers).
+ */
+export async function startNode(options: {
+  name: string;
+  env: Record<string, string>;
+  timeoutMs?: number;
+  script?: string;
+}): Promise<ClusterNode> {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const child = spawn(process.execPath, ["--import", tsxLoader, options.script ?? nodeScript], {
     env: {
       ...process.env,
       PORT: "0",
@@ -138,16 +151,16 @@ async function startNode(options: { name: string; env: Record<string, string>; t
   };
   child.stdout?.on("data", remember);
   child.stderr?.on("data", remember);
-  const exited = new Promise<void>((resolve) => {
-    child.once("exit", () => {
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once("exit", (code, signal) => {
       running.delete(child);
-      resolve();
+      resolve({ code, signal });
     });
   });
 
   let buffered = "";
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => fail(new Error(`${options.name} did not start within ${options.timeoutMs} ms`)), options.timeoutMs);
+    const timer = setTimeout(() => fail(new Error(`${options.name} did not start within ${timeoutMs} ms`)), timeoutMs);
     const fail = (error: Error) => {
       clearTimeout(timer);
       child.kill("SIGKILL");
@@ -176,23 +189,9 @@ async function startNode(options: { name: string; env: Record<string, string>; t
     pid: child.pid ?? -1,
     kill: async (signal = "SIGTERM") => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      await exited;
+      return exited;
     },
     health: async () => (await (await fetch(`${url}/health`)).json()) as Awaited<ReturnType<ClusterNode["health"]>>,
     output: () => lines.join("\n"),
   };
-}
-
-/**
- * `describe` for tests that need a real redis-server: without one on the PATH the suite is
- * skipped under a name that says so (and a warning), never passed in silence.
- */
-export function describeCluster(title: string, body: () => void): void {
-  if (redisAvailable()) {
-    describe(title, body);
-    return;
-  }
-  const skipped = `${title} — NOT RUN: redis-server is not on the PATH (install redis-server to run the cluster tests)`;
-  console.warn(skipped);
-  describe.skip(skipped, body);
 }

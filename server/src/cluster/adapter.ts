@@ -52,8 +52,8 @@ export class ClusterPubSub {
       this.publishFailed = true;
       this.deps.onPublishFailure?.();
     });
-    // Subscriptions wait in the offline queue while Redis is away and fail only when the
-    // connection is closed for good (shutdown); nothing is lost then.
+    // Subscriptions wait in the offline queue while Redis is away; should one ever fail
+    // (the connection closed for good), its rejection must not end the process either.
     const sub = guardCalls(this.deps.redis.sub, subscribing, (error) => this.deps.log.debug({ err: error }, "redis subscription dropped"));
     // Sharded pub/sub in "static" mode: one channel per namespace, not one per room. In the
     // per-room ("dynamic") mode a join subscribes to a channel without waiting for Redis, so
