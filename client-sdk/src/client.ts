@@ -78,7 +78,7 @@ export class HoardClient {
   private readonly timeoutMs: number;
   private readonly retries: number;
   private readonly topics = new Map<string, Set<PushHandler>>();
-  private readonly reconnectHandlers = new Set<() => void>();
+  private readonly resyncHandlers = new Set<() => void>();
   private readonly itemCache = new Map<string, StoredItem>();
   /** The last presence login, sent again on every reconnect (a new connection holds no presence). */
   private presenceLogin: EventInput<"presence:login"> | undefined;
@@ -121,6 +121,13 @@ export class HoardClient {
     });
     this.socket.on("push", (message) => {
       for (const handler of this.topics.get(message.topic) ?? []) handler(message);
+    });
+    // The node was cut from the other nodes' pushes for a while (Redis was away): the topics
+    // are still subscribed, but what was pushed meanwhile never came. Read again, at a random
+    // moment within the spread the node asks for, so its clients do not all read at once.
+    this.socket.on("resync", (hint) => {
+      const spreadMs = Math.min(Math.max(0, Number(hint?.spreadMs) || 0), 60_000);
+      setTimeout(() => this.notifyResync(), Math.random() * spreadMs);
     });
   }
 
@@ -417,10 +424,18 @@ export class HoardClient {
     }
   }
 
-  /** Called after every reconnect, once the topics are subscribed again. */
-  onReconnect(handler: () => void): () => void {
-    this.reconnectHandlers.add(handler);
-    return () => this.reconnectHandlers.delete(handler);
+  /**
+   * Called whenever pushes may have been missed, so a watcher reads its topic again: after
+   * every reconnect (once the topics are subscribed again), and when the node says it lost
+   * pushes (its Redis pub/sub was away for a while).
+   *
+   * @example
+   * const stop = hoard.onResync(() => void reloadMyView());
+   * // later: stop();
+   */
+  onResync(handler: () => void): () => void {
+    this.resyncHandlers.add(handler);
+    return () => this.resyncHandlers.delete(handler);
   }
 
   /** Closes the connection; calls still waiting fail with CLIENT_CLOSED. */
@@ -446,6 +461,11 @@ export class HoardClient {
       ),
       ...(login ? [this.call("presence:login", login).catch(() => {})] : []),
     ]);
-    for (const handler of this.reconnectHandlers) handler();
+    this.notifyResync();
+  }
+
+  private notifyResync(): void {
+    if (this.closed) return;
+    for (const handler of this.resyncHandlers) handler();
   }
 }

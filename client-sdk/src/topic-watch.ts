@@ -7,7 +7,8 @@ type Listener = (...args: never[]) => void;
 /**
  * What every live view of a topic shares: subscribe first and load after (pushes that race the
  * load are held, then applied in seq order), apply pushes in order, and load again after a
- * reconnect or whenever `apply` reports a gap, without running two loads at once.
+ * reconnect, when the node says it lost pushes, or whenever `apply` reports a gap, without
+ * running two loads at once.
  */
 export abstract class TopicWatch<
   P extends PushMessage,
@@ -39,7 +40,7 @@ export abstract class TopicWatch<
 
   /** @internal Resolves once subscribed and loaded; rejects (and stops) when either fails. */
   async start(): Promise<void> {
-    this.stopReconnect = this.client.onReconnect(() => void this.reload());
+    this.stopReconnect = this.client.onResync(() => void this.reload());
     this.loading = true;
     try {
       const { seq, unsubscribe } = await this.client.subscribe(this.topic, (message) => this.onPush(message));

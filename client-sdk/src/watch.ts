@@ -13,8 +13,9 @@ export type PlayerWatchEvents = {
 
 /**
  * Live state of one player. Applies pushes whose seq is exactly version + 1; ignores older
- * ones; on a gap, or after a reconnect, asks for the missing versions (`inventory:resync`)
- * and replays them in order, so it never shows a state that skips a change.
+ * ones; on a gap, after a reconnect, or when the node says it lost pushes, asks for the
+ * missing versions (`inventory:resync`) and replays them in order, so it never shows a state
+ * that skips a change.
  */
 export class PlayerWatch extends TopicWatch<InventoryPush, PlayerWatchEvents> {
   private current: Player | undefined;

@@ -5,6 +5,7 @@ import * as inv from "./inventory";
 import * as items from "./items";
 import * as presence from "./presence";
 import * as push from "./push";
+import type { ResyncHint } from "./resync";
 import * as stock from "./stock";
 import * as trade from "./trade";
 
@@ -87,4 +88,5 @@ export type ClientToServerEvents = {
 /** Socket.IO event map for server → client messages. */
 export interface ServerToClientEvents {
   push: (message: push.PushMessage) => void;
+  resync: (hint: ResyncHint) => void;
 }

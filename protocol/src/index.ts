@@ -8,5 +8,6 @@ export * from "./inventory";
 export * from "./items";
 export * from "./presence";
 export * from "./push";
+export * from "./resync";
 export * from "./stock";
 export * from "./trade";

@@ -8,6 +8,9 @@ import { cartActions, shopActions } from "./cart/actions";
 import { cartRoutes } from "./cart/routes";
 import { CartService } from "./cart/service";
 import { ShopService } from "./cart/shop-service";
+import { ClusterPubSub } from "./cluster/adapter";
+import { redisRateLimiters } from "./cluster/rate-limit-redis";
+import { openRedis, type RedisConnections } from "./cluster/redis";
 import type { Config } from "./config";
 import { inventoryActions, inventoryTopic } from "./inventory/actions";
 import { inventoryRoutes } from "./inventory/routes";
@@ -34,6 +37,7 @@ import { TradeService } from "./trade/service";
 import { Dispatcher } from "./transport/dispatch";
 import { createHttpApp } from "./transport/http";
 import { Metrics } from "./transport/metrics";
+import { RateLimits } from "./transport/rate-classes";
 import { TokenBuckets } from "./transport/rate-limit";
 import { createSocketServer, type HoardIo } from "./transport/socket";
 import { version } from "./version";
@@ -45,6 +49,8 @@ export interface HoardApp {
   readonly tokens: TokenService;
   readonly io: HoardIo;
   readonly httpServer: HttpServer;
+  /** The node's Redis connections when REDIS_URL is set (for parts that keep state in Redis). */
+  readonly redis: RedisConnections | undefined;
   /** True when no HOARD_SECRET was given and a generated one is in use. */
   readonly devMode: boolean;
   /** In dev mode, where the generated secret is kept (absent for an in-memory database). */
@@ -54,6 +60,9 @@ export interface HoardApp {
   /** Graceful shutdown: refuse new work, finish what is under way, close sockets and the store. */
   close(): Promise<void>;
 }
+
+/** How long listen() waits for Redis before serving without it. */
+const REDIS_START_WAIT_MS = 10_000;
 
 export interface AppOverrides {
   store?: Store;
@@ -71,7 +80,18 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
   const tokens = new TokenService(config.secret ?? dev?.secret ?? "");
   const store = overrides.store ?? openStore(config);
   const metrics = new Metrics(config.nodeId);
-  const limiter = new TokenBuckets(config.rateLimit.perSecond, config.rateLimit.burst);
+  const redis = config.redisUrl
+    ? openRedis({ url: config.redisUrl, nodeId: config.nodeId, log, onStatus: (up) => metrics.redisUp.set(up ? 1 : 0) })
+    : undefined;
+  const limits = new RateLimits({
+    rates: { standard: config.rateLimit, strict: config.rateLimit.strict },
+    limiter: redis
+      ? redisRateLimiters({ redis: redis.command, log, onFallback: () => metrics.rateLimitFallbacks.inc() })
+      : (_, rate) => new TokenBuckets(rate.perSecond, rate.burst),
+  });
+  const pubsub = redis
+    ? new ClusterPubSub({ redis, kind: config.redisAdapter, log, onPublishFailure: () => metrics.redisPublishFailures.inc() })
+    : undefined;
   const startedAt = Date.now();
 
   const httpServer = createServer();
@@ -117,7 +137,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
       config.maxSubscriptions,
     ),
   };
-  const dispatcher = new Dispatcher({ actions, log, metrics, limiter });
+  const dispatcher = new Dispatcher({ actions, log, metrics, limits });
 
   const http = createHttpApp({
     routes: [...itemRoutes, ...inventoryRoutes, ...cartRoutes, ...tradeRoutes, ...presenceRoutes, ...stockRoutes],
@@ -130,31 +150,38 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
     maxPayloadBytes: config.maxPayloadBytes,
     consoleDir: overrides.consoleDir ?? fileURLToPath(new URL("../../web-console/dist", import.meta.url)),
     health: () => ({
-      status: "ok",
+      // Without Redis a node still serves its own clients: degraded, not down.
+      status: redis && !redis.up ? "degraded" : "ok",
       nodeId: config.nodeId,
       version,
       store: store.engine,
       presence: presence.engine,
       uptime: (Date.now() - startedAt) / 1000,
+      ...(redis ? { redis: redis.up ? "up" : "down" } : {}),
     }),
     ready: () => httpServer.listening && !dispatcher.isClosing,
   });
   httpServer.on("request", http);
   // After express: engine.io takes over the request listeners already there and passes them
   // what is not under /socket.io/. Attached before, express would answer 404 to long-polling.
-  io = createSocketServer(httpServer, config, {
-    tokens,
-    dispatcher,
-    log,
-    metrics,
-    onDisconnect: (principal, connectionId) => {
-      if (principal.role === "player") presence.disconnected(principal.sub, connectionId);
+  io = createSocketServer(
+    httpServer,
+    { ...config, adapter: pubsub?.adapter() },
+    {
+      tokens,
+      dispatcher,
+      log,
+      metrics,
+      onDisconnect: (principal, connectionId) => {
+        if (principal.role === "player") presence.disconnected(principal.sub, connectionId);
+      },
     },
-  });
+  );
+  pubsub?.attach(io);
   presence.start();
 
   const housekeeping = setInterval(() => {
-    limiter.sweep();
+    limits.sweep();
     store
       .pruneOpResults(new Date(Date.now() - config.opResultTtlMs))
       .catch((error: unknown) => log.error({ err: error }, "pruning op results failed"));
@@ -171,10 +198,15 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
     tokens,
     io: sockets,
     httpServer,
+    redis,
     devMode: dev !== undefined,
     devSecretFile: dev?.file,
-    listen: () =>
-      new Promise((resolve, reject) => {
+    listen: async () => {
+      // Subscribers that connect before the adapter is subscribed would miss other nodes' pushes.
+      if (redis && !(await redis.whenUp(REDIS_START_WAIT_MS))) {
+        log.error({ waitedMs: REDIS_START_WAIT_MS }, "listening without redis: other nodes' pushes arrive once it connects");
+      }
+      return new Promise<string>((resolve, reject) => {
         httpServer.once("error", reject);
         httpServer.listen(config.port, config.host, () => {
           const { port } = httpServer.address() as AddressInfo;
@@ -182,7 +214,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
           log.info({ port, store: store.engine, devMode: dev !== undefined }, "listening");
           resolve(`http://${host}:${port}`);
         });
-      }),
+      });
+    },
     close: () => {
       closing ??= (async () => {
         clearInterval(housekeeping);
@@ -195,6 +228,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
         httpServer.closeAllConnections();
         await stopped;
         await presence.close();
+        await redis?.close();
         await store.close();
         log.info("closed");
       })();

@@ -97,4 +97,27 @@ describe("config errors never leak credentials", () => {
   it("treats a blank value as unset", () => {
     expect(loadConfig({ PORT: "  " }).port).toBe(3000);
   });
+
+  it("reads the cluster settings: Redis, its adapter and the strict rate", () => {
+    const config = loadConfig({
+      REDIS_URL: "rediss://user:pw@redis.internal:6380/2",
+      HOARD_REDIS_ADAPTER: "sharded",
+      HOARD_RATE_STRICT_PER_SECOND: "2",
+      HOARD_RATE_STRICT_BURST: "4",
+    });
+
+    expect(config).toMatchObject({
+      redisUrl: "rediss://user:pw@redis.internal:6380/2",
+      redisAdapter: "sharded",
+      rateLimit: { perSecond: 500, burst: 1000, strict: { perSecond: 2, burst: 4 } },
+    });
+    expect(loadConfig({})).toMatchObject({ redisAdapter: "classic", rateLimit: { strict: { perSecond: 5, burst: 10 } } });
+  });
+
+  it("refuses a REDIS_URL that is not redis:// or rediss://, and an unknown adapter", () => {
+    expect(configError({ REDIS_URL: "http://redis:6379" }).message).toContain(
+      'REDIS_URL="http://redis:6379": must be a redis:// or rediss:// URL',
+    );
+    expect(configError({ HOARD_REDIS_ADAPTER: "cluster" }).message).toContain('HOARD_REDIS_ADAPTER="cluster"');
+  });
 });

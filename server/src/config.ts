@@ -19,7 +19,8 @@ export const ConfigSchema = z.object({
   HOST: z.string().min(1).default("0.0.0.0"),
   HOARD_DB: z.string().min(1).default("./data/hoard.db"),
   HOARD_SQLITE_SYNCHRONOUS: z.enum(["OFF", "NORMAL", "FULL", "EXTRA"]).default("FULL"),
-  REDIS_URL: z.url().optional(),
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL" }).optional(),
+  HOARD_REDIS_ADAPTER: z.enum(["classic", "sharded"]).default("classic"),
   MONGODB_URL: z.string().startsWith("mongodb").optional(),
   HOARD_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   HOARD_NODE_ID: z
@@ -31,6 +32,8 @@ export const ConfigSchema = z.object({
   HOARD_MAX_PAYLOAD_BYTES: Int(1024, 16 * 1024 * 1024).default(256 * 1024),
   HOARD_RATE_PER_SECOND: Int(1, 1_000_000).default(500),
   HOARD_RATE_BURST: Int(1, 1_000_000).default(1000),
+  HOARD_RATE_STRICT_PER_SECOND: Int(1, 1_000_000).default(5),
+  HOARD_RATE_STRICT_BURST: Int(1, 1_000_000).default(10),
   HOARD_MAX_SUBSCRIPTIONS: Int(1, 100_000).default(200),
   HOARD_OP_RESULT_TTL_HOURS: Int(1, 24 * 365).default(24),
   HOARD_SHUTDOWN_TIMEOUT_MS: Int(0, 600_000).default(10_000),
@@ -53,12 +56,15 @@ export interface Config {
   db: string;
   sqliteSynchronous: EnvConfig["HOARD_SQLITE_SYNCHRONOUS"];
   redisUrl: string | undefined;
+  /** Socket.IO Redis adapter: classic pub/sub, or sharded pub/sub (Redis 7+). */
+  redisAdapter: EnvConfig["HOARD_REDIS_ADAPTER"];
   mongoUrl: string | undefined;
   secret: string | undefined;
   logLevel: EnvConfig["HOARD_LOG_LEVEL"];
   allowedOrigins: string[];
   maxPayloadBytes: number;
-  rateLimit: { perSecond: number; burst: number };
+  /** Per player; `strict` is for the classes of events that move value (trades, checkout). */
+  rateLimit: { perSecond: number; burst: number; strict: { perSecond: number; burst: number } };
   maxSubscriptions: number;
   opResultTtlMs: number;
   shutdownTimeoutMs: number;
@@ -100,12 +106,17 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     db: e.HOARD_DB,
     sqliteSynchronous: e.HOARD_SQLITE_SYNCHRONOUS,
     redisUrl: e.REDIS_URL,
+    redisAdapter: e.HOARD_REDIS_ADAPTER,
     mongoUrl: e.MONGODB_URL,
     secret: e.HOARD_SECRET,
     logLevel: e.HOARD_LOG_LEVEL,
     allowedOrigins: e.HOARD_ALLOWED_ORIGINS,
     maxPayloadBytes: e.HOARD_MAX_PAYLOAD_BYTES,
-    rateLimit: { perSecond: e.HOARD_RATE_PER_SECOND, burst: e.HOARD_RATE_BURST },
+    rateLimit: {
+      perSecond: e.HOARD_RATE_PER_SECOND,
+      burst: e.HOARD_RATE_BURST,
+      strict: { perSecond: e.HOARD_RATE_STRICT_PER_SECOND, burst: e.HOARD_RATE_STRICT_BURST },
+    },
     maxSubscriptions: e.HOARD_MAX_SUBSCRIPTIONS,
     opResultTtlMs: e.HOARD_OP_RESULT_TTL_HOURS * 3_600_000,
     shutdownTimeoutMs: e.HOARD_SHUTDOWN_TIMEOUT_MS,

@@ -339,7 +339,7 @@ for (const engine of ["memory", "redis"] as const) {
         const area = newArea();
         const gina = await player("gina");
         await gina.presence.login(area, "duel");
-        const reconnected = new Promise<void>((resolve) => gina.onReconnect(resolve));
+        const reconnected = new Promise<void>((resolve) => gina.onResync(resolve));
         const before = gina.socket.id;
         gina.socket.io.engine.close();
         await reconnected;

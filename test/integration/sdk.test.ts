@@ -81,7 +81,7 @@ describe("client SDK against a real node", () => {
     await expect.poll(() => live.version).toBe(6);
 
     // Drop the transport; commit while the viewer is away; it must catch up without a skip.
-    const reconnected = new Promise<void>((resolve) => viewer.onReconnect(resolve));
+    const reconnected = new Promise<void>((resolve) => viewer.onResync(resolve));
     viewer.socket.io.engine.close();
     for (let i = 0; i < 5; i++) await gm.inventory.credit("watched", "gold", 1);
     await reconnected;

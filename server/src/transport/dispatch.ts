@@ -3,7 +3,7 @@ import type { z } from "zod";
 import type { Action, ActionContext, Actions } from "../actions";
 import type { Logger } from "../log";
 import type { Metrics } from "./metrics";
-import type { RateLimiter } from "./rate-limit";
+import type { RateLimits } from "./rate-classes";
 
 /**
  * The one wrapper every request goes through, over the socket and over REST:
@@ -15,7 +15,7 @@ export class Dispatcher {
   private closing = false;
   private drained: (() => void) | undefined;
 
-  constructor(private readonly deps: { actions: Actions; log: Logger; metrics: Metrics; limiter: RateLimiter }) {}
+  constructor(private readonly deps: { actions: Actions; log: Logger; metrics: Metrics; limits: RateLimits }) {}
 
   run(event: ClientEventName, payload: unknown, ctx: ActionContext, transport: "socket" | "http"): Promise<Ack<unknown>> {
     return this.guard(event, ctx, transport, () => {
@@ -37,9 +37,9 @@ export class Dispatcher {
     this.inFlight++;
     try {
       if (this.closing) throw new HoardError("SERVER_SHUTTING_DOWN");
-      // Trusted game servers and admins are not limited; players are, per player.
+      // Trusted game servers and admins are not limited; players are, per player and class of event.
       if (ctx.principal.role === "player") {
-        const taken = this.deps.limiter.take(`${ctx.principal.role}:${ctx.principal.sub}`);
+        const taken = await this.deps.limits.take(name, `${ctx.principal.role}:${ctx.principal.sub}`);
         if (!taken.ok) throw new HoardError("RATE_LIMITED", undefined, { details: { retryAfterMs: taken.retryAfterMs } });
       }
       return { ok: true, data: await work() };

@@ -24,6 +24,22 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly redisUp = new Gauge({
+    name: "hoard_redis_up",
+    help: "1 while every Redis connection is ready and subscribed (only with REDIS_URL)",
+    registers: [this.registry],
+  });
+  readonly redisPublishFailures = new Counter({
+    name: "hoard_redis_publish_failures_total",
+    help: "Pushes that could not be published to Redis (subscribers on other nodes resync when it is back)",
+    registers: [this.registry],
+  });
+  readonly rateLimitFallbacks = new Counter({
+    name: "hoard_rate_limit_fallbacks_total",
+    help: "Requests limited by this node's own buckets because Redis did not answer",
+    registers: [this.registry],
+  });
+
   constructor(nodeId: string) {
     this.registry.setDefaultLabels({ node: nodeId });
     collectDefaultMetrics({ register: this.registry, prefix: "hoard_" });

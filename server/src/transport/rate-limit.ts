@@ -1,11 +1,22 @@
-/**
- * Token buckets per key, in process. `take` answers how long to wait when the bucket is empty.
- * (Cluster-wide limits through Redis plug in behind the same interface.)
- */
-export interface RateLimiter {
-  take(key: string): { ok: true } | { ok: false; retryAfterMs: number };
+export type RateDecision = { ok: true } | { ok: false; retryAfterMs: number };
+
+/** A sustained rate and the burst a full bucket allows. */
+export interface Rate {
+  perSecond: number;
+  burst: number;
 }
 
+/**
+ * Takes one token from the bucket of `key`, or answers how long to wait for the next one.
+ * In process (`TokenBuckets`, one node) or cluster-wide (`RedisTokenBuckets`, cluster/).
+ */
+export interface RateLimiter {
+  take(key: string): RateDecision | Promise<RateDecision>;
+  /** Frees memory of idle buckets, where the engine keeps any. */
+  sweep?(): void;
+}
+
+/** Token buckets per key, in process. */
 export class TokenBuckets implements RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
@@ -15,7 +26,7 @@ export class TokenBuckets implements RateLimiter {
     private readonly now: () => number = () => performance.now(),
   ) {}
 
-  take(key: string): { ok: true } | { ok: false; retryAfterMs: number } {
+  take(key: string): RateDecision {
     const now = this.now();
     const bucket = this.buckets.get(key) ?? { tokens: this.burst, at: now };
     bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.at) * this.perSecond) / 1000);

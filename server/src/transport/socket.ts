@@ -7,7 +7,7 @@ import {
   isClientEventName,
   type ServerToClientEvents,
 } from "@hoard/protocol";
-import { Server, type Socket } from "socket.io";
+import { Server, type ServerOptions, type Socket } from "socket.io";
 import type { Session } from "../actions";
 import type { Principal, TokenService } from "../auth/tokens";
 import type { Logger } from "../log";
@@ -23,6 +23,8 @@ export type HoardIo = Server<ClientToServerEvents, ServerToClientEvents, Record<
 export interface SocketOptions {
   maxPayloadBytes: number;
   allowedOrigins: string[];
+  /** The cluster adapter (Redis); the in-memory one when absent. */
+  adapter?: ServerOptions["adapter"] | undefined;
 }
 
 /**
@@ -46,6 +48,7 @@ export function createSocketServer(
     maxHttpBufferSize: options.maxPayloadBytes,
     allowRequest: (req, callback) => callback(null, originAllowed(req, options.allowedOrigins)),
     ...(options.allowedOrigins.length > 0 ? { cors: { origin: options.allowedOrigins } } : {}),
+    ...(options.adapter ? { adapter: options.adapter } : {}),
   });
 
   io.use(async (socket, next) => {

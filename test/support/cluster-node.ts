@@ -1,0 +1,18 @@
+/**
+ * One Hoard node as its own process, for the cluster harness (test/support/cluster.ts) and
+ * bench/cluster.ts: reads its configuration from the environment exactly as `npm start`
+ * does, listens, and prints one JSON line `{"url": ...}` on stdout. SIGTERM closes it
+ * gracefully; SIGKILL is what the crash tests send.
+ */
+import { createApp, loadConfig } from "@hoard/server";
+
+const app = createApp(loadConfig(process.env));
+const url = await app.listen();
+process.stdout.write(`${JSON.stringify({ url, nodeId: app.config.nodeId, pid: process.pid })}\n`);
+
+process.once("SIGTERM", () => {
+  app.close().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
+});
