@@ -3,13 +3,14 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { applyOps, newPlayer } from "@hoard/server/inventory/rules";
 import { SqliteStore } from "@hoard/server/store/sqlite/sqlite-store";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { anActor, anOpId } from "../support/builders";
 
-const tsxCli = createRequire(import.meta.url).resolve("tsx/cli");
+/** tsx's loader inside the worker itself (tsx/cli would run it as a grandchild that outlives a kill). */
+const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 const workerScript = fileURLToPath(new URL("./fixtures/sqlite-credit-worker.ts", import.meta.url));
 
 interface Worker {
@@ -23,7 +24,7 @@ interface Worker {
 function startWorker(args: { path: string; name: string; players: string[]; commits: number; concurrency: number }): Worker {
   const child = spawn(
     process.execPath,
-    [tsxCli, workerScript, args.path, args.name, args.players.join(","), String(args.commits), String(args.concurrency)],
+    ["--import", tsxLoader, workerScript, args.path, args.name, args.players.join(","), String(args.commits), String(args.concurrency)],
     { stdio: ["pipe", "pipe", "pipe"] },
   );
   let stdout = "";
