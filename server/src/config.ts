@@ -21,6 +21,11 @@ export const ConfigSchema = z.object({
   HOARD_SQLITE_SYNCHRONOUS: z.enum(["OFF", "NORMAL", "FULL", "EXTRA"]).default("FULL"),
   REDIS_URL: z.url().optional(),
   MONGODB_URL: z.string().startsWith("mongodb").optional(),
+  // MongoDB's rules for a database name, kept to a portable subset.
+  HOARD_MONGO_DB: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,63}$/, "letters, digits, _ and -, ≤ 63")
+    .default("hoard"),
   HOARD_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   HOARD_NODE_ID: z
     .string()
@@ -54,6 +59,8 @@ export interface Config {
   sqliteSynchronous: EnvConfig["HOARD_SQLITE_SYNCHRONOUS"];
   redisUrl: string | undefined;
   mongoUrl: string | undefined;
+  /** The database of the MongoDB engine. */
+  mongoDatabase: string;
   secret: string | undefined;
   logLevel: EnvConfig["HOARD_LOG_LEVEL"];
   allowedOrigins: string[];
@@ -101,6 +108,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     sqliteSynchronous: e.HOARD_SQLITE_SYNCHRONOUS,
     redisUrl: e.REDIS_URL,
     mongoUrl: e.MONGODB_URL,
+    mongoDatabase: e.HOARD_MONGO_DB,
     secret: e.HOARD_SECRET,
     logLevel: e.HOARD_LOG_LEVEL,
     allowedOrigins: e.HOARD_ALLOWED_ORIGINS,
