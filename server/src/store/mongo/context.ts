@@ -61,6 +61,16 @@ export interface MongoContext {
   transaction<T>(body: (session: ClientSession, attempt: number) => Promise<T>): Promise<T>;
 }
 
+/**
+ * What MongoStore hands each domain's sub-port: the context, and `run`, which every public method
+ * goes through (it refuses work once the store is closing, maps driver errors to HoardErrors and
+ * lets close() wait for the operation).
+ */
+export interface MongoPortDeps {
+  context: MongoContext;
+  run<T>(operation: () => Promise<T>): Promise<T>;
+}
+
 export function createMongoContext(options: { client: MongoClient; database: string; policy?: RetryPolicy }): MongoContext {
   const { client } = options;
   const db = client.db(options.database);

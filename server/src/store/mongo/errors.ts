@@ -46,6 +46,21 @@ export class VersionConflict extends Error {
   }
 }
 
+/**
+ * A guard document (a trade offer, a feed's sequence) changed since the commit read it, or one it
+ * meant to create exists: another node's commit got there first. The whole transaction runs again.
+ */
+export class GuardConflict extends Error {
+  override name = "GuardConflict";
+  constructor(
+    /** `guardKey` of the document: `kind/id`. */
+    readonly guard: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${guard} changed since it was read`, options);
+  }
+}
+
 function codeOf(error: unknown): unknown {
   return (error as { code?: unknown } | null)?.code;
 }
@@ -63,9 +78,11 @@ export function isDuplicateKey(error: unknown): boolean {
   return list.some((writeError) => codeOf(writeError) === DUPLICATE_KEY);
 }
 
-/** Two writers on one document: ours (VersionConflict) or the server's WriteConflict. */
+/** Two writers on one document: ours (VersionConflict, GuardConflict) or the server's WriteConflict. */
 export function isConflict(error: unknown): boolean {
-  return error instanceof VersionConflict || (error instanceof MongoError && codeOf(error) === WRITE_CONFLICT);
+  return (
+    error instanceof VersionConflict || error instanceof GuardConflict || (error instanceof MongoError && codeOf(error) === WRITE_CONFLICT)
+  );
 }
 
 /** The commit was sent but its outcome never came back: it may or may not have been applied. */
@@ -104,10 +121,14 @@ export function storeError(error: unknown): unknown {
 export function retriesExhausted(last: unknown, attempts: number): HoardError {
   const message = `gave up after ${attempts} attempts`;
   return isConflict(last)
-    ? new HoardError("PLAYER_CONFLICT", `${message}: players changed concurrently`, { cause: last, details: conflictDetails(last) })
+    ? new HoardError("PLAYER_CONFLICT", `${message}: ${last instanceof GuardConflict ? last.guard : "players"} changed concurrently`, {
+        cause: last,
+        details: conflictDetails(last),
+      })
     : new HoardError("STORE_UNAVAILABLE", `${message}: the transaction kept failing`, { cause: last });
 }
 
-function conflictDetails(error: unknown): { playerId: string } | undefined {
-  return error instanceof VersionConflict ? { playerId: error.playerId } : undefined;
+function conflictDetails(error: unknown): { playerId: string } | { guard: string } | undefined {
+  if (error instanceof VersionConflict) return { playerId: error.playerId };
+  return error instanceof GuardConflict ? { guard: error.guard } : undefined;
 }

@@ -286,8 +286,8 @@ describe("MongoStore.commitPlayers on driver-shaped fakes", () => {
     const { commit, counter } = credit("alice", 5);
     const skipping: typeof commit = {
       ...commit,
-      apply: (players, at) => {
-        const plan = commit.apply(players, at);
+      apply: (players, at, guards) => {
+        const plan = commit.apply(players, at, guards);
         return { ...plan, writes: plan.writes.map((write) => ({ ...write, player: { ...write.player, version: 3 } })) };
       },
     };

@@ -1,14 +1,27 @@
 import { type HistoryEntry, HoardError, type Kit, type Player, type StoredItem } from "@hoard/protocol";
 import { type Filter, MongoClient, type MongoClientOptions } from "mongodb";
 import { ConfigError } from "../../config";
-import type { Committed, DomainRecord, Page, PlayerCommit, PlayerSummary, RecordQuery, Store } from "../port";
-import { commitPlayers } from "./commit";
-import { createMongoContext, type ItemDoc, type MongoContext, type RecordDoc, withoutId } from "./context";
+import {
+  type Committed,
+  type DomainRecord,
+  guardKey,
+  type Page,
+  type PlayerCommit,
+  type PlayerSummary,
+  type RecordQuery,
+  type Store,
+} from "../port";
+import { type CommitEngine, commitPlayers } from "./commit";
+import { createMongoContext, type ItemDoc, type MongoContext, type MongoPortDeps, type RecordDoc, withoutId } from "./context";
 import { isDuplicateKey, storeError } from "./errors";
 import { KeyedLocks } from "./locks";
+import { MongoPresenceHistory } from "./presence-store";
 import { count, text, texts } from "./scalars";
 import { ensureSchema } from "./schema";
+import { MongoShopCatalog } from "./shop-store";
+import { MongoStockStore } from "./stock-store";
 import { whyNotUsable } from "./topology";
+import { MongoTradeStore } from "./trade-store";
 import type { RetryPolicy } from "./transaction";
 
 export interface MongoStoreOptions {
@@ -57,15 +70,29 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<MongoS
  * The scale-out engine (official driver; a replica set or a sharded cluster). Every commit is a
  * transaction of its own with majority writes (commit.ts); commits of one player from this
  * node wait for each other in-process (locks.ts) instead of colliding in the database.
- * Domain sub-ports are built here from `context`, one file each in this folder.
+ * Domain sub-ports are built here from `context`, one file each in this folder; a domain's
+ * guard collections (trade offers, feeds) join every commit's transaction.
  */
 export class MongoStore implements Store {
   readonly engine = "mongo" as const;
+  readonly shop: MongoShopCatalog;
+  readonly trades: MongoTradeStore;
+  readonly presenceHistory: MongoPresenceHistory;
+  readonly stock: MongoStockStore;
   private readonly locks = new KeyedLocks();
   private readonly running = new Set<Promise<unknown>>();
   private closing: Promise<void> | undefined;
+  /** What commits run on: the context and every domain's guard collections, by kind. */
+  private readonly engineForCommits: CommitEngine;
 
-  constructor(private readonly context: MongoContext) {}
+  constructor(private readonly context: MongoContext) {
+    const deps: MongoPortDeps = { context, run: (operation) => this.run(operation) };
+    this.shop = new MongoShopCatalog(deps);
+    this.trades = new MongoTradeStore(deps);
+    this.presenceHistory = new MongoPresenceHistory(deps);
+    this.stock = new MongoStockStore(deps);
+    this.engineForCommits = { context, guards: new Map([...this.trades.guardCollections]) };
+  }
 
   saveItem(item: StoredItem): Promise<{ item: StoredItem; created: boolean }> {
     return this.run(async () => {
@@ -146,7 +173,9 @@ export class MongoStore implements Store {
   }
 
   commitPlayers<R>(commit: PlayerCommit<R>): Promise<Committed<R>> {
-    return this.run(() => this.locks.run(commit.playerIds, () => commitPlayers(this.context, commit)));
+    // Guard keys (`kind/id`) hold a "/", which no player id does: one lock space serves both.
+    const keys = [...commit.playerIds, ...(commit.guards ?? []).map(guardKey)];
+    return this.run(() => this.locks.run(keys, () => commitPlayers(this.engineForCommits, commit)));
   }
 
   readHistory(playerId: string, range: { sinceVersion: number; limit: number }): Promise<HistoryEntry[]> {

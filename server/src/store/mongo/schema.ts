@@ -1,9 +1,13 @@
 import type { Db, IndexDescription } from "mongodb";
+import { presenceSchema } from "./presence-store";
+import { shopSchema } from "./shop-store";
+import { stockSchema } from "./stock-store";
+import { tradeSchema } from "./trade-store";
 
 /**
  * What the engine needs to exist in its database, created at start when missing (idempotent,
  * safe with several nodes starting at once). Like the sqlite migrations, each domain lists its
- * collections and indexes in a file of its own, appended to `collections` and `indexes` below.
+ * collections and indexes beside its sub-port (a `DomainSchema`), appended to `domains` below.
  */
 export interface IndexPlan {
   collection: string;
@@ -28,9 +32,17 @@ export const coreIndexes: readonly IndexPlan[] = [
   { collection: "records", key: { kind: 1, playerIds: 1, at: 1, id: 1 }, options: { name: "kind_playerIds_at_id" } },
 ];
 
+/** What one domain needs: listed beside its sub-port (shop-store.ts, trade-store.ts…). */
+export interface DomainSchema {
+  collections: readonly string[];
+  indexes: readonly IndexPlan[];
+}
+
+const domains: readonly DomainSchema[] = [shopSchema, tradeSchema, presenceSchema, stockSchema];
+
 /** Every collection and index of the engine: core first, then each domain's own list. */
-export const collections: readonly string[] = [...coreCollections];
-export const indexes: readonly IndexPlan[] = [...coreIndexes];
+export const collections: readonly string[] = [...coreCollections, ...domains.flatMap((domain) => domain.collections)];
+export const indexes: readonly IndexPlan[] = [...coreIndexes, ...domains.flatMap((domain) => domain.indexes)];
 
 const NAMESPACE_EXISTS = 48;
 
