@@ -1,4 +1,7 @@
-import { MongoError, MongoErrorLabel, MongoNetworkError, MongoServerError } from "mongodb";
+import { createMongoContext } from "@hoard/server/store/mongo/context";
+import { MongoStore } from "@hoard/server/store/mongo/mongo-store";
+import { type MongoClient, MongoError, MongoErrorLabel, MongoNetworkError, MongoServerError, ObjectId } from "mongodb";
+import { vi } from "vitest";
 
 /**
  * Driver-shaped fakes for unit tests of the Mongo engine's own logic (no mongod runs here).
@@ -94,4 +97,53 @@ export class FakeSession {
   async endSession(): Promise<void> {
     this.events.push("end");
   }
+}
+
+/** A cursor as find() and aggregate() return it: toArray, or iterated; each read hands out copies. */
+export function cursor<T>(docs: T[]) {
+  return {
+    toArray: async () => docs.map((doc) => structuredClone(doc)),
+    async *[Symbol.asyncIterator]() {
+      for (const doc of docs) yield structuredClone(doc);
+    },
+  };
+}
+
+/** insertMany as the driver does it: documents without an `_id` get one, on the objects given. */
+export function setIds(docs: Array<{ _id?: unknown }>) {
+  for (const doc of docs) doc._id ??= new ObjectId();
+  return { acknowledged: true, insertedCount: docs.length };
+}
+
+/** `op_results` with nothing stored: every op runs, and its result insert succeeds. */
+export function fakeOpResults() {
+  return {
+    findOne: vi.fn(async (_filter: unknown, _options?: unknown): Promise<unknown> => null),
+    insertOne: vi.fn(async (_doc: unknown, _options?: unknown): Promise<unknown> => ({ acknowledged: true })),
+    replaceOne: vi.fn(async (_filter: unknown, _doc: unknown, _options?: unknown): Promise<unknown> => ({ matchedCount: 1 })),
+    updateMany: vi.fn(async (_filter: unknown, _update: unknown): Promise<unknown> => ({ modifiedCount: 0 })),
+  };
+}
+
+/**
+ * A MongoStore on a fake client: `db().collection(name)` hands out the given fakes (an empty
+ * object for any other name, so a test that touches an unscripted collection fails loudly), and
+ * every transaction runs on one FakeSession. Retries do not wait.
+ */
+export function fakeMongoStore(
+  collections: Record<string, object>,
+  options: { maxAttempts?: number; giveUpAfterCommitRetries?: number } = {},
+) {
+  const session = new FakeSession({ giveUpAfterCommitRetries: options.giveUpAfterCommitRetries ?? 1000 });
+  const client = {
+    db: () => ({ collection: (name: string) => collections[name] ?? {} }),
+    startSession: () => session,
+    close: vi.fn(async () => {}),
+  };
+  const context = createMongoContext({
+    client: client as unknown as MongoClient,
+    database: "hoard",
+    policy: { maxAttempts: options.maxAttempts ?? 4, conflictBackoffMs: () => 0 },
+  });
+  return { store: new MongoStore(context), session, client };
 }

@@ -2,7 +2,7 @@ import { HoardError } from "@hoard/protocol";
 import { MongoBulkWriteError, MongoServerSelectionError } from "mongodb";
 import { describe, expect, it } from "vitest";
 import { driverError } from "../../../../test/support/mongo-fakes";
-import { isCommitOutcomeUnknown, isConflict, isDuplicateKey, retriesExhausted, storeError, VersionConflict } from "./errors";
+import { GuardConflict, isCommitOutcomeUnknown, isConflict, isDuplicateKey, retriesExhausted, storeError, VersionConflict } from "./errors";
 
 describe("driver error classification", () => {
   it("finds E11000 on a single write and inside a bulk write's write errors, and nowhere else", () => {
@@ -22,6 +22,7 @@ describe("driver error classification", () => {
 
   it("calls both our compare-and-set miss and the server's WriteConflict a conflict", () => {
     expect(isConflict(new VersionConflict("alice"))).toBe(true);
+    expect(isConflict(new GuardConflict("trade-offer/abc"))).toBe(true);
     expect(isConflict(driverError.writeConflict())).toBe(true);
     expect(isConflict(driverError.notPrimary())).toBe(false);
     expect(isConflict(driverError.duplicateKey())).toBe(false);
@@ -51,8 +52,15 @@ describe("storeError", () => {
     expect(mapped).toMatchObject({ code, cause: error });
   });
 
-  it("names the player of a version conflict", () => {
+  it("names the player of a version conflict, and the document of a guard conflict", () => {
     expect(storeError(new VersionConflict("alice"))).toMatchObject({ details: { playerId: "alice" } });
+    expect(storeError(new GuardConflict("trade-feed/alice"))).toMatchObject({
+      code: "PLAYER_CONFLICT",
+      details: { guard: "trade-feed/alice" },
+    });
+    expect(retriesExhausted(new GuardConflict("trade-feed/alice"), 3)).toMatchObject({
+      message: "gave up after 3 attempts: trade-feed/alice changed concurrently",
+    });
   });
 
   it("passes HoardErrors, bugs and other server errors through as they are", () => {

@@ -1,15 +1,14 @@
 import { HoardError, type Player, type PushMessage } from "@hoard/protocol";
-import { type MongoClient, ObjectId } from "mongodb";
 import { describe, expect, it, vi } from "vitest";
 import { anActor, anOpId, aPlayer, op } from "../../../../test/support/builders";
-import { driverError, FakeSession } from "../../../../test/support/mongo-fakes";
+import { cursor, driverError, fakeMongoStore, fakeOpResults, setIds } from "../../../../test/support/mongo-fakes";
 import { applyOps, newPlayer } from "../../inventory/rules";
 import { InventoryService } from "../../inventory/service";
 import { ItemService } from "../../items/service";
 import { requestHash } from "../../lib/canonical";
 import type { PlayerCommit } from "../port";
-import { createMongoContext, type OpResultDoc } from "./context";
-import { MongoStore } from "./mongo-store";
+import type { OpResultDoc } from "./context";
+import type { MongoStore } from "./mongo-store";
 
 /**
  * The Mongo engine's own logic, on driver-shaped fakes: collections answer what each test
@@ -18,24 +17,12 @@ import { MongoStore } from "./mongo-store";
  * (test/contract/mongo.test.ts), which needs MONGODB_URL.
  */
 
-/** A cursor as find() returns it. */
-function cursor<T>(docs: T[]) {
-  return { toArray: async () => docs.map((doc) => structuredClone(doc)) };
-}
-
-/** insertMany as the driver does it: documents without an `_id` get one, on the objects given. */
-function setIds(docs: Array<{ _id?: unknown }>) {
-  for (const doc of docs) doc._id ??= new ObjectId();
-  return { acknowledged: true, insertedCount: docs.length };
-}
-
 function playerDoc(player: Player) {
   return { _id: player.id, ...player };
 }
 
-/** A fake MongoClient whose collections are vi.fn()s with harmless defaults, and the store on it. */
+/** The store on fake collections that are vi.fn()s with harmless defaults. */
 function fakeStore(options: { maxAttempts?: number; giveUpAfterCommitRetries?: number } = {}) {
-  const session = new FakeSession({ giveUpAfterCommitRetries: options.giveUpAfterCommitRetries ?? 1000 });
   const collections = {
     players: {
       find: vi.fn((_filter: unknown, _options?: unknown) => cursor<unknown>([])),
@@ -44,26 +31,12 @@ function fakeStore(options: { maxAttempts?: number; giveUpAfterCommitRetries?: n
       replaceOne: vi.fn(async (_filter: unknown, _doc: unknown, _options?: unknown): Promise<unknown> => ({ matchedCount: 1 })),
     },
     op_log: { insertMany: vi.fn(async (docs: Array<{ _id?: unknown }>, _options?: unknown): Promise<unknown> => setIds(docs)) },
-    op_results: {
-      findOne: vi.fn(async (_filter: unknown, _options?: unknown): Promise<OpResultDoc | null> => null),
-      insertOne: vi.fn(async (_doc: unknown, _options?: unknown): Promise<unknown> => ({ acknowledged: true })),
-      updateMany: vi.fn(async (_filter: unknown, _update: unknown): Promise<unknown> => ({ modifiedCount: 0 })),
-    },
+    op_results: fakeOpResults(),
     records: { insertMany: vi.fn(async (docs: Array<{ _id?: unknown }>, _options?: unknown): Promise<unknown> => setIds(docs)) },
     items: { find: vi.fn(() => cursor<unknown>([])) },
     kits: {},
   };
-  const client = {
-    db: () => ({ collection: (name: keyof typeof collections) => collections[name] }),
-    startSession: () => session,
-    close: vi.fn(async () => {}),
-  };
-  const context = createMongoContext({
-    client: client as unknown as MongoClient,
-    database: "hoard",
-    policy: { maxAttempts: options.maxAttempts ?? 4, conflictBackoffMs: () => 0 },
-  });
-  return { store: new MongoStore(context), session, collections, client };
+  return { ...fakeMongoStore(collections, { maxAttempts: options.maxAttempts ?? 4, ...options }), collections };
 }
 
 /** inventory:apply of credits with the real rules; `applied` counts the runs of apply. */
