@@ -2,10 +2,11 @@ import { randomUUID } from "node:crypto";
 import { openMongoStore } from "@hoard/server/store/mongo/mongo-store";
 import { MongoClient } from "mongodb";
 import { afterAll, it } from "vitest";
+import { describeDomainStores } from "./domains.contract";
 import { describeStore } from "./store.contract";
 
 /**
- * The Mongo run of the contract suite. It needs a replica set (or a mongos) at MONGODB_URL;
+ * The Mongo run of the contract suites (core and domains). It needs a replica set (or a mongos) at MONGODB_URL;
  * without it the report shows one skipped test that says so, never a silent pass.
  */
 
@@ -23,8 +24,8 @@ if (!url) {
   const admin = new MongoClient(url);
   afterAll(() => admin.close());
 
-  describeStore("mongo", async () => {
-    // A fresh, empty database per test keeps tests apart.
+  // A fresh, empty database per test keeps tests apart.
+  const freshStore = async () => {
     made += 1;
     const database = `hoard_contract_${run}_${made}`;
     const store = await openMongoStore({ url, database });
@@ -35,5 +36,8 @@ if (!url) {
         await admin.db(database).dropDatabase();
       },
     };
-  });
+  };
+
+  describeStore("mongo", freshStore);
+  describeDomainStores("mongo", freshStore);
 }

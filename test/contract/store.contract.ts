@@ -1,9 +1,10 @@
-import { type Actor, type Changes, HoardError, type InventoryOp, type Player } from "@hoard/protocol";
+import { HoardError, type Player } from "@hoard/protocol";
 import { applyOps, newPlayer } from "@hoard/server/inventory/rules";
 import { requestHash } from "@hoard/server/lib/canonical";
 import type { DomainRecord, PlayerCommit, Store } from "@hoard/server/store/port";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { aKit, anActor, anItemId, anOpId, aStoredItem, op } from "../support/builders";
+import { type Applied, applyTo, createPlayer, recordOnly } from "./commits";
 
 export interface ContractStore {
   store: Store;
@@ -11,78 +12,9 @@ export interface ContractStore {
   cleanup(): Promise<void>;
 }
 
-/** What the commits built below store under their op id. */
-interface Applied {
-  playerId: string;
-  version: number;
-  changes: Changes;
-}
-
-interface CommitOptions {
-  opId?: string;
-  actor?: Actor;
-}
-
-/** players:create as the inventory service does it: refuse an existing id, write version 1. */
-function createPlayer(id: string, options: CommitOptions & { name?: string } = {}): PlayerCommit<Applied> {
-  const opId = options.opId ?? anOpId();
-  const input = { opId, id, ...(options.name === undefined ? {} : { name: options.name }) };
-  return {
-    opId,
-    actor: options.actor ?? anActor(),
-    kind: "players:create",
-    requestHash: requestHash("players:create", input),
-    playerIds: [id],
-    apply: (players, at) => {
-      if (players.has(id)) throw new HoardError("PLAYER_EXISTS", undefined, { details: { id } });
-      const fields = options.name === undefined ? { id } : { id, name: options.name };
-      const { player, changes } = applyOps(newPlayer(fields, at), [], at);
-      return { writes: [{ player, ops: [], changes }], result: { playerId: id, version: player.version, changes } };
-    },
-  };
-}
-
-/** inventory:apply on one player with the real rules. */
-function applyTo(playerId: string, ops: InventoryOp[], options: CommitOptions = {}): PlayerCommit<Applied> {
-  const opId = options.opId ?? anOpId();
-  const request = { opId, playerId, ops };
-  return {
-    opId,
-    actor: options.actor ?? anActor(),
-    kind: "inventory:apply",
-    requestHash: requestHash("inventory:apply", request),
-    playerIds: [playerId],
-    apply: (players, at) => {
-      const player = players.get(playerId);
-      if (!player) throw new HoardError("PLAYER_NOT_FOUND", undefined, { details: { playerId } });
-      const next = applyOps(player, ops, at);
-      return {
-        writes: [{ player: next.player, ops, changes: next.changes }],
-        result: { playerId, version: next.player.version, changes: next.changes },
-      };
-    },
-  };
-}
-
 /** A record as a trade or an order would write it. */
 function aRecord(kind: string, id: string, at: string, playerIds: string[]): DomainRecord {
   return { kind, id, at, playerIds, data: { id, gold: 5, items: { "equipment.weapons": 1 }, note: null } };
-}
-
-/** A commit that writes only records (a refused trade is still recorded), or refuses when told. */
-function recordOnly(records: DomainRecord[], options: { refuse?: boolean } = {}): PlayerCommit<string> {
-  const opId = anOpId();
-  return {
-    opId,
-    actor: anActor(),
-    kind: "trade:record",
-    requestHash: `record-${opId}`,
-    playerIds: [],
-    apply: () => {
-      if (options.refuse) throw new HoardError("PLAYER_VERSION_STALE", "refused");
-      return { writes: [], records, result: "recorded" };
-    },
-  };
 }
 
 /** Resolves once the wall clock has moved past `ms`: orders two events in time without a fixed sleep. */
