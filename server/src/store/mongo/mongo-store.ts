@@ -230,7 +230,14 @@ export class MongoStore implements Store {
   /** Refuses work once closing, maps driver errors, and tracks the operation for close(). */
   private run<T>(operation: () => Promise<T>): Promise<T> {
     if (this.closing) return Promise.reject(new HoardError("SERVER_SHUTTING_DOWN", "the store is closed"));
-    const running = operation().catch((error: unknown) => {
+    // A filter refusing a non-string throws as soon as it is built: that too is a rejection.
+    let started: Promise<T>;
+    try {
+      started = operation();
+    } catch (error) {
+      started = Promise.reject(error);
+    }
+    const running = started.catch((error: unknown) => {
       throw storeError(error);
     });
     this.running.add(running);

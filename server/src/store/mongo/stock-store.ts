@@ -211,10 +211,10 @@ export class MongoStockStore implements StockStore {
     kind: StockOpDoc["kind"],
     write: (session: ClientSession) => Promise<{ outcome: Omit<O, "version">; after: DayCounts }>,
   ): Promise<StockCommitted<O>> {
-    const key = text(op.key, "stock key");
-    const identity: OpIdentity = { key: opKey(op.actor, op.opId), opId: op.opId, requestHash: op.requestHash };
-    return this.deps.run(() =>
-      this.locks.run([key], () =>
+    return this.deps.run(() => {
+      const key = text(op.key, "stock key");
+      const identity: OpIdentity = { key: opKey(op.actor, op.opId), opId: op.opId, requestHash: op.requestHash };
+      return this.locks.run([key], () =>
         stockConflictIsBusy(
           runIdempotent<StockCommitted<O>>({
             context: this.deps.context,
@@ -236,8 +236,8 @@ export class MongoStockStore implements StockStore {
             replayed: (result) => ({ replayed: true, outcome: result as O }),
           }),
         ),
-      ),
-    );
+      );
+    });
   }
 
   /** The stored counts of a key over a range: day → partition name → count. */

@@ -182,6 +182,13 @@ describe("MongoTradeStore economy answers on driver-shaped fakes", () => {
     expect(records.aggregate).toHaveBeenCalledWith(countTradesPipeline(period));
   });
 
+  it("refuses a bad query as a rejection, before anything reaches the driver", async () => {
+    const { store, records } = fakeRecords();
+
+    await expect(store.trades.topTradedItems({ by: "$where" as "trades", limit: 3 })).rejects.toThrow(TypeError);
+    expect(records.aggregate).not.toHaveBeenCalled();
+  });
+
   it("lets the top-items grouping spill to disk, and hands out imbalanced trades' records", async () => {
     const { store, records } = fakeRecords();
     const trade = { id: "t1", imbalance: 1 };
