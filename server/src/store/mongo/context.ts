@@ -45,9 +45,10 @@ export interface CoreCollections {
 
 /**
  * What every part of the Mongo engine shares: the client, the database, the core collections and
- * the transaction runner. A domain's sub-port (cart, trades, stock) is one more file in this
- * folder that takes the context, opens its own collections on `db`, lists them and their indexes
- * in schema.ts and runs its multi-document writes through `transaction`.
+ * the transaction runner. A domain's sub-port (shop-store.ts, trade-store.ts, stock-store.ts…)
+ * is one more file in this folder that takes the context (MongoPortDeps), opens its own
+ * collections on `db`, lists them and their indexes in a DomainSchema that schema.ts appends, and
+ * runs its multi-document writes through `transaction` (idempotent ops through op-results.ts).
  */
 export interface MongoContext {
   readonly client: MongoClient;

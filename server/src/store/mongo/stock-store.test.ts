@@ -162,6 +162,17 @@ describe("MongoStockStore on driver-shaped fakes", () => {
     expect(collections.stock_keys.findOneAndUpdate).not.toHaveBeenCalled();
   });
 
+  it("treats E11000 on the audit entry as 'another node applied this op': rolls back and answers its stored outcome", async () => {
+    const { store, collections, session } = fakeStockStore();
+    const op = { ...anOp({ from: 1, to: 1 }), partition: "default", amount: 2 };
+    collections.stock_ops.insertOne.mockRejectedValueOnce(driverError.duplicateKey());
+    collections.op_results.findOne.mockResolvedValueOnce(null).mockResolvedValueOnce(stored(op, { version: 12 }));
+
+    await expect(store.stock.acquire(op)).resolves.toEqual({ replayed: true, outcome: { version: 12 } });
+    expect(collections.op_results.insertOne).not.toHaveBeenCalled();
+    expect(session.events).toEqual(["start", "abort", "end"]);
+  });
+
   it("sets partitions by clearing the range and inserting each day; empty partitions only clear", async () => {
     const { store, collections, session } = fakeStockStore();
     const set = { ...anOp({ from: 10, to: 11 }), partitions: { z: 1, a: 0 } };

@@ -21,8 +21,9 @@ import type {
   StockStore,
 } from "../stock-port";
 import type { MongoPortDeps } from "./context";
+import { isDuplicateKey } from "./errors";
 import { KeyedLocks } from "./locks";
-import { type OpIdentity, runIdempotent } from "./op-results";
+import { OpAlreadyRecorded, type OpIdentity, runIdempotent } from "./op-results";
 import { count, text } from "./scalars";
 import type { DomainSchema } from "./schema";
 
@@ -228,7 +229,7 @@ export class MongoStockStore implements StockStore {
               if (!bumped) throw new Error(`stock key ${key} was not upserted`);
               const { version } = bumped;
               const { outcome: rest, after } = await write(session);
-              await this.ops.insertOne({ _id: identity.key, key, version, kind, at: new Date() }, { session });
+              await this.audit({ _id: identity.key, key, version, kind, at: new Date() }, session);
               const outcome = { ...rest, version } as O;
               const change: StockChange = { key, version, from: op.from, to: op.to, totals: totalsOf(after, op) };
               return { answer: { replayed: false, outcome, change }, result: outcome };
@@ -238,6 +239,19 @@ export class MongoStockStore implements StockStore {
         ),
       );
     });
+  }
+
+  /**
+   * The audit entry of an op, keyed by its op key: one already there means another node applied
+   * this op since this transaction looked (as an E11000 on the op result would say).
+   */
+  private async audit(entry: StockOpDoc, session: ClientSession): Promise<void> {
+    try {
+      await this.ops.insertOne(entry, { session });
+    } catch (error) {
+      if (isDuplicateKey(error)) throw new OpAlreadyRecorded(entry._id, { cause: error });
+      throw error;
+    }
   }
 
   /** The stored counts of a key over a range: day → partition name → count. */

@@ -16,8 +16,10 @@ export interface TransactionSession {
 /**
  * How one commit is retried, written down in one place:
  * - the body runs at most `maxAttempts` times in all, whatever asked for the rerun: the driver
- *   on a transient error (write conflict, election), or this runner on a VersionConflict;
- * - a VersionConflict (a compare-and-set missed, or a player to create exists) ends that
+ *   on a transient error (write conflict, election), or this runner on a VersionConflict or
+ *   GuardConflict;
+ * - a VersionConflict or GuardConflict (a compare-and-set on a player or a guard document
+ *   missed, or one to create exists) ends that
  *   transaction; the runner waits `conflictBackoffMs` and runs a fresh one;
  * - a commit whose outcome is unknown is retried by the driver within its 120 s limit, then
  *   surfaces as STORE_UNAVAILABLE (the caller may look the op up, see commit.ts);
