@@ -26,7 +26,7 @@ import { PresenceService } from "./presence/service";
 import { stockActions, stockTopicSources } from "./stock/actions";
 import { stockImportRoute, stockRoutes } from "./stock/routes";
 import { StockService } from "./stock/service";
-import { openStore } from "./store/open";
+import { openEmbeddedStore } from "./store/open";
 import type { Store } from "./store/port";
 import { subscriptionActions } from "./subscriptions/actions";
 import type { Publisher } from "./subscriptions/topics";
@@ -78,7 +78,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
   const log = overrides.log ?? createLogger({ nodeId: config.nodeId, level: config.logLevel });
   const dev = config.secret === undefined ? devSecret(config.db) : undefined;
   const tokens = new TokenService(config.secret ?? dev?.secret ?? "");
-  const store = overrides.store ?? openStore(config);
+  const store = overrides.store ?? openEmbeddedStore(config);
   const metrics = new Metrics(config.nodeId);
   const redis = config.redisUrl
     ? openRedis({ url: config.redisUrl, nodeId: config.nodeId, log, onStatus: (up) => metrics.redisUp.set(up ? 1 : 0) })

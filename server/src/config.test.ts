@@ -25,6 +25,7 @@ describe("loadConfig", () => {
       sqliteSynchronous: "FULL",
       redisUrl: undefined,
       mongoUrl: undefined,
+      mongoDatabase: "hoard",
       secret: undefined,
       logLevel: "info",
       allowedOrigins: [],
@@ -75,6 +76,16 @@ describe("loadConfig", () => {
       mongoUrl: undefined,
       logLevel: "info",
     });
+  });
+
+  it("reads the MongoDB database name and refuses one MongoDB could not name", () => {
+    expect(loadConfig({ MONGODB_URL: "mongodb://db:27017/?replicaSet=rs0", HOARD_MONGO_DB: "hoard_eu-1" })).toMatchObject({
+      mongoUrl: "mongodb://db:27017/?replicaSet=rs0",
+      mongoDatabase: "hoard_eu-1",
+    });
+    for (const name of ["hoard.prod", "a/b", "x y", "$cmd", "d".repeat(64)]) {
+      expect(configError({ HOARD_MONGO_DB: name }).message).toContain(`HOARD_MONGO_DB=${JSON.stringify(name)}`);
+    }
   });
 
   it("refuses a HOARD_SECRET shorter than 32 characters without printing it", () => {

@@ -22,6 +22,11 @@ export const ConfigSchema = z.object({
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL" }).optional(),
   HOARD_REDIS_ADAPTER: z.enum(["classic", "sharded"]).default("classic"),
   MONGODB_URL: z.string().startsWith("mongodb").optional(),
+  // MongoDB's rules for a database name, kept to a portable subset.
+  HOARD_MONGO_DB: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,63}$/, "letters, digits, _ and -, ≤ 63")
+    .default("hoard"),
   HOARD_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   HOARD_NODE_ID: z
     .string()
@@ -59,6 +64,8 @@ export interface Config {
   /** Socket.IO Redis adapter: classic pub/sub, or sharded pub/sub (Redis 7+). */
   redisAdapter: EnvConfig["HOARD_REDIS_ADAPTER"];
   mongoUrl: string | undefined;
+  /** The database of the MongoDB engine. */
+  mongoDatabase: string;
   secret: string | undefined;
   logLevel: EnvConfig["HOARD_LOG_LEVEL"];
   allowedOrigins: string[];
@@ -108,6 +115,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     redisUrl: e.REDIS_URL,
     redisAdapter: e.HOARD_REDIS_ADAPTER,
     mongoUrl: e.MONGODB_URL,
+    mongoDatabase: e.HOARD_MONGO_DB,
     secret: e.HOARD_SECRET,
     logLevel: e.HOARD_LOG_LEVEL,
     allowedOrigins: e.HOARD_ALLOWED_ORIGINS,

@@ -1,4 +1,6 @@
 export { type AppOverrides, createApp, type HoardApp } from "./app";
 export { type Config, ConfigError, loadConfig } from "./config";
+export { MongoStore, openMongoStore } from "./store/mongo/mongo-store";
+export { openStore } from "./store/open";
 export type { Store } from "./store/port";
 export { SqliteStore } from "./store/sqlite/sqlite-store";

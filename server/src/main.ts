@@ -1,17 +1,21 @@
 import { createApp } from "./app";
-import { ConfigError, loadConfig } from "./config";
+import { type Config, ConfigError, loadConfig } from "./config";
+import { openStore } from "./store/open";
+import type { Store } from "./store/port";
 
-/** Reads the configuration and starts one node. Everything else happens in app.ts. */
+/** Reads the configuration, opens the store and starts one node. Everything else happens in app.ts. */
 async function main(): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
+  let config: Config;
+  let store: Store;
   try {
     config = loadConfig(process.env);
+    store = await openStore(config);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(error.message);
     process.exit(1);
   }
-  const app = createApp(config);
+  const app = createApp(config, { store });
   const url = await app.listen();
   if (app.devMode) {
     const token = await app.tokens.mint({ sub: "console", role: "admin", expiresIn: "12h" });

@@ -2,12 +2,17 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SqliteStore } from "@hoard/server/store/sqlite/sqlite-store";
+import { describeDomainStores } from "./domains.contract";
 import { describeStore } from "./store.contract";
 
-describeStore("sqlite :memory:", async () => {
+const inMemory = async () => {
   const store = new SqliteStore({ path: ":memory:" });
   return { store, cleanup: () => store.close() };
-});
+};
+
+describeStore("sqlite :memory:", inMemory);
+// The domains' tables live on the same handle as the core ones: the file run of the core suite covers the file.
+describeDomainStores("sqlite :memory:", inMemory);
 
 describeStore("sqlite file", async () => {
   const dir = await mkdtemp(join(tmpdir(), "hoard-contract-"));

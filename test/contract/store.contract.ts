@@ -1,9 +1,10 @@
-import { type Actor, type Changes, HoardError, type InventoryOp, type Player } from "@hoard/protocol";
+import { HoardError, type Player } from "@hoard/protocol";
 import { applyOps, newPlayer } from "@hoard/server/inventory/rules";
 import { requestHash } from "@hoard/server/lib/canonical";
-import type { PlayerCommit, Store } from "@hoard/server/store/port";
+import type { DomainRecord, PlayerCommit, Store } from "@hoard/server/store/port";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { aKit, anActor, anItemId, anOpId, aStoredItem, op } from "../support/builders";
+import { type Applied, applyTo, createPlayer, recordOnly } from "./commits";
 
 export interface ContractStore {
   store: Store;
@@ -11,57 +12,9 @@ export interface ContractStore {
   cleanup(): Promise<void>;
 }
 
-/** What the commits built below store under their op id. */
-interface Applied {
-  playerId: string;
-  version: number;
-  changes: Changes;
-}
-
-interface CommitOptions {
-  opId?: string;
-  actor?: Actor;
-}
-
-/** players:create as the inventory service does it: refuse an existing id, write version 1. */
-function createPlayer(id: string, options: CommitOptions & { name?: string } = {}): PlayerCommit<Applied> {
-  const opId = options.opId ?? anOpId();
-  const input = { opId, id, ...(options.name === undefined ? {} : { name: options.name }) };
-  return {
-    opId,
-    actor: options.actor ?? anActor(),
-    kind: "players:create",
-    requestHash: requestHash("players:create", input),
-    playerIds: [id],
-    apply: (players, at) => {
-      if (players.has(id)) throw new HoardError("PLAYER_EXISTS", undefined, { details: { id } });
-      const fields = options.name === undefined ? { id } : { id, name: options.name };
-      const { player, changes } = applyOps(newPlayer(fields, at), [], at);
-      return { writes: [{ player, ops: [], changes }], result: { playerId: id, version: player.version, changes } };
-    },
-  };
-}
-
-/** inventory:apply on one player with the real rules. */
-function applyTo(playerId: string, ops: InventoryOp[], options: CommitOptions = {}): PlayerCommit<Applied> {
-  const opId = options.opId ?? anOpId();
-  const request = { opId, playerId, ops };
-  return {
-    opId,
-    actor: options.actor ?? anActor(),
-    kind: "inventory:apply",
-    requestHash: requestHash("inventory:apply", request),
-    playerIds: [playerId],
-    apply: (players, at) => {
-      const player = players.get(playerId);
-      if (!player) throw new HoardError("PLAYER_NOT_FOUND", undefined, { details: { playerId } });
-      const next = applyOps(player, ops, at);
-      return {
-        writes: [{ player: next.player, ops, changes: next.changes }],
-        result: { playerId, version: next.player.version, changes: next.changes },
-      };
-    },
-  };
+/** A record as a trade or an order would write it. */
+function aRecord(kind: string, id: string, at: string, playerIds: string[]): DomainRecord {
+  return { kind, id, at, playerIds, data: { id, gold: 5, items: { "equipment.weapons": 1 }, note: null } };
 }
 
 /** Resolves once the wall clock has moved past `ms`: orders two events in time without a fixed sleep. */
@@ -204,6 +157,26 @@ export function describeStore(name: string, makeStore: () => Promise<ContractSto
           version: 3,
           wallet: { gold: 6 },
           inventories: { bag: { stacks: { [potion]: 2 } } },
+        });
+      });
+
+      it("keeps dotted category names as they are, through inserts, updates and the op log", async () => {
+        await store.commitPlayers(createPlayer("alice"));
+        const sword = anItemId("sword");
+
+        await store.commitPlayers(
+          applyTo("alice", [op.grant("equipment.weapons", sword, 2), op.setMetric("equipment.weapons", "weight", 3)]),
+        );
+        await store.commitPlayers(applyTo("alice", [op.move("equipment.weapons", "equipment", sword, 1)]));
+
+        expect((await store.getPlayer("alice"))?.inventories).toEqual({
+          equipment: { stacks: { [sword]: 1 }, metrics: {} },
+          "equipment.weapons": { stacks: { [sword]: 1 }, metrics: { weight: 3 } },
+        });
+        const [granted, moved] = await store.readHistory("alice", { sinceVersion: 1, limit: 10 });
+        expect(granted?.changes).toEqual({ inventories: { "equipment.weapons": { stacks: { [sword]: 2 }, metrics: { weight: 3 } } } });
+        expect(moved?.changes).toEqual({
+          inventories: { "equipment.weapons": { stacks: { [sword]: 1 } }, equipment: { stacks: { [sword]: 1 } } },
         });
       });
 
@@ -434,6 +407,45 @@ export function describeStore(name: string, makeStore: () => Promise<ContractSto
         expect(player?.version).toBe(201);
         expect(committed.map((c) => c.result.version).sort((a, b) => a - b)).toEqual(amounts.map((amount) => amount + 1));
         expect(await versionsOf("alice")).toEqual([1, ...amounts.map((amount) => amount + 1)]);
+      });
+    });
+
+    describe("records", () => {
+      it("stores a commit's records with it, even without player writes, and reads one back by kind and id", async () => {
+        const record = aRecord("trade", "t-1", "2030-01-01T00:00:00.000Z", ["amy", "zed"]);
+
+        expect(await store.commitPlayers(recordOnly([record]))).toMatchObject({ replayed: false, result: "recorded", entries: [] });
+
+        expect(await store.getRecord("trade", "t-1")).toEqual(record);
+        expect(await store.getRecord("order", "t-1")).toBeUndefined();
+        expect(await store.getRecord("trade", "t-2")).toBeUndefined();
+      });
+
+      it("writes no record when apply refuses", async () => {
+        await expect(
+          store.commitPlayers(recordOnly([aRecord("trade", "t-1", "2030-01-01T00:00:00.000Z", ["amy"])], { refuse: true })),
+        ).rejects.toThrow("refused");
+
+        expect(await store.getRecord("trade", "t-1")).toBeUndefined();
+      });
+
+      it("lists a kind oldest first (then by id), of one player, within [since, until), paged by (at, id)", async () => {
+        const [t1, t2, t3] = ["2030-01-01T00:00:01.000Z", "2030-01-01T00:00:02.000Z", "2030-01-01T00:00:03.000Z"];
+        await store.commitPlayers(recordOnly([aRecord("trade", "r4", t3, ["amy"]), aRecord("trade", "r3", t2, ["zed"])]));
+        await store.commitPlayers(recordOnly([aRecord("trade", "r2", t2, ["amy", "zed"]), aRecord("order", "o1", t2, ["amy"])]));
+        await store.commitPlayers(recordOnly([aRecord("trade", "r1", t1, ["amy"])]));
+        const ids = async (query: Parameters<Store["listRecords"]>[1]) =>
+          (await store.listRecords("trade", query)).map((record) => record.id);
+
+        expect(await ids({ limit: 10 })).toEqual(["r1", "r2", "r3", "r4"]);
+        expect(await ids({ playerId: "amy", limit: 10 })).toEqual(["r1", "r2", "r4"]);
+        expect(await ids({ since: t2, until: t3, limit: 10 })).toEqual(["r2", "r3"]);
+        expect(await ids({ playerId: "zed", since: t2, limit: 10 })).toEqual(["r2", "r3"]);
+        expect(await ids({ limit: 2 })).toEqual(["r1", "r2"]);
+        expect(await ids({ after: { at: t2, id: "r2" }, limit: 2 })).toEqual(["r3", "r4"]);
+        expect(await ids({ playerId: "amy", after: { at: t2, id: "r2" }, limit: 10 })).toEqual(["r4"]);
+        expect(await store.listRecords("trade", { limit: 1 })).toEqual([aRecord("trade", "r1", t1, ["amy"])]);
+        expect(await store.listRecords("refund", { limit: 10 })).toEqual([]);
       });
     });
 

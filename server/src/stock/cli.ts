@@ -10,7 +10,7 @@ import { DEFAULT_BATCH_ROWS, importStock } from "./import";
 import { splitLines } from "./import-lines";
 
 export const stockUsage = `  hoard stock import FILE [--format ndjson|csv] [--import-id ID] [--batch N]
-                                               bulk-load stock into the store of HOARD_DB
+                                               bulk-load stock into the store (HOARD_DB, or MONGODB_URL)
       FILE   NDJSON lines {"key":…,"day":"YYYY-MM-DD","partitions":{"p0":5}}, or CSV with
              a header key,day,<partition>,… (format from the extension unless --format)
       ID     batches already applied under this id are skipped (default: derived from the
@@ -52,7 +52,8 @@ export async function stockCommand(args: string[], config: Config): Promise<numb
       .digest("hex")
       .slice(0, 32)}`;
 
-  const store = openStore(config);
+  // MongoDB when MONGODB_URL is set (connects and checks the server first); the HOARD_DB file otherwise.
+  const store = await openStore(config);
   const bar = new ProgressBar(process.stderr);
   const started = performance.now();
   let bytes = 0;

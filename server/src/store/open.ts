@@ -1,12 +1,27 @@
 import type { Config } from "../config";
 import { ConfigError } from "../config";
+import { openMongoStore } from "./mongo/mongo-store";
 import type { Store } from "./port";
 import { SqliteStore } from "./sqlite/sqlite-store";
 
-/** Picks the engine: MongoDB when MONGODB_URL is set, the embedded sqlite file otherwise. */
-export function openStore(config: Config): Store {
+/**
+ * Picks and opens the engine: MongoDB when MONGODB_URL is set (connects and checks the server
+ * first, hence async), the embedded sqlite file otherwise. main.ts calls this and hands the
+ * store to createApp.
+ */
+export async function openStore(config: Config): Promise<Store> {
+  if (config.mongoUrl) return openMongoStore({ url: config.mongoUrl, database: config.mongoDatabase });
+  return openEmbeddedStore(config);
+}
+
+/**
+ * The store createApp opens itself when it is given none: the embedded engine, which opens
+ * synchronously. A MongoDB configuration must come through openStore; refusing it here keeps a
+ * node from quietly running on a local file when the operator asked for MongoDB.
+ */
+export function openEmbeddedStore(config: Config): Store {
   if (config.mongoUrl) {
-    throw new ConfigError("MONGODB_URL is set, but this build has no MongoDB engine yet; unset it to use the embedded store");
+    throw new ConfigError("MONGODB_URL is set: open the store with `await openStore(config)` and pass it to createApp as overrides.store");
   }
   return new SqliteStore({ path: config.db, synchronous: config.sqliteSynchronous });
 }

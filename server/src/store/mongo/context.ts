@@ -1,0 +1,105 @@
+import type { HistoryEntry, ItemDefinition, Kit, Player } from "@hoard/protocol";
+import type { ClientSession, Collection, Db, MongoClient } from "mongodb";
+import type { DomainRecord } from "../port";
+import { defaultRetryPolicy, type RetryPolicy, runTransaction } from "./transaction";
+
+/** `items`: one document per definition, `_id` = its content id. */
+export interface ItemDoc {
+  _id: string;
+  definition: ItemDefinition;
+  createdAt: string;
+}
+
+/** `kits`: `_id` = the kit's name. */
+export type KitDoc = Kit & { _id: string };
+
+/** `players`: the player state as it is, `_id` = its id; `version` is the compare-and-set key. */
+export type PlayerDoc = Player & { _id: string };
+
+/** `op_log`: one entry per player version, unique on (playerId, version). */
+export type OpLogDoc = HistoryEntry;
+
+/**
+ * `op_results`: one per applied op, `_id` = the op key (role:sub:opId). `kept` is present while
+ * the result is; pruning drops both and leaves the document as a tombstone of the op id.
+ */
+export interface OpResultDoc {
+  _id: string;
+  requestHash: string;
+  at: Date;
+  kept?: true;
+  result?: unknown;
+}
+
+/** `records`: written once by commits, unique on (kind, id). */
+export type RecordDoc = DomainRecord;
+
+export interface CoreCollections {
+  items: Collection<ItemDoc>;
+  kits: Collection<KitDoc>;
+  players: Collection<PlayerDoc>;
+  opLog: Collection<OpLogDoc>;
+  opResults: Collection<OpResultDoc>;
+  records: Collection<RecordDoc>;
+}
+
+/**
+ * What every part of the Mongo engine shares: the client, the database, the core collections and
+ * the transaction runner. A domain's sub-port (shop-store.ts, trade-store.ts, stock-store.ts…)
+ * is one more file in this folder that takes the context (MongoPortDeps), opens its own
+ * collections on `db`, lists them and their indexes in a DomainSchema that schema.ts appends, and
+ * runs its multi-document writes through `transaction` (idempotent ops through op-results.ts).
+ */
+export interface MongoContext {
+  readonly client: MongoClient;
+  readonly db: Db;
+  readonly collections: CoreCollections;
+  /**
+   * Runs `body` in one transaction on a session of its own, retried by the engine's policy
+   * (transaction.ts). Pass the session to every operation inside; return only data: the body
+   * may run more than once, and only the committed attempt's value comes back.
+   */
+  transaction<T>(body: (session: ClientSession, attempt: number) => Promise<T>): Promise<T>;
+}
+
+/**
+ * What MongoStore hands each domain's sub-port: the context, and `run`, which every public method
+ * goes through (it refuses work once the store is closing, maps driver errors to HoardErrors and
+ * lets close() wait for the operation).
+ */
+export interface MongoPortDeps {
+  context: MongoContext;
+  run<T>(operation: () => Promise<T>): Promise<T>;
+}
+
+export function createMongoContext(options: { client: MongoClient; database: string; policy?: RetryPolicy }): MongoContext {
+  const { client } = options;
+  const db = client.db(options.database);
+  const policy = options.policy ?? defaultRetryPolicy;
+  return {
+    client,
+    db,
+    collections: {
+      items: db.collection<ItemDoc>("items"),
+      kits: db.collection<KitDoc>("kits"),
+      players: db.collection<PlayerDoc>("players"),
+      opLog: db.collection<OpLogDoc>("op_log"),
+      opResults: db.collection<OpResultDoc>("op_results"),
+      records: db.collection<RecordDoc>("records"),
+    },
+    async transaction(body) {
+      const session = client.startSession();
+      try {
+        return await runTransaction({ session, body: (attempt) => body(session, attempt), policy });
+      } finally {
+        await session.endSession();
+      }
+    },
+  };
+}
+
+/** A stored document as the port hands it out: without the engine's `_id`. */
+export function withoutId<T extends { _id?: unknown }>(doc: T): Omit<T, "_id"> {
+  const { _id: _dropped, ...rest } = doc;
+  return rest;
+}

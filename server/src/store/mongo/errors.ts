@@ -1,0 +1,134 @@
+import { HoardError } from "@hoard/protocol";
+import {
+  MongoError,
+  MongoErrorLabel,
+  MongoNetworkError,
+  MongoNotConnectedError,
+  MongoServerSelectionError,
+  MongoTopologyClosedError,
+} from "mongodb";
+
+/**
+ * What the Mongo engine makes of driver errors. Classification reads the driver's own fields
+ * (error class, `code`, error labels), so the unit tests build real driver errors.
+ */
+
+const DUPLICATE_KEY = 11000;
+const WRITE_CONFLICT = 112;
+
+/** Server codes that say "no writable primary right now": an election, a step-down, a shutdown. */
+const UNAVAILABLE_CODES = new Set([
+  6, // HostUnreachable
+  7, // HostNotFound
+  89, // NetworkTimeout
+  91, // ShutdownInProgress
+  189, // PrimarySteppedDown
+  262, // ExceededTimeLimit
+  9001, // SocketException
+  10107, // NotWritablePrimary
+  11600, // InterruptedAtShutdown
+  11602, // InterruptedDueToReplStateChange
+  13435, // NotPrimaryNoSecondaryOk
+  13436, // NotPrimaryOrSecondary
+]);
+
+/**
+ * A compare-and-set on a player's version missed (someone wrote it since it was read) or a
+ * player the commit meant to create already exists. The whole transaction runs again.
+ */
+export class VersionConflict extends Error {
+  override name = "VersionConflict";
+  constructor(
+    readonly playerId: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`player ${playerId} changed since it was read`, options);
+  }
+}
+
+/**
+ * A guard document (a trade offer, a feed's sequence) changed since the commit read it, or one it
+ * meant to create exists: another node's commit got there first. The whole transaction runs again.
+ */
+export class GuardConflict extends Error {
+  override name = "GuardConflict";
+  constructor(
+    /** `guardKey` of the document: `kind/id`. */
+    readonly guard: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${guard} changed since it was read`, options);
+  }
+}
+
+function codeOf(error: unknown): unknown {
+  return (error as { code?: unknown } | null)?.code;
+}
+
+export function hasLabel(error: unknown, label: MongoErrorLabel): boolean {
+  return error instanceof MongoError && error.hasErrorLabel(label);
+}
+
+/** E11000, from a single write or from one of the writes of a bulk write. */
+export function isDuplicateKey(error: unknown): boolean {
+  if (!(error instanceof MongoError)) return false;
+  if (codeOf(error) === DUPLICATE_KEY) return true;
+  const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
+  const list = Array.isArray(writeErrors) ? writeErrors : writeErrors === undefined ? [] : [writeErrors];
+  return list.some((writeError) => codeOf(writeError) === DUPLICATE_KEY);
+}
+
+/** Two writers on one document: ours (VersionConflict, GuardConflict) or the server's WriteConflict. */
+export function isConflict(error: unknown): boolean {
+  return (
+    error instanceof VersionConflict || error instanceof GuardConflict || (error instanceof MongoError && codeOf(error) === WRITE_CONFLICT)
+  );
+}
+
+/** The commit was sent but its outcome never came back: it may or may not have been applied. */
+export function isCommitOutcomeUnknown(error: unknown): boolean {
+  if (hasLabel(error, MongoErrorLabel.UnknownTransactionCommitResult)) return true;
+  return error instanceof HoardError && hasLabel(error.cause, MongoErrorLabel.UnknownTransactionCommitResult);
+}
+
+export function isUnavailable(error: unknown): boolean {
+  return (
+    error instanceof MongoNetworkError ||
+    error instanceof MongoServerSelectionError ||
+    error instanceof MongoNotConnectedError ||
+    error instanceof MongoTopologyClosedError ||
+    hasLabel(error, MongoErrorLabel.TransientTransactionError) ||
+    hasLabel(error, MongoErrorLabel.UnknownTransactionCommitResult) ||
+    hasLabel(error, MongoErrorLabel.RetryableWriteError) ||
+    (error instanceof MongoError && UNAVAILABLE_CODES.has(codeOf(error) as number))
+  );
+}
+
+/**
+ * The error a caller of the store sees. HoardErrors (the rules' refusals) pass through as they
+ * are; conflicts become PLAYER_CONFLICT and a missing or changing primary STORE_UNAVAILABLE, both
+ * with the driver error as `cause`. Anything else (a bug, a broken document) passes through
+ * unchanged and becomes INTERNAL at the edge, with its detail in the log.
+ */
+export function storeError(error: unknown): unknown {
+  if (error instanceof HoardError) return error;
+  if (isConflict(error)) return new HoardError("PLAYER_CONFLICT", undefined, { cause: error, details: conflictDetails(error) });
+  if (isUnavailable(error)) return new HoardError("STORE_UNAVAILABLE", undefined, { cause: error });
+  return error;
+}
+
+/** The error after the last allowed attempt; `last` is what made that attempt fail, if known. */
+export function retriesExhausted(last: unknown, attempts: number): HoardError {
+  const message = `gave up after ${attempts} attempts`;
+  return isConflict(last)
+    ? new HoardError("PLAYER_CONFLICT", `${message}: ${last instanceof GuardConflict ? last.guard : "players"} changed concurrently`, {
+        cause: last,
+        details: conflictDetails(last),
+      })
+    : new HoardError("STORE_UNAVAILABLE", `${message}: the transaction kept failing`, { cause: last });
+}
+
+function conflictDetails(error: unknown): { playerId: string } | { guard: string } | undefined {
+  if (error instanceof VersionConflict) return { playerId: error.playerId };
+  return error instanceof GuardConflict ? { guard: error.guard } : undefined;
+}

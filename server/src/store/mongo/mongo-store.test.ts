@@ -1,0 +1,369 @@
+import { HoardError, type Player, type PushMessage } from "@hoard/protocol";
+import { describe, expect, it, vi } from "vitest";
+import { anActor, anOpId, aPlayer, op } from "../../../../test/support/builders";
+import { cursor, driverError, fakeMongoStore, fakeOpResults, setIds } from "../../../../test/support/mongo-fakes";
+import { applyOps, newPlayer } from "../../inventory/rules";
+import { InventoryService } from "../../inventory/service";
+import { ItemService } from "../../items/service";
+import { requestHash } from "../../lib/canonical";
+import type { PlayerCommit } from "../port";
+import type { OpResultDoc } from "./context";
+import type { MongoStore } from "./mongo-store";
+
+/**
+ * The Mongo engine's own logic, on driver-shaped fakes: collections answer what each test
+ * scripts (they are not a database), the session runs the driver's withTransaction loop, errors
+ * are the driver's classes. The same behaviour against a real replica set is the contract suite
+ * (test/contract/mongo.test.ts), which needs MONGODB_URL.
+ */
+
+function playerDoc(player: Player) {
+  return { _id: player.id, ...player };
+}
+
+/** The store on fake collections that are vi.fn()s with harmless defaults. */
+function fakeStore(options: { maxAttempts?: number; giveUpAfterCommitRetries?: number } = {}) {
+  const collections = {
+    players: {
+      find: vi.fn((_filter: unknown, _options?: unknown) => cursor<unknown>([])),
+      findOne: vi.fn(async (_filter: unknown, _options?: unknown): Promise<unknown> => null),
+      insertOne: vi.fn(async (_doc: unknown, _options?: unknown): Promise<unknown> => ({ acknowledged: true })),
+      replaceOne: vi.fn(async (_filter: unknown, _doc: unknown, _options?: unknown): Promise<unknown> => ({ matchedCount: 1 })),
+    },
+    op_log: { insertMany: vi.fn(async (docs: Array<{ _id?: unknown }>, _options?: unknown): Promise<unknown> => setIds(docs)) },
+    op_results: fakeOpResults(),
+    records: { insertMany: vi.fn(async (docs: Array<{ _id?: unknown }>, _options?: unknown): Promise<unknown> => setIds(docs)) },
+    items: { find: vi.fn(() => cursor<unknown>([])) },
+    kits: {},
+  };
+  return { ...fakeMongoStore(collections, { maxAttempts: options.maxAttempts ?? 4, ...options }), collections };
+}
+
+/** inventory:apply of credits with the real rules; `applied` counts the runs of apply. */
+function credit(playerId: string, amount: number, opId = anOpId()) {
+  const ops = [op.credit("gold", amount)];
+  const counter = { runs: 0 };
+  const input = { opId, playerId, ops };
+  const commit: PlayerCommit<{ version: number }> = {
+    opId,
+    actor: anActor(),
+    kind: "inventory:apply",
+    requestHash: requestHash("inventory:apply", input),
+    playerIds: [playerId],
+    apply: (players, at) => {
+      counter.runs += 1;
+      const player = players.get(playerId);
+      if (!player) throw new HoardError("PLAYER_NOT_FOUND");
+      const next = applyOps(player, ops, at);
+      return { writes: [{ player: next.player, ops, changes: next.changes }], result: { version: next.player.version } };
+    },
+  };
+  return { commit, counter };
+}
+
+function createCommit(id: string): PlayerCommit<{ version: number }> {
+  const opId = anOpId();
+  const input = { opId, id };
+  return {
+    opId,
+    actor: anActor(),
+    kind: "players:create",
+    requestHash: requestHash("players:create", input),
+    playerIds: [id],
+    apply: (players, at) => {
+      if (players.has(id)) throw new HoardError("PLAYER_EXISTS", undefined, { details: { id } });
+      const { player, changes } = applyOps(newPlayer({ id }, at), [], at);
+      return { writes: [{ player, ops: [], changes }], result: { version: player.version } };
+    },
+  };
+}
+
+function storedResult(commit: PlayerCommit<unknown>, overrides: Partial<OpResultDoc> = {}): OpResultDoc {
+  return { _id: "key", requestHash: commit.requestHash, at: new Date(), kept: true, result: { version: 7 }, ...overrides };
+}
+
+describe("MongoStore.commitPlayers on driver-shaped fakes", () => {
+  it("writes the player by compare-and-set on the version it read, then the op log and the op result", async () => {
+    const { store, collections, session } = fakeStore();
+    const alice = aPlayer({ id: "alice", version: 4, wallet: { gold: 1 } });
+    collections.players.find.mockReturnValueOnce(cursor([playerDoc(alice)]));
+    const { commit } = credit("alice", 5);
+
+    const committed = await store.commitPlayers(commit);
+
+    expect(committed).toMatchObject({ replayed: false, result: { version: 5 } });
+    expect(collections.players.replaceOne).toHaveBeenCalledOnce();
+    const [filter, replacement] = collections.players.replaceOne.mock.calls[0] ?? [];
+    expect(filter).toEqual({ _id: "alice", version: 4 });
+    expect(replacement).toMatchObject({ id: "alice", version: 5, wallet: { gold: 6 } });
+    expect(collections.op_log.insertMany.mock.calls[0]?.[0]).toMatchObject(committed.entries);
+    expect(collections.op_results.insertOne.mock.calls[0]?.[0]).toMatchObject({
+      _id: `server:game:${commit.opId}`,
+      requestHash: commit.requestHash,
+      kept: true,
+      result: { version: 5 },
+    });
+    // The op-log documents were copies: the driver's `_id` never reaches the returned entries.
+    expect(committed.entries[0]).not.toHaveProperty("_id");
+    expect(session.events).toEqual(["start", "commit", "end"]);
+  });
+
+  it("replays a stored result without running apply or writing", async () => {
+    const { store, collections } = fakeStore();
+    const { commit, counter } = credit("alice", 5);
+    collections.op_results.findOne.mockResolvedValueOnce(storedResult(commit));
+
+    await expect(store.commitPlayers(commit)).resolves.toEqual({ replayed: true, result: { version: 7 }, entries: [] });
+
+    expect(counter.runs).toBe(0);
+    expect(collections.players.replaceOne).not.toHaveBeenCalled();
+  });
+
+  it("treats E11000 on the op result as 'another node applied this op': rolls back and returns the stored result", async () => {
+    const { store, collections, session } = fakeStore();
+    collections.players.find.mockReturnValue(cursor([playerDoc(aPlayer({ id: "alice", version: 1 }))]));
+    const { commit, counter } = credit("alice", 5);
+    collections.op_results.insertOne.mockRejectedValueOnce(driverError.duplicateKey());
+    // Nothing stored when the attempt looked; the other node's result once it had committed.
+    collections.op_results.findOne.mockResolvedValueOnce(null).mockResolvedValueOnce(storedResult(commit, { result: { version: 2 } }));
+
+    const committed = await store.commitPlayers(commit);
+
+    expect(committed).toEqual({ replayed: true, result: { version: 2 }, entries: [] });
+    expect(counter.runs).toBe(1);
+    expect(session.events).toEqual(["start", "abort", "end"]);
+    // The answer is read with majority read concern: only what is durable counts.
+    expect(collections.op_results.findOne.mock.calls[1]?.[1]).toEqual({ readConcern: { level: "majority" } });
+  });
+
+  it("answers the E11000 case with OP_ID_REUSED when the other node's op had another request", async () => {
+    const { store, collections } = fakeStore();
+    collections.players.find.mockReturnValue(cursor([playerDoc(aPlayer({ id: "alice" }))]));
+    const { commit } = credit("alice", 5);
+    collections.op_results.insertOne.mockRejectedValueOnce(driverError.duplicateKey());
+    collections.op_results.findOne.mockResolvedValueOnce(null).mockResolvedValueOnce(storedResult(commit, { requestHash: "another" }));
+
+    await expect(store.commitPlayers(commit)).rejects.toMatchObject({ code: "OP_ID_REUSED", details: { opId: commit.opId } });
+  });
+
+  it("refuses a repeat of a pruned op as OP_ID_EXPIRED, before comparing the request", async () => {
+    const { store, collections } = fakeStore();
+    const { commit, counter } = credit("alice", 5);
+    const { kept: _kept, result: _result, ...tombstone } = storedResult(commit, { requestHash: "another request" });
+    collections.op_results.findOne.mockResolvedValueOnce(tombstone);
+
+    await expect(store.commitPlayers(commit)).rejects.toMatchObject({ code: "OP_ID_EXPIRED" });
+    expect(counter.runs).toBe(0);
+  });
+
+  it("reruns the transaction on a compare-and-set miss, with apply seeing the new state", async () => {
+    const { store, collections, session } = fakeStore();
+    collections.players.find
+      .mockReturnValueOnce(cursor([playerDoc(aPlayer({ id: "alice", version: 1, wallet: { gold: 1 } }))]))
+      .mockReturnValueOnce(cursor([playerDoc(aPlayer({ id: "alice", version: 2, wallet: { gold: 10 } }))]));
+    collections.players.replaceOne.mockResolvedValueOnce({ matchedCount: 0 });
+    const { commit, counter } = credit("alice", 5);
+
+    const committed = await store.commitPlayers(commit);
+
+    expect(counter.runs).toBe(2);
+    expect(committed).toMatchObject({ replayed: false, result: { version: 3 } });
+    expect(committed.entries.map((entry) => [entry.version, entry.changes])).toEqual([[3, { wallet: { gold: 15 } }]]);
+    expect(collections.players.replaceOne.mock.calls.map((call) => call[0])).toEqual([
+      { _id: "alice", version: 1 },
+      { _id: "alice", version: 2 },
+    ]);
+    // A fresh transaction on the same session: one session per commit.
+    expect(session.events).toEqual(["start", "abort", "start", "commit", "end"]);
+  });
+
+  it("treats E11000 on a player insert as a conflict: the rerun sees the player and apply refuses", async () => {
+    const { store, collections } = fakeStore();
+    collections.players.find.mockReturnValueOnce(cursor([])).mockReturnValueOnce(cursor([playerDoc(aPlayer({ id: "bob" }))]));
+    collections.players.insertOne.mockRejectedValueOnce(driverError.duplicateKey());
+
+    await expect(store.commitPlayers(createCommit("bob"))).rejects.toMatchObject({ code: "PLAYER_EXISTS" });
+    expect(collections.op_results.insertOne).not.toHaveBeenCalled();
+  });
+
+  it("gives up with PLAYER_CONFLICT after the policy's attempts, having committed nothing", async () => {
+    const { store, collections, session } = fakeStore({ maxAttempts: 3 });
+    collections.players.find.mockImplementation(() => cursor([playerDoc(aPlayer({ id: "alice" }))]));
+    collections.players.replaceOne.mockResolvedValue({ matchedCount: 0 });
+    const { commit, counter } = credit("alice", 5);
+
+    await expect(store.commitPlayers(commit)).rejects.toMatchObject({ code: "PLAYER_CONFLICT", details: { playerId: "alice" } });
+    expect(counter.runs).toBe(3);
+    expect(session.events).not.toContain("commit");
+  });
+
+  it("on a transient commit failure reruns everything; the driver rolled the first writes back", async () => {
+    const { store, collections, session } = fakeStore();
+    session.failCommits(driverError.writeConflict());
+    collections.players.find.mockImplementation(() => cursor([playerDoc(aPlayer({ id: "alice", version: 1 }))]));
+    const { commit, counter } = credit("alice", 5);
+
+    const committed = await store.commitPlayers(commit);
+
+    expect(counter.runs).toBe(2);
+    expect(collections.op_log.insertMany).toHaveBeenCalledTimes(2);
+    expect(committed.entries).toHaveLength(1);
+    expect(session.events).toEqual(["start", "commit", "start", "commit", "end"]);
+  });
+
+  it("after an unknown commit outcome the driver gave up on, answers from the stored result when there is one", async () => {
+    const { store, collections, session } = fakeStore({ giveUpAfterCommitRetries: 1 });
+    const unknown = driverError.commitOutcomeUnknown();
+    session.failCommits(unknown, unknown);
+    collections.players.find.mockImplementation(() => cursor([playerDoc(aPlayer({ id: "alice" }))]));
+    const { commit } = credit("alice", 5);
+    collections.op_results.findOne.mockResolvedValueOnce(null).mockResolvedValueOnce(storedResult(commit, { result: { version: 2 } }));
+
+    await expect(store.commitPlayers(commit)).resolves.toEqual({ replayed: true, result: { version: 2 }, entries: [] });
+  });
+
+  it("after an unknown commit outcome with nothing stored, is STORE_UNAVAILABLE (a retry with the same opId is safe)", async () => {
+    const { store, collections, session } = fakeStore({ giveUpAfterCommitRetries: 1 });
+    const unknown = driverError.commitOutcomeUnknown();
+    session.failCommits(unknown, unknown);
+    collections.players.find.mockImplementation(() => cursor([playerDoc(aPlayer({ id: "alice" }))]));
+
+    const error = await store.commitPlayers(credit("alice", 5).commit).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(HoardError);
+    expect(error).toMatchObject({ code: "STORE_UNAVAILABLE", cause: unknown });
+  });
+
+  it("passes a refusal from apply through as the same error, aborting without a rerun", async () => {
+    const { store, collections, session } = fakeStore();
+    const refusal = new HoardError("WALLET_INSUFFICIENT_FUNDS");
+    const { commit } = credit("alice", 5);
+
+    const refused: typeof commit = {
+      ...commit,
+      apply: () => {
+        throw refusal;
+      },
+    };
+
+    const error = await store.commitPlayers(refused).catch((caught: unknown) => caught);
+
+    expect(error).toBe(refusal);
+    expect(collections.players.find).toHaveBeenCalledOnce();
+    expect(session.events).toEqual(["start", "abort", "end"]);
+  });
+
+  it("refuses a write that skips a version without retrying it", async () => {
+    const { store, collections } = fakeStore();
+    collections.players.find.mockImplementation(() => cursor([playerDoc(aPlayer({ id: "alice", version: 1 }))]));
+    const { commit, counter } = credit("alice", 5);
+    const skipping: typeof commit = {
+      ...commit,
+      apply: (players, at, guards) => {
+        const plan = commit.apply(players, at, guards);
+        return { ...plan, writes: plan.writes.map((write) => ({ ...write, player: { ...write.player, version: 3 } })) };
+      },
+    };
+
+    await expect(store.commitPlayers(skipping)).rejects.toThrow("must write version 2, not 3");
+    expect(counter.runs).toBe(1);
+    expect(collections.players.replaceOne).not.toHaveBeenCalled();
+  });
+});
+
+describe("a retried commit publishes once", () => {
+  function inventoryOn(store: MongoStore) {
+    const published: PushMessage[] = [];
+    const service = new InventoryService({
+      store,
+      items: new ItemService(store),
+      publisher: { publish: (message) => published.push(message) },
+    });
+    return { service, published };
+  }
+
+  it("publishes the committed attempt's entry once when a compare-and-set miss made apply run twice", async () => {
+    const { store, collections } = fakeStore();
+    collections.players.find
+      .mockReturnValueOnce(cursor([playerDoc(aPlayer({ id: "alice", version: 1 }))]))
+      .mockReturnValueOnce(cursor([playerDoc(aPlayer({ id: "alice", version: 2, wallet: { gold: 10 } }))]));
+    collections.players.replaceOne.mockResolvedValueOnce({ matchedCount: 0 });
+    const { service, published } = inventoryOn(store);
+
+    const result = await service.apply(anActor(), { opId: anOpId(), playerId: "alice", ops: [op.credit("gold", 5)] });
+
+    expect(collections.players.find).toHaveBeenCalledTimes(2);
+    expect(result).toMatchObject({ version: 3, changes: { wallet: { gold: 15 } }, replayed: false });
+    expect(published).toHaveLength(1);
+    expect(published[0]).toMatchObject({ type: "inventory", topic: "inventory/alice", seq: 3, entry: { version: 3 } });
+  });
+
+  it("publishes once when the first attempt wrote everything and its commit failed", async () => {
+    const { store, collections, session } = fakeStore();
+    session.failCommits(driverError.notPrimary());
+    collections.players.find.mockImplementation(() => cursor([playerDoc(aPlayer({ id: "alice", version: 1 }))]));
+    const { service, published } = inventoryOn(store);
+
+    await service.apply(anActor(), { opId: anOpId(), playerId: "alice", ops: [op.credit("gold", 5)] });
+
+    expect(collections.op_results.insertOne).toHaveBeenCalledTimes(2);
+    expect(published.map((message) => message.seq)).toEqual([2]);
+  });
+
+  it("publishes nothing for a replay", async () => {
+    const { store, collections } = fakeStore();
+    const opId = anOpId();
+    const input = { opId, playerId: "alice", ops: [op.credit("gold", 5)] };
+    collections.op_results.findOne.mockResolvedValueOnce({
+      _id: "key",
+      requestHash: requestHash("inventory:apply", input),
+      at: new Date(),
+      kept: true,
+      result: { playerId: "alice", version: 2, changes: { wallet: { gold: 5 } }, replayed: false },
+    });
+    const { service, published } = inventoryOn(store);
+
+    await expect(service.apply(anActor(), input)).resolves.toMatchObject({ version: 2, replayed: true });
+    expect(published).toEqual([]);
+  });
+});
+
+describe("MongoStore outside commits", () => {
+  it("builds filters from strings only: an object where an id belongs never reaches the driver", async () => {
+    const { store, collections } = fakeStore();
+
+    await expect(store.getPlayer({ $ne: null } as unknown as string)).rejects.toThrow(TypeError);
+    await expect(store.readHistory("alice", { sinceVersion: { $gte: 0 } as unknown as number, limit: 10 })).rejects.toThrow(TypeError);
+    expect(collections.players.findOne).not.toHaveBeenCalled();
+  });
+
+  it("prunes by leaving a tombstone: result and kept are unset on results older than the cut", async () => {
+    const { store, collections } = fakeStore();
+    collections.op_results.updateMany.mockResolvedValueOnce({ modifiedCount: 3 });
+    const cut = new Date("2030-01-01T00:00:00Z");
+
+    await expect(store.pruneOpResults(cut)).resolves.toBe(3);
+    expect(collections.op_results.updateMany).toHaveBeenCalledWith({ kept: true, at: { $lt: cut } }, { $unset: { kept: "", result: "" } });
+  });
+
+  it("maps a lost primary to STORE_UNAVAILABLE with the driver error as cause", async () => {
+    const { store, collections } = fakeStore();
+    const lost = driverError.notPrimary();
+    collections.players.findOne.mockRejectedValueOnce(lost);
+
+    await expect(store.getPlayer("alice")).rejects.toMatchObject({ code: "STORE_UNAVAILABLE", cause: lost });
+  });
+
+  it("close lets a running commit finish, closes the client once and refuses later calls", async () => {
+    const { store, collections, client } = fakeStore();
+    collections.players.find.mockImplementation(() => cursor([playerDoc(aPlayer({ id: "alice" }))]));
+    const running = store.commitPlayers(credit("alice", 5).commit);
+
+    await Promise.all([store.close(), store.close()]);
+
+    await expect(running).resolves.toMatchObject({ replayed: false });
+    expect(client.close).toHaveBeenCalledOnce();
+    await expect(store.commitPlayers(credit("alice", 1).commit)).rejects.toMatchObject({ code: "SERVER_SHUTTING_DOWN" });
+    await expect(store.getPlayer("alice")).rejects.toMatchObject({ code: "SERVER_SHUTTING_DOWN" });
+  });
+});

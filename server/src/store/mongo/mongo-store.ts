@@ -1,0 +1,267 @@
+import { type HistoryEntry, HoardError, type Kit, type Player, type StoredItem } from "@hoard/protocol";
+import { type Filter, MongoClient, type MongoClientOptions } from "mongodb";
+import { ConfigError } from "../../config";
+import {
+  type Committed,
+  type DomainRecord,
+  guardKey,
+  type Page,
+  type PlayerCommit,
+  type PlayerSummary,
+  type RecordQuery,
+  type Store,
+} from "../port";
+import { type CommitEngine, commitPlayers } from "./commit";
+import { createMongoContext, type ItemDoc, type MongoContext, type MongoPortDeps, type RecordDoc, withoutId } from "./context";
+import { isDuplicateKey, storeError } from "./errors";
+import { KeyedLocks } from "./locks";
+import { MongoPresenceHistory } from "./presence-store";
+import { count, text, texts } from "./scalars";
+import { ensureSchema } from "./schema";
+import { MongoShopCatalog } from "./shop-store";
+import { MongoStockStore } from "./stock-store";
+import { whyNotUsable } from "./topology";
+import { MongoTradeStore } from "./trade-store";
+import type { RetryPolicy } from "./transaction";
+
+export interface MongoStoreOptions {
+  /** A MongoDB connection string (MONGODB_URL); a replica set or a mongos. */
+  url: string;
+  /** The database Hoard keeps its collections in (HOARD_MONGO_DB). */
+  database: string;
+  policy?: RetryPolicy;
+  /** More driver options (pool size, timeouts); the engine's own settings below win. */
+  clientOptions?: MongoClientOptions;
+}
+
+/**
+ * Connects, checks that the server can run transactions, creates missing collections and indexes, and returns
+ * the store. Start-up problems are ConfigErrors with a message meant for the operator.
+ */
+export async function openMongoStore(options: MongoStoreOptions): Promise<MongoStore> {
+  const client = new MongoClient(options.url, {
+    appName: "hoard",
+    ...options.clientOptions,
+    // A JSON value never holds undefined; without this the driver would store it as null.
+    ignoreUndefined: true,
+    writeConcern: { w: "majority" },
+    readPreference: "primary",
+  });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new ConfigError(`MONGODB_URL: cannot connect to MongoDB (${error instanceof Error ? error.message : String(error)})`, {
+      cause: error,
+    });
+  }
+  try {
+    const reason = whyNotUsable(await client.db("admin").command({ hello: 1 }));
+    if (reason) throw new ConfigError(reason);
+    const context = createMongoContext({ client, database: options.database, ...(options.policy ? { policy: options.policy } : {}) });
+    await ensureSchema(context.db);
+    return new MongoStore(context);
+  } catch (error) {
+    await client.close().catch(() => {});
+    throw error;
+  }
+}
+
+/**
+ * The scale-out engine (official driver; a replica set or a sharded cluster). Every commit is a
+ * transaction of its own with majority writes (commit.ts); commits of one player from this
+ * node wait for each other in-process (locks.ts) instead of colliding in the database.
+ * Domain sub-ports are built here from `context`, one file each in this folder; a domain's
+ * guard collections (trade offers, feeds) join every commit's transaction.
+ */
+export class MongoStore implements Store {
+  readonly engine = "mongo" as const;
+  readonly shop: MongoShopCatalog;
+  readonly trades: MongoTradeStore;
+  readonly presenceHistory: MongoPresenceHistory;
+  readonly stock: MongoStockStore;
+  private readonly locks = new KeyedLocks();
+  private readonly running = new Set<Promise<unknown>>();
+  private closing: Promise<void> | undefined;
+  /** What commits run on: the context and every domain's guard collections, by kind. */
+  private readonly engineForCommits: CommitEngine;
+
+  constructor(private readonly context: MongoContext) {
+    const deps: MongoPortDeps = { context, run: (operation) => this.run(operation) };
+    this.shop = new MongoShopCatalog(deps);
+    this.trades = new MongoTradeStore(deps);
+    this.presenceHistory = new MongoPresenceHistory(deps);
+    this.stock = new MongoStockStore(deps);
+    this.engineForCommits = { context, guards: new Map([...this.trades.guardCollections]) };
+  }
+
+  saveItem(item: StoredItem): Promise<{ item: StoredItem; created: boolean }> {
+    return this.run(async () => {
+      const { items } = this.context.collections;
+      const id = text(item.id, "item id");
+      try {
+        await items.insertOne({ _id: id, definition: item.definition, createdAt: item.createdAt });
+        return { item, created: true };
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+      }
+      // Content-addressed: the stored definition is the same; keep its first createdAt.
+      const existing = await items.findOne({ _id: id });
+      return { item: existing ? itemOf(existing) : item, created: false };
+    });
+  }
+
+  getItems(ids: readonly string[]): Promise<Map<string, StoredItem>> {
+    return this.run(async () => {
+      const unique = [...new Set(texts(ids, "item id"))];
+      const docs = unique.length === 0 ? [] : await this.context.collections.items.find({ _id: { $in: unique } }).toArray();
+      return new Map(docs.map((doc) => [doc._id, itemOf(doc)]));
+    });
+  }
+
+  listItems(page: Page): Promise<StoredItem[]> {
+    return this.run(async () => {
+      const after = text(page.after ?? "", "after");
+      const docs = await this.context.collections.items
+        .find({ _id: { $gt: after } }, { sort: { _id: 1 }, limit: count(page.limit, "limit") })
+        .toArray();
+      return docs.map(itemOf);
+    });
+  }
+
+  saveKit(kit: Kit): Promise<void> {
+    return this.run(async () => {
+      const name = text(kit.name, "kit name");
+      // Kits are configuration: saving replaces the whole kit of that name.
+      await this.context.collections.kits.replaceOne({ _id: name }, kit, { upsert: true });
+    });
+  }
+
+  getKit(name: string): Promise<Kit | undefined> {
+    return this.run(async () => {
+      const doc = await this.context.collections.kits.findOne({ _id: text(name, "kit name") });
+      return doc ? withoutId(doc) : undefined;
+    });
+  }
+
+  listKits(): Promise<Kit[]> {
+    return this.run(async () => (await this.context.collections.kits.find({}, { sort: { _id: 1 } }).toArray()).map(withoutId));
+  }
+
+  getPlayer(id: string): Promise<Player | undefined> {
+    return this.run(async () => {
+      const doc = await this.context.collections.players.findOne({ _id: text(id, "player id") });
+      return doc ? withoutId(doc) : undefined;
+    });
+  }
+
+  listPlayers(page: Page & { prefix?: string }): Promise<PlayerSummary[]> {
+    return this.run(async () => {
+      const prefix = text(page.prefix ?? "", "prefix");
+      // Ids use only [A-Za-z0-9_-], all below "~": [prefix, prefix~) is exactly the prefix range.
+      const filter = { _id: { $gt: text(page.after ?? "", "after"), $gte: prefix, $lt: `${prefix}~` } };
+      const rows = await this.context.collections.players
+        .find<{ id: string; version: number; name?: string }>(filter, {
+          sort: { _id: 1 },
+          limit: count(page.limit, "limit"),
+          projection: { _id: 0, id: 1, version: 1, name: 1 },
+        })
+        .toArray();
+      return rows.map((row) =>
+        row.name === undefined ? { id: row.id, version: row.version } : { id: row.id, name: row.name, version: row.version },
+      );
+    });
+  }
+
+  commitPlayers<R>(commit: PlayerCommit<R>): Promise<Committed<R>> {
+    // Guard keys (`kind/id`) hold a "/", which no player id does: one lock space serves both.
+    const keys = [...commit.playerIds, ...(commit.guards ?? []).map(guardKey)];
+    return this.run(() => this.locks.run(keys, () => commitPlayers(this.engineForCommits, commit)));
+  }
+
+  readHistory(playerId: string, range: { sinceVersion: number; limit: number }): Promise<HistoryEntry[]> {
+    return this.run(async () => {
+      const docs = await this.context.collections.opLog
+        .find(
+          { playerId: text(playerId, "player id"), version: { $gt: count(range.sinceVersion, "sinceVersion") } },
+          { sort: { version: 1 }, limit: count(range.limit, "limit"), projection: { _id: 0 } },
+        )
+        .toArray();
+      return docs.map(withoutId);
+    });
+  }
+
+  getRecord(kind: string, id: string): Promise<DomainRecord | undefined> {
+    return this.run(async () => {
+      const doc = await this.context.collections.records.findOne({ kind: text(kind, "kind"), id: text(id, "record id") });
+      return doc ? withoutId(doc) : undefined;
+    });
+  }
+
+  listRecords(kind: string, query: RecordQuery): Promise<DomainRecord[]> {
+    return this.run(async () => {
+      const docs = await this.context.collections.records
+        .find(recordFilter(kind, query), { sort: { at: 1, id: 1 }, limit: count(query.limit, "limit") })
+        .toArray();
+      return docs.map(withoutId);
+    });
+  }
+
+  pruneOpResults(before: Date): Promise<number> {
+    return this.run(async () => {
+      if (!(before instanceof Date)) throw new TypeError("before must be a Date");
+      // The op id stays as a tombstone: a late repeat is OP_ID_EXPIRED, never applied again.
+      const pruned = await this.context.collections.opResults.updateMany(
+        { kept: true, at: { $lt: before } },
+        { $unset: { kept: "", result: "" } },
+      );
+      return pruned.modifiedCount;
+    });
+  }
+
+  /** Lets every operation under way finish, then hangs up; later calls are refused. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await Promise.allSettled([...this.running]);
+      await this.context.client.close();
+    })();
+    return this.closing;
+  }
+
+  /** Refuses work once closing, maps driver errors, and tracks the operation for close(). */
+  private run<T>(operation: () => Promise<T>): Promise<T> {
+    if (this.closing) return Promise.reject(new HoardError("SERVER_SHUTTING_DOWN", "the store is closed"));
+    // A filter refusing a non-string throws as soon as it is built: that too is a rejection.
+    let started: Promise<T>;
+    try {
+      started = operation();
+    } catch (error) {
+      started = Promise.reject(error);
+    }
+    const running = started.catch((error: unknown) => {
+      throw storeError(error);
+    });
+    this.running.add(running);
+    const forget = () => this.running.delete(running);
+    running.then(forget, forget);
+    return running;
+  }
+}
+
+function itemOf(doc: ItemDoc): StoredItem {
+  return { id: doc._id, definition: doc.definition, createdAt: doc.createdAt };
+}
+
+/** Records of a kind (and of a player), within [since, until), after the (at, id) of a page's last. */
+function recordFilter(kind: string, query: RecordQuery): Filter<RecordDoc> {
+  const filter: Filter<RecordDoc> = { kind: text(kind, "kind") };
+  if (query.playerId !== undefined) filter.playerIds = text(query.playerId, "playerId");
+  const at: { $gte?: string; $lt?: string } = {};
+  if (query.since !== undefined) at.$gte = text(query.since, "since");
+  if (query.until !== undefined) at.$lt = text(query.until, "until");
+  if (at.$gte !== undefined || at.$lt !== undefined) filter.at = at;
+  if (query.after !== undefined) {
+    const afterAt = text(query.after.at, "after.at");
+    filter.$or = [{ at: { $gt: afterAt } }, { at: afterAt, id: { $gt: text(query.after.id, "after.id") } }];
+  }
+  return filter;
+}

@@ -1,0 +1,130 @@
+import { HoardError } from "@hoard/protocol";
+import type { ClientSession, Collection } from "mongodb";
+import type { MongoContext, OpResultDoc } from "./context";
+import { isCommitOutcomeUnknown, isDuplicateKey, storeError } from "./errors";
+import { text } from "./scalars";
+
+/**
+ * Idempotency for every domain's ops on MongoDB, in the one `op_results` collection (the Mongo
+ * side of sqlite/op-results.ts). The result is written in the op's own transaction, so it is
+ * stored with the change it describes; pruning leaves the op key behind as a tombstone.
+ */
+
+/** An op as idempotency sees it: its key (scoped to the actor), op id and request fingerprint. */
+export interface OpIdentity {
+  /** `opKey(actor, opId)` */
+  key: string;
+  opId: string;
+  requestHash: string;
+}
+
+/**
+ * What to do with a repeat whose result was pruned: refuse it (OP_ID_EXPIRED), or run it again
+ * (ops that set state, such as import batches, are safe to run again).
+ */
+export type AfterExpiry = "refuse" | "run-again";
+
+/** The op result insert found the op key taken: another node committed this op first. */
+export class OpAlreadyRecorded extends Error {
+  override name = "OpAlreadyRecorded";
+  constructor(
+    readonly key: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`op ${key} was recorded concurrently`, options);
+  }
+}
+
+/**
+ * The stored result when `op` already ran (`undefined` when it must run now). A tombstone is
+ * OP_ID_EXPIRED whatever the request (checked first, as the sqlite engine does), unless
+ * `afterExpiry` is "run-again"; the same op id with another request is OP_ID_REUSED.
+ */
+export function replayOf(stored: OpResultDoc | null, op: OpIdentity, afterExpiry: AfterExpiry = "refuse"): { result: unknown } | undefined {
+  if (!stored) return undefined;
+  if (stored.kept !== true) {
+    if (afterExpiry === "run-again") return undefined;
+    throw new HoardError("OP_ID_EXPIRED", undefined, { details: { opId: op.opId } });
+  }
+  if (stored.requestHash !== op.requestHash) throw new HoardError("OP_ID_REUSED", undefined, { details: { opId: op.opId } });
+  return { result: stored.result };
+}
+
+export interface IdempotentOp<T> {
+  context: MongoContext;
+  op: OpIdentity;
+  afterExpiry?: AfterExpiry;
+  /**
+   * One attempt at the op, inside the transaction of `session`, run only when no live result is
+   * stored. Returns the caller's answer and the result to store (JSON). May run several times.
+   */
+  attempt(session: ClientSession): Promise<{ answer: T; result: unknown }>;
+  /** The answer to a repeat, from its stored result. */
+  replayed(result: unknown): T;
+}
+
+/**
+ * Runs an idempotent op in one transaction: read the op key, replay or run the attempt, store
+ * the result with its changes. Outcomes past the transaction:
+ * - the result insert hits E11000 (OpAlreadyRecorded): another node applied this op in the
+ *   meantime; ours rolled back, and the answer is what that node stored;
+ * - the commit's outcome stayed unknown: whatever is durably stored under the op key is the
+ *   answer; nothing stored stays STORE_UNAVAILABLE, and a retry with the same opId is safe.
+ */
+export async function runIdempotent<T>(run: IdempotentOp<T>): Promise<T> {
+  const { context, op } = run;
+  const { opResults } = context.collections;
+  const afterExpiry = run.afterExpiry ?? "refuse";
+  try {
+    return await context.transaction(async (session) => {
+      const stored = await opResults.findOne({ _id: text(op.key, "op key") }, { session });
+      const replay = replayOf(stored, op, afterExpiry);
+      if (replay) return run.replayed(replay.result);
+      const { answer, result } = await run.attempt(session);
+      await saveResult({ opResults, session, op, result, overTombstone: stored !== null });
+      return answer;
+    });
+  } catch (error) {
+    if (!(error instanceof OpAlreadyRecorded) && !isCommitOutcomeUnknown(error)) throw error;
+    const replay = replayOf(await readDurable(opResults, op.key), op, afterExpiry);
+    if (replay) return run.replayed(replay.result);
+    throw error instanceof OpAlreadyRecorded ? new HoardError("STORE_UNAVAILABLE", undefined, { cause: error }) : error;
+  }
+}
+
+/**
+ * Stores the result of an op that just ran. A live result or a tombstone under the key is
+ * another node's doing since this transaction looked (or, over a tombstone it saw, a rerun of
+ * the same op): OpAlreadyRecorded.
+ */
+async function saveResult(save: {
+  opResults: Collection<OpResultDoc>;
+  session: ClientSession;
+  op: OpIdentity;
+  result: unknown;
+  /** The attempt found a tombstone under the key (an op run again after expiry). */
+  overTombstone: boolean;
+}): Promise<void> {
+  const { opResults, session, op } = save;
+  const doc: OpResultDoc = { _id: op.key, requestHash: op.requestHash, at: new Date(), kept: true, result: save.result };
+  if (save.overTombstone) {
+    const { matchedCount } = await opResults.replaceOne({ _id: op.key, kept: { $exists: false } }, doc, { session });
+    if (matchedCount !== 1) throw new OpAlreadyRecorded(op.key);
+    return;
+  }
+  try {
+    await opResults.insertOne(doc, { session });
+  } catch (error) {
+    if (isDuplicateKey(error)) throw new OpAlreadyRecorded(op.key, { cause: error });
+    throw error;
+  }
+}
+
+/** What is stored under the key as a majority has it: only what is durable counts. */
+async function readDurable(opResults: Collection<OpResultDoc>, key: string): Promise<OpResultDoc | null> {
+  try {
+    return await opResults.findOne({ _id: key }, { readConcern: { level: "majority" } });
+  } catch (error) {
+    throw storeError(error);
+  }
+}

@@ -1,0 +1,26 @@
+import type { Document } from "mongodb";
+
+/** MongoDB 5.0: field names may hold dots (inventory categories such as `equipment.weapons`). */
+export const MIN_WIRE_VERSION = 13;
+
+/**
+ * Why the server that answered `hello` cannot host Hoard, or undefined when it can. Hoard's
+ * commits are multi-document transactions, which need a replica set member or a mongos; a
+ * standalone mongod refuses them only on the first commit, so this is checked at start.
+ */
+export function whyNotUsable(hello: Document): string | undefined {
+  const sharded = hello.msg === "isdbgrid";
+  const replicaSet = typeof hello.setName === "string";
+  if (!sharded && !replicaSet) {
+    return [
+      "MONGODB_URL points at a standalone MongoDB server, which cannot run transactions.",
+      "Hoard needs a replica set (one member is enough: start mongod with --replSet rs0, then run rs.initiate() once)",
+      "or a sharded cluster (point MONGODB_URL at a mongos).",
+    ].join(" ");
+  }
+  const wire = typeof hello.maxWireVersion === "number" ? hello.maxWireVersion : 0;
+  if (wire < MIN_WIRE_VERSION) {
+    return `MONGODB_URL points at a MongoDB older than 5.0 (wire version ${wire}); Hoard needs 5.0 or newer.`;
+  }
+  return undefined;
+}

@@ -1,0 +1,76 @@
+import { type Actor, type Changes, HoardError, type InventoryOp } from "@hoard/protocol";
+import { applyOps, newPlayer } from "@hoard/server/inventory/rules";
+import { requestHash } from "@hoard/server/lib/canonical";
+import type { DomainRecord, PlayerCommit } from "@hoard/server/store/port";
+import { anActor, anOpId } from "../support/builders";
+
+/** Commits as the services build them, for the contract suites (store.contract.ts, domains.contract.ts). */
+
+/** What the commits built below store under their op id. */
+export interface Applied {
+  playerId: string;
+  version: number;
+  changes: Changes;
+}
+
+interface CommitOptions {
+  opId?: string;
+  actor?: Actor;
+}
+
+/** players:create as the inventory service does it: refuse an existing id, write version 1. */
+export function createPlayer(id: string, options: CommitOptions & { name?: string } = {}): PlayerCommit<Applied> {
+  const opId = options.opId ?? anOpId();
+  const input = { opId, id, ...(options.name === undefined ? {} : { name: options.name }) };
+  return {
+    opId,
+    actor: options.actor ?? anActor(),
+    kind: "players:create",
+    requestHash: requestHash("players:create", input),
+    playerIds: [id],
+    apply: (players, at) => {
+      if (players.has(id)) throw new HoardError("PLAYER_EXISTS", undefined, { details: { id } });
+      const fields = options.name === undefined ? { id } : { id, name: options.name };
+      const { player, changes } = applyOps(newPlayer(fields, at), [], at);
+      return { writes: [{ player, ops: [], changes }], result: { playerId: id, version: player.version, changes } };
+    },
+  };
+}
+
+/** inventory:apply on one player with the real rules. */
+export function applyTo(playerId: string, ops: InventoryOp[], options: CommitOptions = {}): PlayerCommit<Applied> {
+  const opId = options.opId ?? anOpId();
+  const request = { opId, playerId, ops };
+  return {
+    opId,
+    actor: options.actor ?? anActor(),
+    kind: "inventory:apply",
+    requestHash: requestHash("inventory:apply", request),
+    playerIds: [playerId],
+    apply: (players, at) => {
+      const player = players.get(playerId);
+      if (!player) throw new HoardError("PLAYER_NOT_FOUND", undefined, { details: { playerId } });
+      const next = applyOps(player, ops, at);
+      return {
+        writes: [{ player: next.player, ops, changes: next.changes }],
+        result: { playerId, version: next.player.version, changes: next.changes },
+      };
+    },
+  };
+}
+
+/** A commit that writes only records (a refused trade is still recorded), or refuses when told. */
+export function recordOnly(records: DomainRecord[], options: { refuse?: boolean } = {}): PlayerCommit<string> {
+  const opId = anOpId();
+  return {
+    opId,
+    actor: anActor(),
+    kind: "trade:record",
+    requestHash: `record-${opId}`,
+    playerIds: [],
+    apply: () => {
+      if (options.refuse) throw new HoardError("PLAYER_VERSION_STALE", "refused");
+      return { writes: [], records, result: "recorded" };
+    },
+  };
+}
