@@ -21,6 +21,7 @@ export interface RunFigures {
   /** Open loop: the fraction of the target's peak and the rate offered. */
   level?: number;
   offeredRate?: number;
+  /** Acks received per second of the window. */
   answeredPerSec: number;
   sent: number;
   acked: number;
@@ -223,13 +224,13 @@ export function figuresOf(run: {
   return {
     target,
     mode: job.mode.kind,
-    answeredPerSec: load.acked / windowS,
+    answeredPerSec: load.ackedInWindow / windowS,
     sent: load.sent,
     acked: load.acked,
     lost: load.lost,
     errors: load.errors,
-    cpuUsPerCall: load.acked > 0 ? serverCpuUs / load.acked : Number.NaN,
-    sysUsPerCall: load.acked > 0 ? server.cpuSystemUs / load.acked : Number.NaN,
+    cpuUsPerCall: load.ackedInWindow > 0 ? serverCpuUs / load.ackedInWindow : Number.NaN,
+    sysUsPerCall: load.ackedInWindow > 0 ? server.cpuSystemUs / load.ackedInWindow : Number.NaN,
     serverCpuPct: (serverCpuUs / 1000 / server.elapsedMs) * 100,
     serverElu: server.elu,
     clientCpuPct: (clientCpuUs / 1000 / load.client.elapsedMs) * 100,

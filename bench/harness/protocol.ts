@@ -93,7 +93,13 @@ export interface LoadResult {
   windowMs: number;
   /** Calls scheduled (open loop) or sent (closed loop) inside the window. */
   sent: number;
+  /** Calls of the window acked with ok: true (late ones included, up to the grace period). */
   acked: number;
+  /**
+   * Acks with ok: true received inside the window, whichever call they answer: the work the
+   * server did in the window, to divide its CPU by (equal to `acked` in the closed loop).
+   */
+  ackedInWindow: number;
   /** Acks with ok: false, by error code. */
   errors: Record<string, number>;
   /** Calls of the window still unanswered after the grace period. */

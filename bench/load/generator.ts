@@ -119,6 +119,7 @@ async function closedLoop(job: LoadJob, conns: Conn[], window: number): Promise<
     windowMs,
     sent,
     acked: tally.acked,
+    ackedInWindow: tally.acked,
     errors: tally.errors,
     lost: 0,
     latency: encodeHistogram(latency),
@@ -141,6 +142,8 @@ async function openLoop(job: LoadJob, conns: Conn[], rate: number): Promise<Load
   const outstanding = new Map<number, number>();
   let next = 0;
   let windowStarted = false;
+  let windowEnded = false;
+  let ackedInWindow = 0;
   let cpu = process.cpuUsage();
   let clientCpu = { user: 0, system: 0 };
   let windowMs = 0;
@@ -157,6 +160,7 @@ async function openLoop(job: LoadJob, conns: Conn[], rate: number): Promise<Load
     }
     const conn = conns[connectionOf(index, conns.length)] as Conn;
     conn.call(payloadOf(job.workload, index), (reply) => {
+      if (windowStarted && !windowEnded && reply.ok) ackedInWindow++;
       if (!inWindow || !outstanding.delete(index)) return;
       const now = performance.now();
       tallyReply(tally, reply);
@@ -179,6 +183,7 @@ async function openLoop(job: LoadJob, conns: Conn[], rate: number): Promise<Load
       const due = Math.min(dueBy(elapsed, rate), end);
       while (next < due) send(next++);
       if (next >= end) {
+        windowEnded = true;
         windowMs = performance.now() - start - job.warmupMs;
         clientCpu = process.cpuUsage(cpu);
         signal({ type: "window-end" });
@@ -202,6 +207,7 @@ async function openLoop(job: LoadJob, conns: Conn[], rate: number): Promise<Load
     windowMs,
     sent: end - first,
     acked: tally.acked,
+    ackedInWindow,
     errors: tally.errors,
     lost: outstanding.size,
     latency: encodeHistogram(latency),
