@@ -17,8 +17,10 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 
 async function main(): Promise<void> {
   let options: BenchOptions;
+  let suites: string[];
   try {
     options = parseOptions(process.argv.slice(2));
+    suites = resolveSuites(options.suites);
   } catch (error) {
     console.error(`${(error as Error).message}\n\n${USAGE}`);
     process.exit(2);
@@ -27,7 +29,6 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const suites = resolveSuites(options.suites);
   const outDir = resolve(root, options.outDir);
   mkdirSync(outDir, { recursive: true });
   const log = (line: string) => console.log(`[bench] ${line}`);
