@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { connect } from "@hoard/client-sdk";
@@ -57,7 +56,7 @@ export interface MemoryRun {
 
 export interface InventorySuiteResult {
   targets: TargetName[];
-  workload: Omit<Workload, "runId">;
+  workload: Workload;
   capacity: RunFigures[];
   /** Median acked calls/s over the capacity rounds. */
   peaks: Partial<Record<TargetName, number>>;
@@ -79,7 +78,7 @@ export async function runInventorySuite(options: BenchOptions, log: (line: strin
     kind: "material",
     value: 1,
   }));
-  const workload: Omit<Workload, "runId"> = {
+  const workload: Workload = {
     playerPrefix: "bench-p",
     players: options.players,
     itemIds: definitions.map(itemId),
@@ -99,7 +98,7 @@ export async function runInventorySuite(options: BenchOptions, log: (line: strin
       }
       const job = (name: TargetName, mode: LoadMode): LoadJob => ({
         target: (servers.get(name) as ServerUnderTest).spec("server"),
-        workload: { ...workload, runId: randomUUID().slice(0, 8) },
+        workload,
         connections: options.connections,
         mode,
         warmupMs: options.warmupMs,
@@ -162,7 +161,7 @@ export async function runInventorySuite(options: BenchOptions, log: (line: strin
 }
 
 /** Players and items the mutations need, created over the socket with the SDK, as a game server would. */
-async function seedHoard(server: ServerUnderTest, definitions: ItemDefinition[], workload: Omit<Workload, "runId">): Promise<void> {
+async function seedHoard(server: ServerUnderTest, definitions: ItemDefinition[], workload: Workload): Promise<void> {
   const hoard = await connect(server.url, { token: server.info.serverToken ?? "" });
   try {
     for (const definition of definitions) await hoard.items.create(definition);

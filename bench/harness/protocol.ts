@@ -55,8 +55,6 @@ export interface TargetSpec {
 
 /** The payload of every call: an `inventory:apply` of one op, sent to every target alike. */
 export interface Workload {
-  /** Distinguishes op ids across runs against the same server. */
-  runId: string;
   playerPrefix: string;
   players: number;
   itemIds: string[];

@@ -7,11 +7,11 @@ export function benchPlayerId(workload: Pick<Workload, "playerPrefix">, k: numbe
 
 /**
  * The payload of call `index`: an `inventory:apply` of one op on player index mod players,
- * with an op id of its own. Every target gets exactly these bytes.
+ * carrying `opId` (the generator passes the SDK's `newOpId()`, so the store sees op ids shaped
+ * as real clients send them). Every target gets payloads of the same shape and size.
  */
-export function payloadOf(workload: Workload, index: number) {
+export function payloadOf(workload: Workload, index: number, opId: string) {
   const playerId = benchPlayerId(workload, index % workload.players);
-  const opId = `${workload.runId}-${index}`;
   const itemId = workload.itemIds[index % workload.itemIds.length];
   if (workload.op === "grant" && itemId !== undefined) {
     return { playerId, opId, ops: [{ type: "grant", category: "bag", itemId, quantity: 1 }] };

@@ -1,4 +1,5 @@
 import { performance } from "node:perf_hooks";
+import { newOpId } from "@hoard/client-sdk";
 import { notifyParent, serveParent } from "../harness/ipc";
 import type { GeneratorEvent, GeneratorRequest, IdleOpened, LoadJob, LoadResult } from "../harness/protocol";
 import { connectionOf, dueBy, scheduledAt, windowCalls } from "../harness/schedule";
@@ -89,7 +90,7 @@ async function closedLoop(job: LoadJob, conns: Conn[], window: number): Promise<
     const counted = measuring;
     if (counted) sent++;
     inFlight++;
-    conn.call(payloadOf(job.workload, index++), (reply) => {
+    conn.call(payloadOf(job.workload, index++, newOpId()), (reply) => {
       inFlight--;
       if (measuring) {
         tallyReply(tally, reply);
@@ -159,7 +160,7 @@ async function openLoop(job: LoadJob, conns: Conn[], rate: number): Promise<Load
       recordMs(sendLag, sentAt - scheduled);
     }
     const conn = conns[connectionOf(index, conns.length)] as Conn;
-    conn.call(payloadOf(job.workload, index), (reply) => {
+    conn.call(payloadOf(job.workload, index, newOpId()), (reply) => {
       if (windowStarted && !windowEnded && reply.ok) ackedInWindow++;
       if (!inWindow || !outstanding.delete(index)) return;
       const now = performance.now();

@@ -1,7 +1,9 @@
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { newOpId } from "@hoard/client-sdk";
 import { type Actor, clientEvents, type ItemDefinition, type ParsedInput, type Player } from "@hoard/protocol";
 import type { ActionContext, Actions } from "@hoard/server/actions";
 import { inventoryActions } from "@hoard/server/inventory/actions";
@@ -37,12 +39,10 @@ async function runFloor(): Promise<FloorResult> {
   try {
     const steps: FloorStep[] = [];
     const definitions: ItemDefinition[] = Array.from({ length: 8 }, (_, k) => ({ name: `bench item ${k}`, kind: "material", value: 1 }));
-    const workload = { runId: "floor", playerPrefix: "floor-p", players: PLAYERS, itemIds: definitions.map(itemId), op: "grant" as const };
+    const workload = { playerPrefix: "floor-p", players: PLAYERS, itemIds: definitions.map(itemId), op: "grant" as const };
     const actor: Actor = { role: "server", sub: "bench-game-server" };
     const schema = clientEvents["inventory:apply"].input;
-    const payloads = Array.from({ length: ITERATIONS }, (_, i) =>
-      payloadOf({ ...workload, runId: `r${Math.random().toString(36).slice(2, 8)}` }, i),
-    );
+    const payloads = Array.from({ length: ITERATIONS }, (_, i) => payloadOf(workload, i, newOpId()));
     const inputs = payloads.map((payload) => schema.parse(payload) as ParsedInput<"inventory:apply">);
 
     steps.push(timeSync("zod: parse the inventory:apply payload", ITERATIONS, (i) => schema.parse(payloads[i])));
@@ -85,18 +85,27 @@ async function runFloor(): Promise<FloorResult> {
           store.getItems([workload.itemIds[i % workload.itemIds.length] as string]),
         ),
       );
-      // Every commit needs an op id of its own, warm-up calls included.
-      const fresh = (tag: string) =>
+      // Every commit needs an op id of its own, warm-up calls included: the SDK's, or random
+      // ones (what a client that does not use the SDK may send).
+      const fresh = (opId: () => string) =>
         Array.from({ length: ITERATIONS + WARMUP }, (_, i) => ({
           ...(inputs[i % ITERATIONS] as ParsedInput<"inventory:apply">),
-          opId: `${tag}-${synchronous}-${i}`,
+          opId: opId(),
         }));
-      const viaService = fresh("service");
+      const viaService = fresh(newOpId);
       steps.push(
         await timeBatches(`service: InventoryService.apply (check, hash, commit), sync ${synchronous}`, ITERATIONS, BATCH, (i) =>
           inventory.apply(actor, viaService[i] as ParsedInput<"inventory:apply">),
         ),
       );
+      if (synchronous === "FULL") {
+        const randomIds = fresh(() => randomBytes(16).toString("hex"));
+        steps.push(
+          await timeBatches("service, as above, with random op ids instead of the SDK's", ITERATIONS, BATCH, (i) =>
+            inventory.apply(actor, randomIds[i] as ParsedInput<"inventory:apply">),
+          ),
+        );
+      }
       const dispatcher = new Dispatcher({
         // Only inventory:apply is dispatched here; the full table (every domain's actions) is app.ts's business.
         actions: inventoryActions(inventory) as unknown as Actions,
@@ -105,7 +114,7 @@ async function runFloor(): Promise<FloorResult> {
         limiter: new TokenBuckets(1_000_000, 1_000_000),
       });
       const ctx: ActionContext = { principal: { role: "server", sub: actor.sub } };
-      const viaDispatcher = fresh("dispatch");
+      const viaDispatcher = fresh(newOpId);
       steps.push(
         await timeBatches(`dispatcher: parse → authorize → service → ack, sync ${synchronous}`, ITERATIONS, BATCH, async (i) => {
           const reply = await dispatcher.run("inventory:apply", viaDispatcher[i], ctx, "socket");

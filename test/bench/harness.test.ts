@@ -114,16 +114,16 @@ describe("options", () => {
 });
 
 describe("workload", () => {
-  it("gives every call its own op id and spreads calls over the players and items", () => {
-    const workload = { runId: "r1", playerPrefix: "p", players: 3, itemIds: ["a".repeat(64), "b".repeat(64)], op: "grant" as const };
-    expect(payloadOf(workload, 4)).toEqual({
+  it("carries the op id it is given and spreads calls over the players and items", () => {
+    const workload = { playerPrefix: "p", players: 3, itemIds: ["a".repeat(64), "b".repeat(64)], op: "grant" as const };
+    expect(payloadOf(workload, 4, "op-4-abcdef")).toEqual({
       playerId: "p1",
-      opId: "r1-4",
+      opId: "op-4-abcdef",
       ops: [{ type: "grant", category: "bag", itemId: "a".repeat(64), quantity: 1 }],
     });
-    expect(payloadOf({ ...workload, op: "credit" }, 5)).toEqual({
+    expect(payloadOf({ ...workload, op: "credit" }, 5, "op-5-abcdef")).toEqual({
       playerId: "p2",
-      opId: "r1-5",
+      opId: "op-5-abcdef",
       ops: [{ type: "credit", currency: "gold", amount: 1 }],
     });
   });
