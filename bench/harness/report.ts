@@ -231,6 +231,11 @@ export function cautions(suite: InventorySuiteResult): string[] {
         `${where}: answered ${formatInt(run.answeredPerSec)}/s of ${formatInt(run.offeredRate)}/s offered: the server fell behind.`,
       );
     }
+    if (run.mode === "open" && run.offeredRate !== undefined && run.answeredPerSec > run.offeredRate * 1.05) {
+      notes.push(
+        `${where}: answered ${formatInt(run.answeredPerSec)}/s of ${formatInt(run.offeredRate)}/s offered: the window began with a backlog left from the warm-up.`,
+      );
+    }
   }
   for (const run of suite.memory) {
     if (run.failed > 0) notes.push(`${LABELS[run.target]}, memory: ${run.failed} of the idle connections failed to open.`);

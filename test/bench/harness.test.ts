@@ -179,7 +179,14 @@ describe("report", () => {
     peaks: { socketio: 21_000, "hoard-full": 11_000 },
     latency: [
       run({ target: "socketio", mode: "open", level: 0.5, offeredRate: 10_500 }),
-      run({ target: "hoard-full", mode: "open", level: 0.5, offeredRate: 5_500, latency: { ...latency, p99Ms: 12.5 } }),
+      run({
+        target: "hoard-full",
+        mode: "open",
+        level: 0.5,
+        offeredRate: 5_500,
+        answeredPerSec: 5_490,
+        latency: { ...latency, p99Ms: 12.5 },
+      }),
     ],
     memory: [memory("socketio", 10), memory("hoard-full", 12)],
   };
@@ -220,6 +227,15 @@ describe("report", () => {
 
   it("warns when the generator rather than the server set the pace", () => {
     expect(cautions(suite)).toEqual([expect.stringMatching(/^Hoard, sync FULL, capacity round 2: the generator was at 95 %/)]);
+  });
+
+  it("warns when an open-loop window did not run at the offered rate", () => {
+    const behind = run({ target: "hoard-full", mode: "open", level: 0.9, offeredRate: 10_000, answeredPerSec: 8_000 });
+    const backlog = run({ target: "hoard-full", mode: "open", level: 0.5, offeredRate: 5_000, answeredPerSec: 6_000 });
+    expect(cautions({ ...suite, capacity: [], latency: [behind, backlog] })).toEqual([
+      expect.stringMatching(/latency at 90 %: answered 8,000\/s of 10,000\/s offered: the server fell behind/),
+      expect.stringMatching(/latency at 50 %: answered 6,000\/s of 5,000\/s offered: the window began with a backlog/),
+    ]);
   });
 });
 
