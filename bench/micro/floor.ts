@@ -73,55 +73,67 @@ async function runFloor(): Promise<FloorResult> {
       ),
     );
 
-    for (const synchronous of ["NORMAL", "FULL"] as const) {
-      const store = new SqliteStore({ path: join(dir, `floor-${synchronous}.db`), synchronous });
-      const items = new ItemService(store);
-      const inventory = new InventoryService({ store, items, publisher: { publish: () => {} } });
-      for (const definition of definitions) await items.create(definition);
-      for (let k = 0; k < PLAYERS; k++) await inventory.createPlayer(actor, { id: `floor-p${k}`, opId: `create-${synchronous}-${k}` });
+    // Every commit needs an op id of its own, warm-up calls included: the SDK's, or random
+    // ones (what a client that does not use the SDK may send).
+    const fresh = (opId: () => string) =>
+      Array.from({ length: ITERATIONS + WARMUP }, (_, i) => ({
+        ...(inputs[i % ITERATIONS] as ParsedInput<"inventory:apply">),
+        opId: opId(),
+      }));
+    const ctx: ActionContext = { principal: { role: "server", sub: actor.sub } };
+    let stores = 0;
+    // Each store step starts from a fresh store of the same size: per-mutation cost grows with
+    // the store, so steps timed one after another on one file would not be comparable.
+    const withStore = async (
+      synchronous: "NORMAL" | "FULL",
+      step: (deps: { store: SqliteStore; inventory: InventoryService }) => Promise<FloorStep>,
+    ) => {
+      const store = new SqliteStore({ path: join(dir, `floor-${stores++}.db`), synchronous });
+      try {
+        const items = new ItemService(store);
+        const inventory = new InventoryService({ store, items, publisher: { publish: () => {} } });
+        for (const definition of definitions) await items.create(definition);
+        for (let k = 0; k < PLAYERS; k++) await inventory.createPlayer(actor, { id: `floor-p${k}`, opId: newOpId() });
+        steps.push(await step({ store, inventory }));
+      } finally {
+        await store.close();
+      }
+    };
 
-      steps.push(
-        await timeBatches(`store: items.getItems (the grant's item check), sync ${synchronous}`, ITERATIONS, BATCH, (i) =>
+    for (const synchronous of ["NORMAL", "FULL"] as const) {
+      await withStore(synchronous, ({ store }) =>
+        timeBatches(`store: items.getItems (the grant's item check), sync ${synchronous}`, ITERATIONS, BATCH, (i) =>
           store.getItems([workload.itemIds[i % workload.itemIds.length] as string]),
         ),
       );
-      // Every commit needs an op id of its own, warm-up calls included: the SDK's, or random
-      // ones (what a client that does not use the SDK may send).
-      const fresh = (opId: () => string) =>
-        Array.from({ length: ITERATIONS + WARMUP }, (_, i) => ({
-          ...(inputs[i % ITERATIONS] as ParsedInput<"inventory:apply">),
-          opId: opId(),
-        }));
-      const viaService = fresh(newOpId);
-      steps.push(
-        await timeBatches(`service: InventoryService.apply (check, hash, commit), sync ${synchronous}`, ITERATIONS, BATCH, (i) =>
-          inventory.apply(actor, viaService[i] as ParsedInput<"inventory:apply">),
-        ),
-      );
-      if (synchronous === "FULL") {
-        const randomIds = fresh(() => randomBytes(16).toString("hex"));
-        steps.push(
-          await timeBatches("service, as above, with random op ids instead of the SDK's", ITERATIONS, BATCH, (i) =>
-            inventory.apply(actor, randomIds[i] as ParsedInput<"inventory:apply">),
-          ),
+      await withStore(synchronous, ({ inventory }) => {
+        const calls = fresh(newOpId);
+        return timeBatches(`service: InventoryService.apply (check, hash, commit), sync ${synchronous}`, ITERATIONS, BATCH, (i) =>
+          inventory.apply(actor, calls[i] as ParsedInput<"inventory:apply">),
         );
-      }
-      const dispatcher = new Dispatcher({
-        // Only inventory:apply is dispatched here; the full table (every domain's actions) is app.ts's business.
-        actions: inventoryActions(inventory) as unknown as Actions,
-        log: createLogger({ nodeId: "floor", level: "silent" }),
-        metrics: new Metrics("floor"),
-        limiter: new TokenBuckets(1_000_000, 1_000_000),
       });
-      const ctx: ActionContext = { principal: { role: "server", sub: actor.sub } };
-      const viaDispatcher = fresh(newOpId);
-      steps.push(
-        await timeBatches(`dispatcher: parse → authorize → service → ack, sync ${synchronous}`, ITERATIONS, BATCH, async (i) => {
-          const reply = await dispatcher.run("inventory:apply", viaDispatcher[i], ctx, "socket");
+      if (synchronous === "FULL") {
+        await withStore(synchronous, ({ inventory }) => {
+          const calls = fresh(() => randomBytes(16).toString("hex"));
+          return timeBatches("service, as above, with random op ids instead of the SDK's", ITERATIONS, BATCH, (i) =>
+            inventory.apply(actor, calls[i] as ParsedInput<"inventory:apply">),
+          );
+        });
+      }
+      await withStore(synchronous, ({ inventory }) => {
+        const dispatcher = new Dispatcher({
+          // Only inventory:apply is dispatched here; the full table (every domain's actions) is app.ts's business.
+          actions: inventoryActions(inventory) as unknown as Actions,
+          log: createLogger({ nodeId: "floor", level: "silent" }),
+          metrics: new Metrics("floor"),
+          limiter: new TokenBuckets(1_000_000, 1_000_000),
+        });
+        const calls = fresh(newOpId);
+        return timeBatches(`dispatcher: parse → authorize → service → ack, sync ${synchronous}`, ITERATIONS, BATCH, async (i) => {
+          const reply = await dispatcher.run("inventory:apply", calls[i], ctx, "socket");
           if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
-        }),
-      );
-      await store.close();
+        });
+      });
     }
     return { iterations: ITERATIONS, batch: BATCH, steps };
   } finally {
