@@ -1,5 +1,5 @@
 import { mkdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { connect } from "@hoard/client-sdk";
 import type { ItemDefinition } from "@hoard/protocol";
 import { itemId } from "@hoard/server/items/service";
@@ -106,7 +106,8 @@ export async function runInventorySuite(options: BenchOptions, log: (line: strin
         graceMs: options.graceMs,
       });
 
-      for (let round = 0; round < options.rounds; round++) {
+      // (--profile alone, with no capacity phase, starts the servers for its own window only.)
+      for (let round = 0; round < (wants("capacity") ? options.rounds : 0); round++) {
         for (const name of rotate(options.targets, round)) {
           const run = await measure(servers.get(name) as ServerUnderTest, job(name, { kind: "closed", window: options.window }));
           const figures = { ...run, round };
@@ -114,7 +115,7 @@ export async function runInventorySuite(options: BenchOptions, log: (line: strin
           log(`capacity  ${pad(TARGETS[name].label)} round ${round + 1}: ${describe(figures)}`);
         }
       }
-      for (const name of options.targets) {
+      for (const name of wants("capacity") ? options.targets : []) {
         result.peaks[name] = median(result.capacity.filter((run) => run.target === name).map((run) => run.answeredPerSec));
       }
 
@@ -138,7 +139,11 @@ export async function runInventorySuite(options: BenchOptions, log: (line: strin
         log(`profiling ${TARGETS[profiled.name].label} over one capacity window → ${file}`);
         await measure(profiled, job(profiled.name, { kind: "closed", window: options.window }), file);
         const profile = JSON.parse(readFileSync(file, "utf8")) as CpuProfile;
-        result.profile = { target: profiled.name, file, summary: summariseProfile(profile, { root: process.cwd(), top: 25 }) };
+        result.profile = {
+          target: profiled.name,
+          file: relative(process.cwd(), file),
+          summary: summariseProfile(profile, { root: process.cwd(), top: 25 }),
+        };
       }
     } finally {
       await Promise.all([...servers.values()].map((server) => server.stop()));
