@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { resolveSuites, runDomainScript } from "./harness/domains";
 import { runInventorySuite } from "./harness/inventory-suite";
 import { Child } from "./harness/ipc";
-import { machineInfo, sourceInfo } from "./harness/machine";
+import { machineInfo, openFileLimit, sourceInfo } from "./harness/machine";
 import { type BenchOptions, CORE_SUITE, parseOptions, USAGE } from "./harness/options";
 import type { FloorResult } from "./harness/protocol";
 import { type BenchReport, renderReport } from "./harness/report";
@@ -28,6 +28,14 @@ async function main(): Promise<void> {
   if (options.help) {
     console.log(USAGE);
     return;
+  }
+  // Each idle connection holds a descriptor in the generator and another in the server.
+  const limit = openFileLimit();
+  if (suites.includes(CORE_SUITE) && options.phases.includes("memory") && limit !== undefined && limit < options.idle + 500) {
+    console.error(
+      `--idle ${options.idle} needs an open-file limit above ${options.idle + 500}; ulimit -n is ${limit}. Raise it or lower --idle.`,
+    );
+    process.exit(2);
   }
   const outDir = resolve(root, options.outDir);
   mkdirSync(outDir, { recursive: true });

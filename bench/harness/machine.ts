@@ -33,6 +33,16 @@ export function machineInfo(): MachineInfo {
   };
 }
 
+/** The soft limit on open files of processes started from here (`ulimit -n`), when a shell can tell. */
+export function openFileLimit(): number | undefined {
+  try {
+    const text = execFileSync("sh", ["-c", "ulimit -n"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    return text === "unlimited" ? Number.POSITIVE_INFINITY : Number.parseInt(text, 10) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * CPU time the whole machine has spent busy (all processes, all cores) since boot, in ms, from
  * /proc/stat; undefined off Linux. Read at both ends of a window, it shows how much CPU other
