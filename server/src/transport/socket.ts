@@ -1,12 +1,5 @@
 import type { Server as HttpServer, IncomingMessage } from "node:http";
-import {
-  type ClientEventName,
-  type ClientToServerEvents,
-  clientEventNames,
-  HoardError,
-  isClientEventName,
-  type ServerToClientEvents,
-} from "@hoard/protocol";
+import { type ClientToServerEvents, HoardError, isClientEventName, type ServerToClientEvents } from "@hoard/protocol";
 import { Server, type ServerOptions, type Socket } from "socket.io";
 import type { Session } from "../actions";
 import type { Principal, TokenService } from "../auth/tokens";
@@ -83,21 +76,21 @@ export function createSocketServer(
       },
     };
     const ctx = { principal, session };
-    const loose = socket as unknown as Socket;
-    for (const event of clientEventNames) {
-      loose.on(event, (payload: unknown, ack: unknown) => {
-        // `emit(event, ack)` with no payload is an empty payload.
-        if (typeof payload === "function" && ack === undefined) [payload, ack] = [undefined, payload];
-        void deps.dispatcher.run(event as ClientEventName, payload, ctx, "socket").then((reply) => {
-          if (typeof ack === "function") ack(reply);
-        });
+    // One catch-all listener per connection rather than one per event: a listener is a closure
+    // and an entry in the socket's table, per connection, so memory would grow with the protocol.
+    (socket as unknown as Socket).onAny((event: unknown, ...args: unknown[]) => {
+      if (typeof event !== "string" || !isClientEventName(event)) {
+        const ack = args.at(-1);
+        if (typeof ack === "function")
+          ack({ ok: false, error: new HoardError("EVENT_UNKNOWN", `no event ${String(event).slice(0, 64)}`).toWire() });
+        return;
+      }
+      let [payload, ack] = args;
+      // `emit(event, ack)` with no payload is an empty payload.
+      if (typeof payload === "function" && ack === undefined) [payload, ack] = [undefined, payload];
+      void deps.dispatcher.run(event, payload, ctx, "socket").then((reply) => {
+        if (typeof ack === "function") ack(reply);
       });
-    }
-    loose.onAny((event: unknown, ...args: unknown[]) => {
-      if (typeof event === "string" && isClientEventName(event)) return;
-      const ack = args.at(-1);
-      if (typeof ack === "function")
-        ack({ ok: false, error: new HoardError("EVENT_UNKNOWN", `no event ${String(event).slice(0, 64)}`).toWire() });
     });
   });
   return io;

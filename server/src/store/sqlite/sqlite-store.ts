@@ -72,6 +72,10 @@ export class SqliteStore implements Store {
     this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     this.db.pragma("journal_mode = WAL");
     this.db.pragma(`synchronous = ${options.synchronous ?? "FULL"}`);
+    // Every op in a group commit runs in its own savepoint, whose undo pages SQLite keeps in a
+    // statement journal: a temp file by default, two write() calls per page touched. In memory
+    // it costs a few KiB per op and no system calls: ~15 % less CPU per mutation (bench/).
+    this.db.pragma("temp_store = MEMORY");
     this.maxBatch = options.maxBatch ?? 256;
     this.migrate();
     this.presenceHistory = new SqlitePresenceHistory(this.db);
