@@ -154,3 +154,22 @@ export type Committed<R> = { replayed: false; result: R; entries: HistoryEntry[]
 export function opKey(actor: Actor, opId: string): string {
   return `${actor.role}:${actor.sub}:${opId}`;
 }
+
+/** The op-log entry a player write makes: the same on every engine. */
+export function historyEntry(commit: PlayerCommit<unknown>, write: PlayerWrite, at: string): HistoryEntry {
+  return {
+    playerId: write.player.id,
+    version: write.player.version,
+    opId: commit.opId,
+    actor: commit.actor,
+    kind: commit.kind,
+    ops: write.ops,
+    changes: write.changes,
+    at,
+  };
+}
+
+/** A write must be exactly one version above the stored player (1 creates it): a bug otherwise. */
+export function assertNextVersion(player: Player, stored: number): void {
+  if (player.version !== stored + 1) throw new Error(`commit of ${player.id} must write version ${stored + 1}, not ${player.version}`);
+}

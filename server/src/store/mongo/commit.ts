@@ -1,6 +1,6 @@
 import type { HistoryEntry, Player } from "@hoard/protocol";
 import type { ClientSession, Collection } from "mongodb";
-import { type Committed, type Guarded, opKey, type PlayerCommit } from "../port";
+import { assertNextVersion, type Committed, type Guarded, historyEntry, opKey, type PlayerCommit } from "../port";
 import { type CoreCollections, type MongoContext, type PlayerDoc, withoutId } from "./context";
 import { isDuplicateKey, VersionConflict } from "./errors";
 import { type GuardCollections, readGuards, writeGuards } from "./guards";
@@ -68,20 +68,9 @@ export async function commitAttempt<R>({
   for (const write of [...plan.writes].sort((a, b) => compare(a.player.id, b.player.id))) {
     const { player } = write;
     const expected = players.get(player.id)?.version ?? 0;
-    if (player.version !== expected + 1) {
-      throw new Error(`commit of ${player.id} must write version ${expected + 1}, not ${player.version}`);
-    }
+    assertNextVersion(player, expected);
     await writePlayer(collections.players, session, player, expected);
-    entries.push({
-      playerId: player.id,
-      version: player.version,
-      opId: commit.opId,
-      actor: commit.actor,
-      kind: commit.kind,
-      ops: write.ops,
-      changes: write.changes,
-      at,
-    });
+    entries.push(historyEntry(commit, write, at));
   }
   if (plan.guards && plan.guards.length > 0) await writeGuards({ collections: guards, docs: plan.guards, read, declared, session });
   // insertMany sets `_id` on the documents it is given: hand it copies, keep ours clean.

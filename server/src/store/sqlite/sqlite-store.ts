@@ -3,11 +3,13 @@ import { dirname } from "node:path";
 import { type HistoryEntry, HoardError, type Kit, type Player, type StoredItem } from "@hoard/protocol";
 import Database from "better-sqlite3";
 import {
+  assertNextVersion,
   type Committed,
   type DomainRecord,
   type Guarded,
   type GuardRef,
   guardKey,
+  historyEntry,
   opKey,
   type Page,
   type PlayerCommit,
@@ -288,9 +290,7 @@ export class SqliteStore implements Store {
       const { player } = write;
       const previous = players.get(player.id);
       const expected = previous?.version ?? 0;
-      if (player.version !== expected + 1) {
-        throw new Error(`commit of ${player.id} must write version ${expected + 1}, not ${player.version}`);
-      }
+      assertNextVersion(player, expected);
       // Compare-and-set on the version read above. Under the IMMEDIATE lock nobody else can
       // have written in between, so a miss here is a bug, not a race: fail the op loudly.
       const state = JSON.stringify(player);
@@ -298,16 +298,7 @@ export class SqliteStore implements Store {
         ? this.stmt.updatePlayer.run(player.version, state, player.id, expected).changes
         : this.stmt.insertPlayer.run(player.id, player.version, state).changes;
       if (changed !== 1) throw new HoardError("PLAYER_CONFLICT", undefined, { details: { playerId: player.id } });
-      const entry: HistoryEntry = {
-        playerId: player.id,
-        version: player.version,
-        opId: commit.opId,
-        actor: commit.actor,
-        kind: commit.kind,
-        ops: write.ops,
-        changes: write.changes,
-        at,
-      };
+      const entry = historyEntry(commit, write, at);
       this.stmt.appendLog.run(player.id, player.version, key, JSON.stringify(entry));
       entries.push(entry);
     }
