@@ -32,7 +32,14 @@ export interface BarChart {
  */
 export function timeChart(
   host: HTMLElement,
-  options: { series: ChartSeries[]; height?: number; yLabel?: string; compact?: boolean },
+  options: {
+    series: ChartSeries[];
+    height?: number;
+    yLabel?: string;
+    compact?: boolean;
+    /** Always show this many seconds up to the last point, even while fewer are known. */
+    spanSeconds?: number;
+  },
 ): TimeChart {
   const height = options.height ?? 180;
   const theme = readTheme();
@@ -45,7 +52,12 @@ export function timeChart(
       height,
       ...(options.compact ? { padding: [4, 2, 2, 2] as uPlot.Padding } : {}),
       scales: {
-        x: { time: true },
+        x: {
+          time: true,
+          ...(options.spanSeconds === undefined
+            ? {}
+            : { range: (_u, _min, max): uPlot.Range.MinMax => [max - (options.spanSeconds as number), max] }),
+        },
         // A sparkline shows the shape, so it spans the data; a full chart counts from zero.
         y: {
           range: options.compact
@@ -105,6 +117,7 @@ export function barChart(host: HTMLElement, options: { label: string; height?: n
       axes: [
         {
           ...theme.axis,
+          size: 32,
           grid: { show: false },
           splits: () => labels.map((_, i) => i),
           // Labels are cut to the width of their slot, so neighbours never overlap.

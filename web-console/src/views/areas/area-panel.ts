@@ -2,7 +2,7 @@ import type { AreaStats, AreaWatch } from "@hoard/client-sdk";
 import { type BarChart, barChart, type TimeChart, timeChart } from "../../lib/chart";
 import { errorBox, flash, frameScheduler, h, replaceChildren, setText } from "../../lib/dom";
 import { clockTime, formatNumber } from "../../lib/format";
-import { keyedList } from "../../lib/keyed";
+import { type KeyedList, keyedList } from "../../lib/keyed";
 import type { ViewContext } from "../../view";
 import { AreaTimeline, changedModes } from "./timeline";
 
@@ -10,6 +10,12 @@ import { AreaTimeline, changedModes } from "./timeline";
 const windowMinutes = 15;
 /** The sparkline moves on even when the area is quiet. */
 const tickMs = 5000;
+
+interface ModeRow {
+  mode: string;
+  players: number;
+  share: number;
+}
 
 export interface AreaPanel {
   readonly areaCode: string;
@@ -48,8 +54,10 @@ class LiveArea {
   private readonly total = h("strong", { "data-testid": "area-total" });
   private readonly asOf = h("span", { class: "muted small" });
   private readonly empty = h("p", { class: "muted", hidden: true }, "Nobody plays here right now.");
+  /** The sparkline has no axes: its low and high say what its shape spans. */
+  private readonly range = h("span", { class: "spark-range", "data-testid": "sparkline-range" });
   private readonly problem = h("div");
-  private readonly modes;
+  private readonly modes: KeyedList<ModeRow>;
   private readonly bars: BarChart;
   private readonly sparkline: TimeChart;
   private readonly frame = frameScheduler(() => this.draw());
@@ -63,7 +71,7 @@ class LiveArea {
     private readonly watch: AreaWatch,
   ) {
     const modeBody = h("tbody");
-    this.modes = keyedList<{ mode: string; players: number; share: number }>(modeBody, {
+    this.modes = keyedList<ModeRow>(modeBody, {
       key: (row) => row.mode,
       create: (row) =>
         h(
@@ -113,12 +121,17 @@ class LiveArea {
             ),
           ),
         ),
-        h("section", { class: "card" }, h("h3", null, `Players, last ${windowMinutes} minutes`), sparkHost),
+        h("section", { class: "card" }, h("h3", null, `Players, last ${windowMinutes} minutes `, this.range), sparkHost),
       ),
     );
 
     this.bars = barChart(barHost, { label: "players" });
-    this.sparkline = timeChart(sparkHost, { series: [{ label: "players", fill: true }], height: 64, compact: true });
+    this.sparkline = timeChart(sparkHost, {
+      series: [{ label: "players", fill: true }],
+      height: 64,
+      compact: true,
+      spanSeconds: windowMinutes * 60,
+    });
     this.stops.push(
       watch.on("change", (stats) => {
         this.timeline.addStats(stats);
@@ -174,5 +187,6 @@ class LiveArea {
   private drawSparkline(): void {
     const { x, y } = this.timeline.series(Date.now());
     this.sparkline.setData(x, y);
+    setText(this.range, y.length === 0 ? "" : `low ${formatNumber(Math.min(...y))} · high ${formatNumber(Math.max(...y))}`);
   }
 }

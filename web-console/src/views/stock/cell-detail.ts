@@ -1,7 +1,7 @@
 import type { HoardClient } from "@hoard/client-sdk";
 import { errorBox, flash, h, replaceChildren, setText } from "../../lib/dom";
 import { formatNumber } from "../../lib/format";
-import { keyedList } from "../../lib/keyed";
+import { type KeyedList, keyedList } from "../../lib/keyed";
 
 /**
  * The partitions of one key's day (`stock.read` of that day), shown when the operator clicks a
@@ -13,7 +13,8 @@ export class CellDetail {
   private readonly meta = h("p", { class: "muted small" });
   private readonly total = h("strong", { "data-testid": "detail-total" });
   private readonly body = h("tbody");
-  private readonly rows;
+  /** Partition, count, and the largest count of the day (the bar scale). */
+  private readonly rows: KeyedList<[string, number, number]>;
   private readonly problem = h("div");
   private readonly content: HTMLElement;
   private readonly placeholder = h("p", { class: "muted" }, "Click a cell to see its partitions.");

@@ -59,6 +59,23 @@ describe("StockGridModel", () => {
     expect(model.row("acme/c")?.totals).toEqual([0, -2, 5, 0, 0]);
   });
 
+  it("merges a listing read again, key by key, never going back a version", () => {
+    const model = grid();
+    model.apply(push({ key: "acme/a", seq: 4, from: "2026-03-01", to: "2026-03-01", totals: [8] }));
+    const changed = model.merge([
+      { key: "acme/a", version: 3, totals: [1, 1, 1, 1, 1] },
+      { key: "acme/b", version: 9, totals: [1, 1, 1, 1, 1] },
+      { key: "acme/c", version: 2, totals: [0, 0, 7, 7, 0] },
+    ]);
+    expect(changed).toEqual([
+      ["acme/c", 2],
+      ["acme/c", 3],
+    ]);
+    expect(model.row("acme/a")?.totals).toEqual([8, 10, 10, 10, 10]);
+    expect(model.row("acme/c")).toEqual({ key: "acme/c", version: 2, totals: [0, 0, 7, 7, 0] });
+    expect(model.row("acme/b")).toBeUndefined();
+  });
+
   it("knows which unknown keys belong on the page", () => {
     const model = new StockGridModel("2026-03-01", 1, "acme/b");
     model.load([{ key: "acme/c", version: 1, totals: [1] }], "acme/c");

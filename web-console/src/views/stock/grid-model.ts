@@ -111,6 +111,26 @@ export class StockGridModel {
     return changed;
   }
 
+  /**
+   * A listing of the page read again (cheaper than reading many keys one by one, e.g. after an
+   * import): each key it holds is taken unless a push brought a newer version meanwhile. Keys
+   * the page does not hold are left to a relisting. Returns the changed cells as [key, day index].
+   */
+  merge(keys: readonly StockKeySummary[]): [string, number][] {
+    const changed: [string, number][] = [];
+    for (const summary of keys) {
+      const row = this.rows.get(summary.key);
+      if (!row || summary.version < row.version) continue;
+      row.version = summary.version;
+      summary.totals.forEach((total, i) => {
+        if (i >= row.totals.length || row.totals[i] === total) return;
+        row.totals[i] = total;
+        changed.push([summary.key, i]);
+      });
+    }
+    return changed;
+  }
+
   /** The largest total in view (at least 1): the top of the heat scale. */
   maxTotal(): number {
     let max = 1;

@@ -1,7 +1,7 @@
 import type { StockNegativePush, StockPush } from "@hoard/client-sdk";
 import { errorBox, flash, frameScheduler, h, replaceChildren, setText } from "../../lib/dom";
 import { clockTime, formatCompact, formatNumber } from "../../lib/format";
-import { keyedList } from "../../lib/keyed";
+import { type KeyedList, keyedList } from "../../lib/keyed";
 import type { ViewContext } from "../../view";
 import { CellDetail } from "./cell-detail";
 import { StockGridModel } from "./grid-model";
@@ -20,6 +20,8 @@ export interface GridOptions {
 
 const weekday = new Intl.DateTimeFormat("en-US", { weekday: "short", timeZone: "UTC" });
 const maxAlerts = 20;
+/** More keys than this waiting to be read again: read the whole page at once. */
+const pageReadThreshold = 4;
 /** A burst of unknown keys (a new key being stocked) lists the page again once. */
 const relistDelayMs = 300;
 
@@ -35,7 +37,7 @@ export class LiveStockGrid {
   private readonly detail: CellDetail;
   private readonly head = h("tr");
   private readonly body = h("tbody");
-  private readonly rows;
+  private readonly rows: KeyedList<string>;
   private readonly status = h("span", { class: "muted small", role: "status" });
   private readonly negatives = h("span", { class: "negative-count", "data-testid": "negative-count", hidden: true });
   private readonly empty = h("p", { class: "empty", hidden: true });
@@ -178,22 +180,33 @@ export class LiveStockGrid {
     if (selected?.key === push.key && push.from <= selected.day && selected.day <= push.to) void this.detail.read();
   }
 
-  /** Reads the keys that need it, one at a time (an import touches many keys at once). */
+  /**
+   * Reads the keys that need it: one at a time while they are few, the whole page in one
+   * `stock:list` when many wait (an import touches many keys at once).
+   */
   private async reread(): Promise<void> {
     if (this.rereading) return;
     this.rereading = true;
     try {
-      for (const key of this.rereads) {
-        this.rereads.delete(key);
-        try {
-          const read = await this.ctx.hoard.stock.read(key, { from: this.model.from, to: this.model.to });
+      while (this.rereads.size > 0 && !this.closed) {
+        const { from, to } = this.model;
+        if (this.rereads.size >= pageReadThreshold) {
+          this.rereads.clear();
+          const { prefix, after, pageSize } = this.options;
+          const reply = await this.ctx.hoard.stock.list({ prefix, from, to, limit: pageSize, ...(after ? { after } : {}) });
+          if (this.closed) return;
+          for (const [key, day] of this.model.merge(reply.keys)) this.changed.add(cellId(key, day));
+        } else {
+          const key = this.rereads.values().next().value as string;
+          this.rereads.delete(key);
+          const read = await this.ctx.hoard.stock.read(key, { from, to });
           if (this.closed) return;
           for (const day of this.model.setKey(key, read)) this.changed.add(cellId(key, day));
-          this.frame.schedule();
-        } catch (error) {
-          if (!this.closed) replaceChildren(this.problem, errorBox(error));
         }
+        this.frame.schedule();
       }
+    } catch (error) {
+      if (!this.closed) replaceChildren(this.problem, errorBox(error));
     } finally {
       this.rereading = false;
     }

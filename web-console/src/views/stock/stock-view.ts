@@ -42,6 +42,7 @@ export const stockView: ConsoleView = {
     const next = h("button", { type: "button", class: "link", disabled: true }, "Next keys ›");
     const pageLabel = h("span", { class: "muted small" });
     const hint = h("span", { class: "muted small", role: "status" });
+    const pager = h("div", { class: "pager", hidden: true }, previous, pageLabel, next);
     const gridHost = h("div");
 
     const open = () => {
@@ -57,7 +58,9 @@ export const stockView: ConsoleView = {
           next.disabled = cursor === null;
           next.dataset.cursor = cursor ?? "";
           previous.disabled = pages.length <= 1;
-          setText(pageLabel, pages.length > 1 || cursor ? `page ${pages.length} · ${shown} keys` : "");
+          // One page only: no pager at all.
+          pager.hidden = previous.disabled && next.disabled;
+          setText(pageLabel, `page ${pages.length} · ${shown} keys`);
         },
       });
       replaceChildren(gridHost, grid.el);
@@ -102,7 +105,7 @@ export const stockView: ConsoleView = {
         h("label", { for: "stock-prefix" }, "Key prefix", prefixInput),
         h("label", { for: "stock-from" }, "From", fromInput),
         h("label", { for: "stock-days" }, "Span", daysSelect),
-        h("div", { class: "pager" }, previous, pageLabel, next),
+        pager,
         hint,
       ),
       gridHost,

@@ -2,7 +2,11 @@ import type { HoardClient } from "@hoard/client-sdk";
 import { errorBox, flash, h, replaceChildren, setText } from "../../lib/dom";
 import { formatNumber } from "../../lib/format";
 import type { ViewContext } from "../../view";
-import { rankTable } from "./rank-table";
+import { type RankTable, rankTable } from "./rank-table";
+
+type TopItem = { itemId: string; name?: string; trades: number; quantity: number };
+type RichPlayer = { playerId: string; currency: number; itemValue: number; total: number };
+type DiversePlayer = { playerId: string; distinctItems: number; units: number };
 
 const pollMs = 5000;
 const top = 5;
@@ -29,9 +33,9 @@ export class EconomyPanel {
   private period: PeriodId = "day";
   private readonly counts = new Map<string, HTMLElement>();
   private readonly problem = h("div");
-  private readonly items;
-  private readonly richest;
-  private readonly diverse;
+  private readonly items: RankTable<TopItem>;
+  private readonly richest: RankTable<RichPlayer>;
+  private readonly diverse: RankTable<DiversePlayer>;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
   private request = 0;
@@ -54,7 +58,7 @@ export class EconomyPanel {
       this.counts.set(key, value);
       return h("div", { class: `stat card outcome-${key}` }, h("span", { class: "stat-label" }, label), value);
     };
-    this.items = rankTable<{ itemId: string; name?: string; trades: number; quantity: number }>({
+    this.items = rankTable<TopItem>({
       title: "Most traded items",
       testId: "top-items",
       key: (row) => row.itemId,
@@ -66,7 +70,7 @@ export class EconomyPanel {
       ],
     });
     const playerLink = (row: { playerId: string }) => ctx.href("players", row.playerId);
-    this.richest = rankTable<{ playerId: string; currency: number; itemValue: number; total: number }>({
+    this.richest = rankTable<RichPlayer>({
       title: "Richest players",
       testId: "richest",
       key: (row) => row.playerId,
@@ -78,7 +82,7 @@ export class EconomyPanel {
         { label: "Total", num: true, text: (row) => formatNumber(row.total) },
       ],
     });
-    this.diverse = rankTable<{ playerId: string; distinctItems: number; units: number }>({
+    this.diverse = rankTable<DiversePlayer>({
       title: "Most diverse inventories",
       testId: "diverse",
       key: (row) => row.playerId,

@@ -1,6 +1,6 @@
 import type { TradeRecord } from "@hoard/client-sdk";
 import { describe, expect, it } from "vitest";
-import { describeBundle, mergeTrades, percent } from "./feed-model";
+import { describeBundle, mergeTrades, nextReadFrom, percent } from "./feed-model";
 
 const itemId = "b".repeat(64);
 const trade = (id: string, at: string, overrides: Partial<TradeRecord> = {}): TradeRecord => ({
@@ -38,6 +38,24 @@ describe("mergeTrades", () => {
     const old = trade("o", "2025-01-01T00:00:00.000Z");
     const recent = trade("r", "2026-01-01T00:00:00.000Z");
     expect(mergeTrades([recent], [old], 1)).toEqual({ trades: [recent], added: [] });
+  });
+});
+
+describe("nextReadFrom", () => {
+  const at = (ms: number) => new Date(ms).toISOString();
+  const t0 = Date.parse("2026-01-01T00:00:00.000Z");
+
+  it("reads again from a little before the newest trade read, and never goes back", () => {
+    const read = [trade("a", at(t0 + 5000)), trade("b", at(t0 + 9000))];
+    expect(nextReadFrom(undefined, read, 500)).toBe(t0 + 7000);
+    expect(nextReadFrom(t0 + 8000, read, 500)).toBe(t0 + 8000);
+    expect(nextReadFrom(t0 + 1000, [], 500)).toBe(t0 + 1000);
+    expect(nextReadFrom(undefined, [], 500)).toBeUndefined();
+  });
+
+  it("moves past a window that had more trades than one read returns", () => {
+    const full = [trade("a", at(t0 + 5000)), trade("b", at(t0 + 9000))];
+    expect(nextReadFrom(t0, full, 2)).toBe(t0 + 9000);
   });
 });
 

@@ -30,6 +30,24 @@ export function mergeTrades(
   return { trades, added: added.filter((id) => kept.has(id)) };
 }
 
+/** A read starts this far before the newest trade the last one returned, for trades that committed late. */
+export const READ_OVERLAP_MS = 2000;
+
+/**
+ * Where the feed's next read starts, after a read returned `trades` (the most imbalanced first,
+ * at most `limit`). Normally a little before the newest trade read, so a trade that committed
+ * late is not missed. A read that hit the limit left out the least imbalanced trades of its
+ * window; reading that window again would only give the same ones, so the next read starts at
+ * the newest trade it returned (the feed keeps a sample when trades outrun it). Only reads move
+ * it: a pushed trade may be newer than one not read yet.
+ */
+export function nextReadFrom(current: number | undefined, trades: readonly TradeRecord[], limit: number): number | undefined {
+  if (trades.length === 0) return current;
+  const newest = Math.max(...trades.map((trade) => Date.parse(trade.at)));
+  const next = trades.length >= limit ? newest : newest - READ_OVERLAP_MS;
+  return current === undefined ? next : Math.max(current, next);
+}
+
 /** "2 × Sword, 40 gold"; "nothing" for an empty side (a gift). */
 export function describeBundle(bundle: TradeBundle): Part[] {
   const parts: Part[] = [];

@@ -2,28 +2,31 @@ import type { HoardClient, TradeRecord, TradeWatch } from "@hoard/client-sdk";
 import { errorBox, flash, frameScheduler, h, replaceChildren, setText } from "../../lib/dom";
 import { clockTime, formatNumber } from "../../lib/format";
 import type { ItemNames } from "../../lib/item-names";
-import { keyedList } from "../../lib/keyed";
+import { type KeyedList, keyedList } from "../../lib/keyed";
 import type { ViewContext } from "../../view";
-import { describeBundle, mergeTrades, type Part, percent } from "./feed-model";
+import { describeBundle, mergeTrades, nextReadFrom, type Part, percent } from "./feed-model";
 
 const pollMs = 2500;
 const keep = 200;
 /** The first load reaches this far back. */
 const firstLoadMs = 60 * 60_000;
-/** Each poll asks again from a little before the newest trade seen, in case one committed late. */
-const overlapMs = 2000;
+/** A read that takes t waits at least this many times t before the next one (≤ 5 % of the node's time). */
+const slowReadFactor = 20;
+/** The most trades one read returns (the node's limit). */
+const readLimit = 500;
 
 /**
  * Executed trades, newest first, with suspicious ones highlighted. Suspicious trades arrive at
  * once from the admin feed (`economy.watchSuspicious()`, pushed after the commit); the others are
  * read every few seconds with `economy.imbalancedTrades({ minImbalance: 0, since })`, the node's
- * only question that spans every player's trades.
+ * only question that spans every player's trades. It answers the most imbalanced first, so when
+ * more than 500 trades commit between two reads the feed keeps the 500 most imbalanced of them.
  */
 export class TradeFeed {
   readonly el: HTMLElement;
   private trades: TradeRecord[] = [];
   private readonly fresh = new Set<string>();
-  private readonly rows;
+  private readonly rows: KeyedList<TradeRecord>;
   private readonly empty = h("p", { class: "muted", hidden: true }, "No trades in the last hour yet.");
   private readonly status = h("span", { class: "muted small", role: "status" });
   private readonly problem = h("div");
@@ -32,6 +35,8 @@ export class TradeFeed {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
   private drawnOnce = false;
+  /** Where the next read starts (ms since the epoch); undefined until a read returned a trade. */
+  private readFrom: number | undefined;
 
   constructor(private readonly options: { hoard: HoardClient; ctx: ViewContext; names: ItemNames }) {
     const body = h("tbody");
@@ -101,17 +106,22 @@ export class TradeFeed {
 
   private async poll(): Promise<void> {
     clearTimeout(this.timer);
+    const started = performance.now();
+    let wait = pollMs;
     try {
-      const newest = this.trades[0]?.at;
-      const since = new Date(newest ? Date.parse(newest) - overlapMs : Date.now() - firstLoadMs).toISOString();
-      const { trades } = await this.options.hoard.economy.imbalancedTrades({ since, minImbalance: 0, limit: 500 });
+      const since = new Date(this.readFrom ?? Date.now() - firstLoadMs).toISOString();
+      const { trades } = await this.options.hoard.economy.imbalancedTrades({ since, minImbalance: 0, limit: readLimit });
       if (this.closed) return;
+      this.readFrom = nextReadFrom(this.readFrom, trades, readLimit);
       this.add(trades);
       this.problem.replaceChildren();
+      // The read scans the node's executed trades; on a big store, read less often rather than
+      // keep a node core busy for an open console.
+      wait = Math.max(pollMs, (performance.now() - started) * slowReadFactor);
     } catch (error) {
       if (!this.closed) replaceChildren(this.problem, errorBox(error));
     } finally {
-      if (!this.closed) this.timer = setTimeout(() => void this.poll(), pollMs);
+      if (!this.closed) this.timer = setTimeout(() => void this.poll(), wait);
     }
   }
 
