@@ -8,73 +8,20 @@
  * burst (as fast as 16 concurrent callers go) after which the page must show the last version
  * and an audit row for every version. Prints a Markdown table; writes bench/results/console.json.
  */
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { connect } from "@hoard/client-sdk";
-import { createApp, loadConfig } from "@hoard/server";
-import { chromium } from "playwright-core";
-import { build } from "vite";
+import { go, percentile, startConsoleSession } from "./support/console-session";
 
-const chromiumPath = process.env.HOARD_CHROMIUM ?? "/usr/bin/chromium";
 const paced = { commits: 300, everyMs: 20 };
 const burst = { commits: 2000, concurrency: 16 };
 
-if (!existsSync(chromiumPath)) {
-  console.error(`${chromiumPath} is missing: install it (apt-get install -y chromium) to run this bench.`);
-  process.exit(1);
-}
-
-const work = mkdtempSync(join(tmpdir(), "hoard-bench-console-"));
-const consoleDir = join(work, "console");
-await build({
-  configFile: fileURLToPath(new URL("../web-console/vite.config.ts", import.meta.url)),
-  logLevel: "warn",
-  build: { outDir: consoleDir, emptyOutDir: true },
-});
-const app = createApp(
-  loadConfig({
-    PORT: "0",
-    HOST: "127.0.0.1",
-    HOARD_DB: join(work, "hoard.db"),
-    HOARD_SECRET: randomBytes(32).toString("hex"),
-    HOARD_LOG_LEVEL: "silent",
-  }),
-  { consoleDir },
-);
-const url = await app.listen();
-const gm = await connect(url, { token: await app.tokens.mint({ sub: "bench", role: "server" }) });
+const session = await startConsoleSession();
+const { gm, page, errors } = session;
 const { item } = await gm.items.create({ name: "Coin" });
 const playerId = "bench-hero";
 await gm.players.create({ id: playerId });
-
-const browser = await chromium.launch({
-  executablePath: chromiumPath,
-  headless: true,
-  args: [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-  ],
-});
-const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-const errors: string[] = [];
-page.on("console", (message) => {
-  if (message.type() === "error") errors.push(message.text());
-});
-page.on("pageerror", (error) => errors.push(error.message));
-await page.goto(`${url}/console/#token=${await app.tokens.mint({ sub: "console", role: "admin", expiresIn: "1h" })}`);
-await page.locator("nav a[data-view='players']").waitFor();
-await page.evaluate((id) => {
-  location.hash = `#/players/${id}`;
-}, playerId);
+await go(page, "players", playerId);
 await page.getByTestId("version").filter({ hasText: "1" }).waitFor();
 
 // The page notes the wall-clock time at which each version is drawn.
@@ -138,22 +85,20 @@ const drainMs = Date.now() - lastAck;
 const rows = await page.locator("[data-testid='history'] tbody tr").count();
 const distinctDrawn = new Set((await drawn()).filter(([v]) => v > lastPaced).map(([v]) => v)).size;
 
-await browser.close();
-gm.close();
-await app.close();
-rmSync(work, { recursive: true, force: true });
+await session.close();
 
-const pct = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-};
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 const results = {
   paced: {
     commits: paced.commits,
     drawn: fromSend.length,
-    sendToScreenMs: { p50: pct(fromSend, 50), p95: pct(fromSend, 95), p99: pct(fromSend, 99), max: Math.max(...fromSend) },
-    ackToScreenMs: { p50: pct(fromAck, 50), p99: pct(fromAck, 99) },
+    sendToScreenMs: {
+      p50: percentile(fromSend, 50),
+      p95: percentile(fromSend, 95),
+      p99: percentile(fromSend, 99),
+      max: Math.max(...fromSend),
+    },
+    ackToScreenMs: { p50: percentile(fromAck, 50), p99: percentile(fromAck, 99) },
   },
   burst: {
     commits: burst.commits,

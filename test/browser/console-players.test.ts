@@ -1,10 +1,18 @@
 import { connect, type HoardClient } from "@hoard/client-sdk";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
-import { describeInBrowser, openConsole } from "../support/browser";
+import { describeInBrowser, eventually, openConsole } from "../support/browser";
+import { playerWithGold, shopItem } from "../support/cart";
 import { itemDefinition, startServer, type TestServer } from "../support/server";
 
-/** Waits for the page to show something (rendering is asynchronous); never a fixed sleep. */
-const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 10_000, interval: 50 });
+/** Something each view shows once the node answered it (empty or "—" before). */
+const firstAnswer: Record<string, (page: Page) => Promise<string>> = {
+  players: async (page) => (await page.locator("#player-search-status").textContent()) ?? "",
+  areas: async (page) => ((await page.getByTestId("areas-totals").textContent()) ?? "").replace("…", ""),
+  trades: async (page) => ((await page.getByTestId("count-total").textContent()) ?? "").replace("—", ""),
+  stock: async (page) => (await page.locator(".stock-grid-card [role='status']").textContent()) ?? "",
+  cluster: async (page) => ((await page.getByTestId("stat-connections").textContent()) ?? "").replace("—", ""),
+};
 
 describeInBrowser("web console in Chromium", (browser) => {
   let server: TestServer;
@@ -78,6 +86,61 @@ describeInBrowser("web console in Chromium", (browser) => {
     await browserPage.screenshot("players-live");
     expect(browserPage.errors).toEqual([]);
     await browserPage.close();
+  });
+
+  it("shows the player's cart live (it is part of the watched state) and the order a checkout makes", async () => {
+    const lantern = await shopItem(gm, { name: "Lantern", price: 30 });
+    await playerWithGold(gm, "carol", 500);
+    const tab = await openConsole(browser(), { url: server.url, token: await server.token("admin", "console") });
+    const { page } = tab;
+    await tab.go("players", "carol");
+    const cart = page.getByTestId("cart");
+    await eventually(() => cart.textContent()).toContain("The cart is empty.");
+    await eventually(() => page.getByTestId("orders").textContent()).toBe("");
+
+    const { version } = await gm.cart.add("carol", { itemId: lantern, offeredPrice: 30, itemCount: 2 });
+    const line = page.locator(`[data-testid='cart-line'][data-key='cart/${lantern}']`);
+    await eventually(() => line.locator(".count").textContent()).toBe("× 2");
+    expect(await line.locator(".item").textContent()).toBe("Lantern");
+    expect(await line.locator(".price").textContent()).toBe("30 gold");
+    expect(await line.locator(".line-total").textContent()).toBe("60");
+    expect(await line.getAttribute("data-changed")).toBe(String(version));
+    expect(await page.locator("[data-testid='cart-totals'] [data-currency='gold'] b").textContent()).toBe("60");
+    expect(await page.locator("[data-testid='history'] tbody tr").first().textContent()).toContain("cart: 2 × Lantern at 30 gold");
+
+    const { order } = await gm.cart.checkout("carol");
+    await eventually(() => line.count()).toBe(0);
+    expect(await cart.textContent()).toContain("The cart is empty.");
+    const receipt = page.locator(`[data-testid='orders'] li[data-order='${order.orderId}']`);
+    await eventually(() => receipt.locator(".order-total").textContent()).toBe("60 gold");
+    expect(await receipt.textContent()).toContain("2 × Lantern");
+    expect(await page.locator("[data-key='wallet/gold'] .qty").textContent()).toBe("440");
+
+    await tab.screenshot("players-cart");
+    expect(tab.errors).toEqual([]);
+    await tab.close();
+  });
+
+  it("opens every view without console errors, at desktop and phone widths", async () => {
+    for (const viewport of [
+      { width: 1440, height: 900 },
+      { width: 390, height: 844 },
+    ]) {
+      const tab = await openConsole(browser(), { url: server.url, token: await server.token("admin", "console"), viewport });
+      const { page } = tab;
+      const links = page.locator("nav a[data-view]");
+      await links.first().waitFor();
+      const ids = await links.evaluateAll((all) => all.map((a) => a.getAttribute("data-view") ?? ""));
+      expect(ids).toEqual(["players", "areas", "trades", "stock", "cluster"]);
+      for (const id of ids) {
+        await page.click(`nav a[data-view='${id}']`);
+        await eventually(() => page.locator(`nav a[data-view='${id}']`).getAttribute("aria-current")).toBe("page");
+        // Each view reads the node once it mounts; wait for its first answer.
+        await eventually(() => firstAnswer[id]?.(page) ?? Promise.resolve("no check for this view")).toMatch(/\S/);
+        expect(tab.errors, `console errors in the ${id} view`).toEqual([]);
+      }
+      await tab.close();
+    }
   });
 
   it("signs in with a pasted token, refuses a bad one, survives a reload and signs out", async () => {

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 /** Debian's chromium (apt-get install -y chromium); `npx playwright install` cannot download here. */
 export const chromiumPath = process.env.HOARD_CHROMIUM ?? "/usr/bin/chromium";
@@ -52,8 +52,13 @@ export function describeInBrowser(name: string, body: (browser: () => Browser) =
   });
 }
 
+/** Waits for the page to show something (rendering is asynchronous); never a fixed sleep. */
+export const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 10_000, interval: 50 });
+
 export interface ConsolePage {
   page: Page;
+  /** Goes to a console route, e.g. `go("areas", "eu-west")` → `#/areas/eu-west`. */
+  go(...segments: string[]): Promise<void>;
   /** Console errors and uncaught exceptions so far; a test ends by expecting none. */
   errors: string[];
   /** Saves test-results/screenshots/<name>.png (kept as a CI artifact; git-ignored). */
@@ -80,6 +85,15 @@ export async function openConsole(
   return {
     page,
     errors,
+    async go(...segments) {
+      await page.locator("nav a").first().waitFor();
+      await page.evaluate(
+        (hash) => {
+          location.hash = hash;
+        },
+        `#/${segments.map(encodeURIComponent).join("/")}`,
+      );
+    },
     async screenshot(name) {
       mkdirSync(screenshotDir, { recursive: true });
       await page.screenshot({ path: `${screenshotDir}${name}.png`, fullPage: true });

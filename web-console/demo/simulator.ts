@@ -27,14 +27,20 @@ export class TrafficStats {
 
   /** Runs one call, counting it as committed or refused; never throws (a refusal is normal traffic). */
   async count<T>(call: Promise<T>): Promise<T | undefined> {
+    const outcome = await this.attempt(call);
+    return outcome.ok ? outcome.value : undefined;
+  }
+
+  /** Like `count`, but says why a call was refused (its error code), for traffic that reacts to it. */
+  async attempt<T>(call: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; code: string }> {
     try {
-      const result = await call;
+      const value = await call;
       this.committed++;
-      return result;
+      return { ok: true, value };
     } catch (error) {
       const code = String((error as { code?: unknown }).code ?? "ERROR");
       this.refused.set(code, (this.refused.get(code) ?? 0) + 1);
-      return undefined;
+      return { ok: false, code };
     }
   }
 

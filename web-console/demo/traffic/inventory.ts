@@ -1,4 +1,5 @@
-import type { Changes, HoardClient, InventoryOp, ItemDefinition } from "@hoard/client-sdk";
+import type { Changes, HoardClient, InventoryOp } from "@hoard/client-sdk";
+import { catalog, defineItems, heroes, type ItemIds, type ItemKey, keyOf } from "../catalog";
 import { Dice, every, type Traffic, type TrafficContext } from "../simulator";
 
 /**
@@ -7,25 +8,6 @@ import { Dice, every, type Traffic, type TrafficContext } from "../simulator";
  * players get a third of it, and they consume and move with their own player tokens, so the
  * audit trail shows game servers and players side by side.
  */
-const catalog = {
-  potion: { name: "Healing Potion", kind: "consumable", value: 5 },
-  elixir: { name: "Mana Elixir", kind: "consumable", value: 12 },
-  bread: { name: "Bread", kind: "food", value: 1 },
-  torch: { name: "Torch", kind: "tool", value: 2 },
-  arrow: { name: "Arrow", kind: "ammo", value: 1 },
-  sword: { name: "Iron Sword", kind: "weapon", value: 80, attributes: { damage: 12 } },
-  bow: { name: "Oak Bow", kind: "weapon", value: 65, attributes: { damage: 9, range: 30 } },
-  shield: { name: "Round Shield", kind: "armor", value: 50, attributes: { armor: 6 } },
-  ruby: { name: "Ruby", kind: "gem", value: 250 },
-  ring: { name: "Gold Ring", kind: "jewel", value: 120 },
-} satisfies Record<string, ItemDefinition>;
-type ItemKey = keyof typeof catalog;
-
-// biome-ignore format: a name list reads better packed
-const heroes = [
-  "aria", "bjorn", "cyra", "dorian", "elva", "finn", "gwen", "hakon", "isolde", "jarek", "kael", "lyra",
-  "magnus", "nessa", "orin", "petra", "quill", "rowan", "sigrid", "talon", "ulla", "vex", "wren", "yara",
-];
 const classes = ["warrior", "ranger", "mage"] as const;
 /** Where equipment goes when a player equips it. */
 const slots: Partial<Record<ItemKey, string>> = {
@@ -87,15 +69,7 @@ async function send(ctx: TrafficContext, client: HoardClient, playerId: string, 
   if (result) mirror.apply(result.changes);
 }
 
-async function defineItems(gm: HoardClient): Promise<Record<ItemKey, string>> {
-  const ids = {} as Record<ItemKey, string>;
-  for (const [key, definition] of Object.entries(catalog) as [ItemKey, ItemDefinition][]) {
-    ids[key] = (await gm.items.create(definition)).item.id;
-  }
-  return ids;
-}
-
-async function defineKits(gm: HoardClient, items: Record<ItemKey, string>): Promise<void> {
+async function defineKits(gm: HoardClient, items: ItemIds): Promise<void> {
   await gm.kits.put({
     name: "warrior",
     currencies: { gold: 50 },
@@ -125,9 +99,8 @@ async function defineKits(gm: HoardClient, items: Record<ItemKey, string>): Prom
 }
 
 /** One game event: the ops and whether a player could have sent them itself (consume, move). */
-function chooseOp(dice: Dice, mirror: Mirror, items: Record<ItemKey, string>): { ops: InventoryOp[]; byPlayer: boolean } | undefined {
+function chooseOp(dice: Dice, mirror: Mirror, items: ItemIds): { ops: InventoryOp[]; byPlayer: boolean } | undefined {
   const roll = dice.next();
-  const keyOf = (itemId: string) => (Object.keys(items) as ItemKey[]).find((key) => items[key] === itemId);
   if (roll < 0.3) {
     const key = dice.pick(Object.keys(catalog) as ItemKey[]);
     const quantity = key === "arrow" ? dice.int(10, 30) : key === "ruby" || key === "ring" ? 1 : dice.int(1, 4);
@@ -135,7 +108,7 @@ function chooseOp(dice: Dice, mirror: Mirror, items: Record<ItemKey, string>): {
   }
   if (roll < 0.55) {
     const held = mirror.stacks("bag").filter(([itemId]) => {
-      const kind = catalog[keyOf(itemId) ?? "ruby"].kind;
+      const kind = catalog[keyOf(items, itemId) ?? "ruby"].kind;
       return kind === "consumable" || kind === "food" || kind === "tool" || kind === "ammo";
     });
     if (held.length === 0) return undefined;
@@ -145,12 +118,12 @@ function chooseOp(dice: Dice, mirror: Mirror, items: Record<ItemKey, string>): {
   if (roll < 0.7) {
     const equip = dice.chance(0.6);
     const candidates = equip
-      ? mirror.stacks("bag").filter(([itemId]) => slots[keyOf(itemId) ?? "ruby"] !== undefined)
+      ? mirror.stacks("bag").filter(([itemId]) => slots[keyOf(items, itemId) ?? "ruby"] !== undefined)
       : ["equipment.weapons", "equipment.armor", "quiver"].flatMap((category) => mirror.stacks(category));
     if (candidates.length === 0) return undefined;
     const [itemId, have] = dice.pick(candidates);
-    const slot = slots[keyOf(itemId) ?? "ruby"] ?? "bag";
-    const quantity = keyOf(itemId) === "arrow" ? Math.min(have, dice.int(5, 20)) : 1;
+    const slot = slots[keyOf(items, itemId) ?? "ruby"] ?? "bag";
+    const quantity = keyOf(items, itemId) === "arrow" ? Math.min(have, dice.int(5, 20)) : 1;
     return {
       ops: [{ type: "move", from: equip ? "bag" : slot, to: equip ? slot : "bag", itemId, quantity }],
       byPlayer: true,

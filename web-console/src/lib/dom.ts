@@ -49,9 +49,14 @@ export function setText(el: Element, text: string): void {
  * restarts on every call without the forced layout a CSS class toggle needs, which under a
  * burst of changes cost a quarter of the page's time.
  */
-export function flash(elements: Iterable<Element>): void {
+export function flash(elements: Iterable<Element>, options: { cover?: boolean } = {}): void {
   const { color, duration } = flashStyle();
-  for (const el of elements) el.animate([{ backgroundColor: color }, { backgroundColor: "transparent" }], { duration, easing: "ease-out" });
+  // `cover` paints over an element that has a background of its own (a heatmap cell) and fades
+  // back to it, instead of fading from the flash colour to transparent and jumping back.
+  const frames = options.cover
+    ? [{ boxShadow: `inset 0 0 0 40px ${color}` }, { boxShadow: "inset 0 0 0 40px transparent" }]
+    : [{ backgroundColor: color }, { backgroundColor: "transparent" }];
+  for (const el of elements) el.animate(frames, { duration, easing: "ease-out" });
 }
 
 /** Read once per theme: reading a custom property forces a style recalculation. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatBytes, formatDuration, formatNumber, formatRate, shortId, timeAgo } from "./format";
+import { formatBytes, formatCompact, formatDuration, formatNumber, formatRate, shortId, timeAgo } from "./format";
 
 describe("format", () => {
   it("formats numbers, rates and sizes for reading", () => {
@@ -10,6 +10,16 @@ describe("format", () => {
     expect(formatRate(1234.5)).toBe("1,235");
     expect(formatBytes(512)).toBe("512 B");
     expect(formatBytes(3.5 * 1024 * 1024)).toBe("3.5 MiB");
+  });
+
+  it("fits counts in four characters for dense grids", () => {
+    expect(formatCompact(0)).toBe("0");
+    expect(formatCompact(950)).toBe("950");
+    expect(formatCompact(9_540)).toBe("9.5k");
+    expect(formatCompact(12_999)).toBe("12k");
+    expect(formatCompact(3_450_000)).toBe("3.4M");
+    expect(formatCompact(-1_250)).toBe("−1.2k");
+    expect(formatCompact(-3)).toBe("−3");
   });
 
   it("formats durations and ages", () => {

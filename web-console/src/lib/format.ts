@@ -9,6 +9,26 @@ export function formatNumber(value: number): string {
   return Number.isInteger(value) ? integer.format(value) : decimal.format(value);
 }
 
+/** A count in at most four characters, for dense grids: 950, 9.5k, 12k, 3.4M, −1.2k. */
+export function formatCompact(value: number): string {
+  if (!Number.isFinite(value)) return "—";
+  const sign = value < 0 ? "−" : "";
+  const abs = Math.abs(value);
+  const units: [number, string][] = [
+    [1e12, "T"],
+    [1e9, "G"],
+    [1e6, "M"],
+    [1e3, "k"],
+  ];
+  for (const [size, suffix] of units) {
+    if (abs >= size) {
+      const scaled = abs / size;
+      return `${sign}${scaled < 10 ? Math.floor(scaled * 10) / 10 : Math.floor(scaled)}${suffix}`;
+    }
+  }
+  return `${sign}${abs}`;
+}
+
 /** A rate per second: one decimal below 10, none above. */
 export function formatRate(perSecond: number): string {
   if (!Number.isFinite(perSecond)) return "—";

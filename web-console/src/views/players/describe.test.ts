@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { changedKeys, describeChanges, describeOp } from "./describe";
+import { cartTotals, changedKeys, describeChanges, describeOp } from "./describe";
 
 const itemId = "a".repeat(64);
 
@@ -25,6 +25,34 @@ describe("describeChanges", () => {
     expect(
       describeChanges({ wallet: { gold: 50 }, inventories: { bag: { stacks: { [itemId]: 3 }, metrics: { worn: null }, capacity: 10 } } }),
     ).toEqual([["gold = 50"], [{ item: itemId }, " = 3 in bag"], ["bag worn = removed"], ["capacity of bag = 10"]]);
+  });
+});
+
+describe("the cart", () => {
+  const line = {
+    currency: "gold",
+    offeredPrice: 40,
+    itemCount: 2,
+    specialSale: true,
+    category: "bag",
+    addedAt: "2026-01-01T00:00:00.000Z",
+  };
+  const other = "c".repeat(64);
+
+  it("says what a cart change did", () => {
+    expect(describeChanges({ cart: { lines: { [itemId]: line, [other]: null } } })).toEqual([
+      ["cart: ", "2 × ", { item: itemId }, " at 40 gold (sale)"],
+      ["cart: ", { item: other }, " removed"],
+    ]);
+  });
+
+  it("adds the lines up per currency and flashes the touched lines", () => {
+    expect(cartTotals({ lines: { [itemId]: line, [other]: { ...line, currency: "gems", itemCount: 3, offeredPrice: 5 } } })).toEqual([
+      ["gems", 15],
+      ["gold", 80],
+    ]);
+    expect(cartTotals(undefined)).toEqual([]);
+    expect(changedKeys({ cart: { lines: { [itemId]: null } } })).toEqual([{ key: `cart/${itemId}`, orElse: "cart" }]);
   });
 });
 

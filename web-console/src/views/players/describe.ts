@@ -1,4 +1,4 @@
-import type { Changes, InventoryOp } from "@hoard/client-sdk";
+import type { Cart, CartLine, Changes, InventoryOp } from "@hoard/client-sdk";
 import { formatNumber } from "../../lib/format";
 
 /**
@@ -47,13 +47,33 @@ export function describeChanges(changes: Changes): Part[][] {
       lines.push([`capacity of ${category} = ${change.capacity === null ? "unlimited" : formatNumber(change.capacity)}`]);
     }
   }
+  for (const [itemId, line] of Object.entries(changes.cart?.lines ?? {})) {
+    lines.push(line === null ? ["cart: ", { item: itemId }, " removed"] : ["cart: ", ...describeCartLine(itemId, line)]);
+  }
   return lines;
+}
+
+/** "2 × Sword at 50 gold (sale)". */
+export function describeCartLine(itemId: string, line: CartLine): Part[] {
+  return [
+    `${formatNumber(line.itemCount)} × `,
+    { item: itemId },
+    ` at ${formatNumber(line.offeredPrice)} ${line.currency}${line.specialSale ? " (sale)" : ""}`,
+  ];
+}
+
+/** What a cart adds up to per currency (lines × the price each was offered at), as checkout would charge it. */
+export function cartTotals(cart: Cart | undefined): [string, number][] {
+  const totals = new Map<string, number>();
+  for (const line of Object.values(cart?.lines ?? {}))
+    totals.set(line.currency, (totals.get(line.currency) ?? 0) + line.itemCount * line.offeredPrice);
+  return [...totals].sort(([a], [b]) => a.localeCompare(b));
 }
 
 /**
  * The page elements a commit touched, so exactly those flash: `wallet/gold`,
- * `stack/bag/<itemId>`, `metric/bag/durability`, `inventory/bag` (its capacity). A stack or
- * metric that was removed has no element left; its inventory card flashes instead.
+ * `stack/bag/<itemId>`, `metric/bag/durability`, `inventory/bag` (its capacity), `cart/<itemId>`.
+ * A stack, metric or cart line that was removed has no element left; its card flashes instead.
  */
 export function changedKeys(changes: Changes): { key: string; orElse?: string }[] {
   const keys: { key: string; orElse?: string }[] = Object.keys(changes.wallet ?? {}).map((currency) => ({ key: walletKey(currency) }));
@@ -63,6 +83,7 @@ export function changedKeys(changes: Changes): { key: string; orElse?: string }[
     for (const itemId of Object.keys(change.stacks ?? {})) keys.push({ key: stackKey(category, itemId), orElse: card });
     for (const name of Object.keys(change.metrics ?? {})) keys.push({ key: metricKey(category, name), orElse: card });
   }
+  for (const itemId of Object.keys(changes.cart?.lines ?? {})) keys.push({ key: cartLineKey(itemId), orElse: cartKey });
   return keys;
 }
 
@@ -70,3 +91,5 @@ export const walletKey = (currency: string) => `wallet/${currency}`;
 export const inventoryKey = (category: string) => `inventory/${category}`;
 export const stackKey = (category: string, itemId: string) => `stack/${category}/${itemId}`;
 export const metricKey = (category: string, name: string) => `metric/${category}/${name}`;
+export const cartKey = "cart";
+export const cartLineKey = (itemId: string) => `cart/${itemId}`;

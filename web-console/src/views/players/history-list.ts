@@ -1,9 +1,9 @@
 import type { HistoryEntry, HoardClient } from "@hoard/client-sdk";
 import { h } from "../../lib/dom";
 import { clockTime, shortId } from "../../lib/format";
+import type { ItemNames } from "../../lib/item-names";
 import { type KeyedList, keyedList } from "../../lib/keyed";
 import { describeChanges, describeOp, type Part } from "./describe";
-import type { ItemNames } from "./item-names";
 
 const pageSize = 50;
 /**

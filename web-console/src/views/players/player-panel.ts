@@ -1,11 +1,12 @@
 import type { HistoryEntry, Inventory, Player, PlayerWatch } from "@hoard/client-sdk";
 import { errorBox, flash, frameScheduler, h, replaceChildren, setText } from "../../lib/dom";
 import { formatNumber, timeAgo } from "../../lib/format";
+import { ItemNames } from "../../lib/item-names";
 import { type KeyedList, keyedList } from "../../lib/keyed";
 import type { ViewContext } from "../../view";
+import { CartCard } from "./cart-card";
 import { changedKeys, inventoryKey, metricKey, stackKey, walletKey } from "./describe";
 import { HistoryList } from "./history-list";
-import { ItemNames } from "./item-names";
 
 export interface PlayerPanel {
   readonly playerId: string;
@@ -58,6 +59,7 @@ interface CardParts {
 class LivePlayer {
   private readonly names: ItemNames;
   private readonly history: HistoryList;
+  private readonly cart: CartCard;
   private readonly frame = frameScheduler(() => this.draw());
   private readonly pending: HistoryEntry[] = [];
   private readonly version = h("strong", { "data-testid": "version" });
@@ -79,6 +81,7 @@ class LivePlayer {
   ) {
     this.names = new ItemNames(ctx.hoard, host, () => this.frame.schedule());
     this.history = new HistoryList({ hoard: ctx.hoard, playerId: watch.playerId, names: this.names });
+    this.cart = new CartCard({ hoard: ctx.hoard, playerId: watch.playerId, names: this.names });
 
     const walletList = h("div", { class: "chips" });
     this.wallet = keyedList(walletList, {
@@ -118,6 +121,7 @@ class LivePlayer {
             "div",
             { class: "player-state" },
             h("section", { class: "card" }, h("h3", null, "Wallet"), walletList, this.walletEmpty),
+            this.cart.el,
             h("section", null, h("h3", { class: "section-title" }, "Inventories"), cardGrid),
           ),
           h(
@@ -140,6 +144,7 @@ class LivePlayer {
         this.history.clear();
         this.frame.schedule();
         void this.loadHistory();
+        void this.cart.loadOrders();
       }),
       watch.on("error", (error) => {
         replaceChildren(this.problem, errorBox(error));
@@ -149,6 +154,7 @@ class LivePlayer {
     this.clock = setInterval(() => this.drawMeta(this.watch.state), 5000);
     this.draw();
     void this.loadHistory();
+    void this.cart.loadOrders();
   }
 
   close(): void {
@@ -178,9 +184,11 @@ class LivePlayer {
     this.wallet.set(currencies);
     this.walletEmpty.hidden = currencies.length > 0;
     this.cards.set(Object.entries(state.inventories).sort(([a], [b]) => a.localeCompare(b)));
+    this.cart.draw(state.cart);
 
     const entries = this.pending.splice(0);
     if (entries.length === 0) return;
+    if (entries.some((entry) => entry.kind === "cart:checkout" && entry.ops.length > 0)) void this.cart.loadOrders();
     const touched = new Set<Element>([this.version, ...this.history.add(entries)]);
     for (const entry of entries) {
       for (const { key, orElse } of changedKeys(entry.changes)) {

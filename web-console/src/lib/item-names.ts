@@ -1,6 +1,6 @@
 import type { HoardClient } from "@hoard/client-sdk";
-import { h, setText } from "../../lib/dom";
-import { shortId } from "../../lib/format";
+import { h, setText } from "./dom";
+import { shortId } from "./format";
 
 /**
  * Shows items by name. Definitions are immutable, so the SDK fetches each one once; until it
