@@ -97,7 +97,7 @@ export class LiveStockGrid {
         h("section", { class: "card" }, h("h3", null, "Negative stock"), this.alertsEmpty, this.alerts),
       ),
     );
-    this.stopReconnect = ctx.hoard.onReconnect(() => this.relist());
+    this.stopReconnect = ctx.hoard.onResync(() => this.relist());
   }
 
   async start(): Promise<void> {
