@@ -1,6 +1,6 @@
 /**
- * Cart bench: 100 adds + checkout over the socket, one SDK client, sequential awaits (as a
- * game would), against the origin's figures (add 100 ≈ 93 ms, checkout ≈ 1 ms, in-process).
+ * Cart bench: 100 adds + checkout over the socket, one SDK client, with sequential awaits and
+ * with the adds pipelined (sent at once, acks awaited together), against the origin's figures (add 100 ≈ 93 ms, checkout ≈ 1 ms, in-process).
  *
  *   npx tsx bench/cart.ts [--rounds 30] [--warmup 5]
  *
@@ -130,6 +130,29 @@ async function socketRound(node: Node, playerId: string): Promise<Round> {
   }
 }
 
+/**
+ * Over the socket, pipelined: the 100 adds are sent at once on one connection (acks are
+ * asynchronous, so a client need not wait for one add before sending the next), then the
+ * checkout. The adds reach the node in order and share group commits.
+ */
+async function pipelinedRound(node: Node, playerId: string): Promise<Round> {
+  await newBuyer(node, playerId);
+  const client: HoardClient = await connect(node.url, {
+    token: await node.app.tokens.mint({ sub: playerId, role: "player", expiresIn: "1h" }),
+  });
+  try {
+    const started = performance.now();
+    await Promise.all(node.itemIds.map((itemId) => client.cart.add(playerId, { itemId, offeredPrice: PRICE })));
+    const added = performance.now();
+    const { order } = await client.cart.checkout(playerId);
+    const done = performance.now();
+    if (order.totals.gold !== ADDS * PRICE) throw new Error(`checkout total ${order.totals.gold}, expected ${ADDS * PRICE}`);
+    return { totalMs: done - started, addsMs: added - started, checkoutMs: done - added };
+  } finally {
+    client.close();
+  }
+}
+
 /** In-process, as the origin measured: the cart service on the same store, no socket, no parsing. */
 async function inProcessRound(node: Node, carts: CartService, playerId: string): Promise<Round> {
   await newBuyer(node, playerId);
@@ -178,13 +201,14 @@ async function echoBaseline(): Promise<Summary> {
   return summary;
 }
 
-async function hoardRuns(synchronous: "FULL" | "NORMAL"): Promise<{ socket: Summary; inProcess: Summary }> {
+async function hoardRuns(synchronous: "FULL" | "NORMAL"): Promise<{ socket: Summary; pipelined: Summary; inProcess: Summary }> {
   const node = await startNode(synchronous);
   try {
     const socket = await measure((i) => socketRound(node, `socket-${i}`));
+    const pipelined = await measure((i) => pipelinedRound(node, `piped-${i}`));
     const carts = new CartService({ store: node.app.store, publisher: { publish: () => {} } });
     const inProcess = await measure((i) => inProcessRound(node, carts, `local-${i}`));
-    return { socket, inProcess };
+    return { socket, pipelined, inProcess };
   } finally {
     await node.close();
   }
@@ -202,12 +226,14 @@ async function main(): Promise<void> {
   const rows: Array<[string, Summary | undefined, string]> = [
     ["Hoard over the socket, synchronous=NORMAL", normal.socket, ""],
     ["Hoard over the socket, synchronous=FULL (default)", full.socket, ""],
+    ["Hoard over the socket, adds pipelined (sent at once), NORMAL", normal.pipelined, ""],
+    ["Hoard over the socket, adds pipelined (sent at once), FULL", full.pipelined, ""],
     ["Hoard in-process (service + store, no socket), NORMAL", normal.inProcess, ""],
     ["Hoard in-process (service + store, no socket), FULL", full.inProcess, ""],
     ["bare socket.io echo, same 101 round trips", echo, ""],
     ["origin (sharded cart, in-process)", undefined, "93 | 0.93 | ≈ 1"],
   ];
-  console.log(`\n### Cart: ${ADDS} adds + checkout, sequential (${rounds} rounds after ${warmup} warm-up; median (p90, min), ms)\n`);
+  console.log(`\n### Cart: ${ADDS} adds + checkout (${rounds} rounds after ${warmup} warm-up; median (p90, min), ms)\n`);
   console.log("| run | total | per add | checkout |");
   console.log("|---|---|---|---|");
   for (const [name, summary, origin] of rows) {
@@ -234,6 +260,8 @@ async function main(): Promise<void> {
     results: {
       socketNormal: normal.socket,
       socketFull: full.socket,
+      pipelinedNormal: normal.pipelined,
+      pipelinedFull: full.pipelined,
       inProcessNormal: normal.inProcess,
       inProcessFull: full.inProcess,
       echo,
