@@ -111,38 +111,22 @@ async function newBuyer(node: Node, playerId: string): Promise<void> {
   await node.gm.inventory.credit(playerId, "gold", ADDS * PRICE);
 }
 
-/** Over the socket: one SDK client with the player's own token, every call awaited in turn. */
-async function socketRound(node: Node, playerId: string): Promise<Round> {
-  await newBuyer(node, playerId);
-  const client: HoardClient = await connect(node.url, {
-    token: await node.app.tokens.mint({ sub: playerId, role: "player", expiresIn: "1h" }),
-  });
-  try {
-    const started = performance.now();
-    for (const itemId of node.itemIds) await client.cart.add(playerId, { itemId, offeredPrice: PRICE });
-    const added = performance.now();
-    const { order } = await client.cart.checkout(playerId);
-    const done = performance.now();
-    if (order.totals.gold !== ADDS * PRICE) throw new Error(`checkout total ${order.totals.gold}, expected ${ADDS * PRICE}`);
-    return { totalMs: done - started, addsMs: added - started, checkoutMs: done - added };
-  } finally {
-    client.close();
-  }
-}
-
 /**
- * Over the socket, pipelined: the 100 adds are sent at once on one connection (acks are
- * asynchronous, so a client need not wait for one add before sending the next), then the
- * checkout. The adds reach the node in order and share group commits.
+ * Over the socket: one SDK client with the player's own token. `sequential` awaits every add in
+ * turn; `pipelined` sends the 100 adds at once (acks are asynchronous, so a client need not
+ * wait for one add before sending the next): they reach the node in order and share group
+ * commits. Then the checkout.
  */
-async function pipelinedRound(node: Node, playerId: string): Promise<Round> {
+async function socketRound(node: Node, playerId: string, adds: "sequential" | "pipelined"): Promise<Round> {
   await newBuyer(node, playerId);
   const client: HoardClient = await connect(node.url, {
     token: await node.app.tokens.mint({ sub: playerId, role: "player", expiresIn: "1h" }),
   });
+  const add = (itemId: string) => client.cart.add(playerId, { itemId, offeredPrice: PRICE });
   try {
     const started = performance.now();
-    await Promise.all(node.itemIds.map((itemId) => client.cart.add(playerId, { itemId, offeredPrice: PRICE })));
+    if (adds === "pipelined") await Promise.all(node.itemIds.map(add));
+    else for (const itemId of node.itemIds) await add(itemId);
     const added = performance.now();
     const { order } = await client.cart.checkout(playerId);
     const done = performance.now();
@@ -204,8 +188,8 @@ async function echoBaseline(): Promise<Summary> {
 async function hoardRuns(synchronous: "FULL" | "NORMAL"): Promise<{ socket: Summary; pipelined: Summary; inProcess: Summary }> {
   const node = await startNode(synchronous);
   try {
-    const socket = await measure((i) => socketRound(node, `socket-${i}`));
-    const pipelined = await measure((i) => pipelinedRound(node, `piped-${i}`));
+    const socket = await measure((i) => socketRound(node, `socket-${i}`, "sequential"));
+    const pipelined = await measure((i) => socketRound(node, `piped-${i}`, "pipelined"));
     const carts = new CartService({ store: node.app.store, publisher: { publish: () => {} } });
     const inProcess = await measure((i) => inProcessRound(node, carts, `local-${i}`));
     return { socket, pipelined, inProcess };
