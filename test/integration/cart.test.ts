@@ -1,31 +1,18 @@
-import { connect, type HoardClient, HoardError } from "@hoard/client-sdk";
+import { type HoardClient, HoardError } from "@hoard/client-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fromNow, playerWithGold, shopItem } from "../support/cart";
-import { startServer, type TestServer } from "../support/server";
+import { failure, startServer, type TestServer } from "../support/server";
 
 describe("shop carts and checkout through the SDK", () => {
   let server: TestServer;
   let gm: HoardClient;
-  const clients: HoardClient[] = [];
-  const open = async (role: "player" | "server" | "admin", sub?: string) => {
-    const client = await connect(server.url, { token: await server.token(role, sub), timeoutMs: 3000 });
-    clients.push(client);
-    return client;
-  };
-  const failure = (promise: Promise<unknown>) =>
-    promise.then(
-      () => {
-        throw new Error("expected the call to fail");
-      },
-      (error: unknown) => error as HoardError,
-    );
+  const open = (role: "player" | "server" | "admin", sub?: string) => server.client(role, sub);
 
   beforeAll(async () => {
     server = await startServer();
     gm = await open("server", "game");
   });
   afterAll(async () => {
-    for (const client of clients) client.close();
     await server.close();
   });
 

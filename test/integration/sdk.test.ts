@@ -6,12 +6,7 @@ describe("client SDK against a real node", () => {
   let server: TestServer;
   let gm: HoardClient;
   let itemId: string;
-  const clients: HoardClient[] = [];
-  const open = async (role: "player" | "server" | "admin", sub?: string) => {
-    const client = await connect(server.url, { token: await server.token(role, sub), timeoutMs: 2000 });
-    clients.push(client);
-    return client;
-  };
+  const open = (role: "player" | "server" | "admin", sub?: string) => server.client(role, sub);
 
   beforeAll(async () => {
     server = await startServer();
@@ -21,7 +16,6 @@ describe("client SDK against a real node", () => {
     } = await gm.items.create(itemDefinition({ name: "Arrow" })));
   });
   afterAll(async () => {
-    for (const client of clients) client.close();
     await server.close();
   });
 

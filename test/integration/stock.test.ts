@@ -1,29 +1,18 @@
-import { connect, type HoardClient, HoardError, type StockNegativePush, type StockPush } from "@hoard/client-sdk";
+import { type HoardClient, HoardError, type StockNegativePush, type StockPush } from "@hoard/client-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startServer, type TestServer } from "../support/server";
+import { failure, startServer, type TestServer } from "../support/server";
 import { day, stockKey } from "../support/stock";
 
 describe("stock ledger over the SDK", () => {
   let server: TestServer;
   let gm: HoardClient;
-  const clients: HoardClient[] = [];
-  const open = async (role: "player" | "server" | "admin", sub?: string) => {
-    const client = await connect(server.url, { token: await server.token(role, sub), timeoutMs: 5000 });
-    clients.push(client);
-    return client;
-  };
-  const failure = (promise: Promise<unknown>) =>
-    promise.then(
-      () => new Error("expected a refusal"),
-      (error: unknown) => error,
-    );
+  const open = (role: "player" | "server" | "admin", sub?: string) => server.client(role, sub);
 
   beforeAll(async () => {
     server = await startServer();
     gm = await open("server", "game");
   });
   afterAll(async () => {
-    for (const client of clients) client.close();
     await server.close();
   });
 

@@ -1,27 +1,14 @@
 import { connect, type HoardClient, HoardError, type TradePush } from "@hoard/client-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startServer, type TestServer } from "../support/server";
+import { failure, startServer, type TestServer } from "../support/server";
 import { defineItems, gold, holdings, items, stockedPlayer } from "../support/trade";
-
-const failure = (promise: Promise<unknown>) =>
-  promise.then(
-    () => {
-      throw new Error("expected the call to fail");
-    },
-    (error: unknown) => error as HoardError,
-  );
 
 describe("trades through the SDK on a real node", () => {
   let server: TestServer;
   let gm: HoardClient;
   let admin: HoardClient;
   let item: Record<"sword" | "potion" | "pelt", string>;
-  const clients: HoardClient[] = [];
-  const open = async (role: "player" | "server" | "admin", sub?: string) => {
-    const client = await connect(server.url, { token: await server.token(role, sub), timeoutMs: 2000 });
-    clients.push(client);
-    return client;
-  };
+  const open = (role: "player" | "server" | "admin", sub?: string) => server.client(role, sub);
 
   beforeAll(async () => {
     server = await startServer({ env: { HOARD_TRADE_EXPIRY_SWEEP_MS: "100" } });
@@ -30,7 +17,6 @@ describe("trades through the SDK on a real node", () => {
     item = await defineItems(gm, { sword: 100, potion: 5, pelt: undefined });
   });
   afterAll(async () => {
-    for (const client of clients) client.close();
     await server.close();
   });
 

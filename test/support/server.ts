@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { connect, type HoardClient, type HoardError } from "@hoard/client-sdk";
 import type { ClientEventName, EventInput } from "@hoard/protocol";
 import { createApp, type HoardApp } from "@hoard/server/app";
 import { type Config, loadConfig } from "@hoard/server/config";
@@ -12,6 +13,9 @@ export interface TestServer {
   app: HoardApp;
   /** Tokens signed with the server's secret. */
   token(role: "player" | "server" | "admin", sub?: string): Promise<string>;
+  /** A connected SDK client with a fresh token; closed by `close()`. */
+  client(role: "player" | "server" | "admin", sub?: string): Promise<HoardClient>;
+  /** Closes the SDK clients it opened, then the node. */
   close(): Promise<void>;
 }
 
@@ -39,11 +43,21 @@ export async function startServer(
     ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
   });
   const url = await app.listen();
+  const token = (role: "player" | "server" | "admin", sub?: string) => app.tokens.mint({ sub: sub ?? role, role, expiresIn: "1h" });
+  const clients: HoardClient[] = [];
   return {
     url,
     app,
-    token: (role, sub) => app.tokens.mint({ sub: sub ?? role, role, expiresIn: "1h" }),
-    close: () => app.close(),
+    token,
+    client: async (role, sub) => {
+      const client = await connect(url, { token: await token(role, sub), timeoutMs: 5000 });
+      clients.push(client);
+      return client;
+    },
+    close: async () => {
+      for (const client of clients.splice(0)) client.close();
+      await app.close();
+    },
   };
 }
 
@@ -76,4 +90,14 @@ export function newOpId(): string {
 /** Builders for fixtures, so tests do not paste literals. */
 export function itemDefinition(overrides: Partial<{ name: string; kind: string; value: number }> = {}) {
   return { name: `item-${randomUUID().slice(0, 8)}`, kind: "consumable", value: 10, ...overrides };
+}
+
+/** The error a call was refused with; fails the test when the call succeeds. */
+export function failure(promise: Promise<unknown>): Promise<HoardError> {
+  return promise.then(
+    () => {
+      throw new Error("expected the call to be refused");
+    },
+    (error: unknown) => error as HoardError,
+  );
 }
