@@ -2,7 +2,7 @@ import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import type { Actions } from "./actions";
-import { devSecret } from "./auth/dev-secret";
+import { signingSecret } from "./auth/dev-secret";
 import { TokenService } from "./auth/tokens";
 import { cartActions, shopActions } from "./cart/actions";
 import { cartRoutes } from "./cart/routes";
@@ -76,8 +76,8 @@ export interface AppOverrides {
  */
 export function createApp(config: Config, overrides: AppOverrides = {}): HoardApp {
   const log = overrides.log ?? createLogger({ nodeId: config.nodeId, level: config.logLevel });
-  const dev = config.secret === undefined ? devSecret(config.db) : undefined;
-  const tokens = new TokenService(config.secret ?? dev?.secret ?? "");
+  const signing = signingSecret(config);
+  const tokens = new TokenService(signing.secret);
   const store = overrides.store ?? openEmbeddedStore(config);
   const metrics = new Metrics(config.nodeId);
   const redis = config.redisUrl
@@ -199,8 +199,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
     io: sockets,
     httpServer,
     redis,
-    devMode: dev !== undefined,
-    devSecretFile: dev?.file,
+    devMode: signing.devMode,
+    devSecretFile: signing.devSecretFile,
     listen: async () => {
       // Subscribers that connect before the adapter is subscribed would miss other nodes' pushes.
       if (redis && !(await redis.whenUp(REDIS_START_WAIT_MS))) {
@@ -211,7 +211,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
         httpServer.listen(config.port, config.host, () => {
           const { port } = httpServer.address() as AddressInfo;
           const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
-          log.info({ port, store: store.engine, devMode: dev !== undefined }, "listening");
+          log.info({ port, store: store.engine, devMode: signing.devMode }, "listening");
           resolve(`http://${host}:${port}`);
         });
       });

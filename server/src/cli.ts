@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { Role } from "@hoard/protocol";
-import { devSecret } from "./auth/dev-secret";
+import { signingSecret } from "./auth/dev-secret";
 import { TokenService } from "./auth/tokens";
 import { ConfigError, loadConfig } from "./config";
 import { stockCommand, stockUsage } from "./stock/cli";
@@ -33,7 +33,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig(process.env);
-  const secret = config.secret ?? devSecret(config.db).secret;
+  const { secret } = signingSecret(config);
   const expires = values.expires ?? "24h";
   const token = await new TokenService(secret).mint({
     sub: values.sub ?? role.data,

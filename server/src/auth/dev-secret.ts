@@ -17,3 +17,14 @@ export function devSecret(dbPath: string): { secret: string; file: string | unde
   chmodSync(file, 0o600);
   return { secret, file };
 }
+
+/** The secret that signs tokens: HOARD_SECRET, or in dev mode a generated one (and where it is kept). */
+export function signingSecret(config: { secret: string | undefined; db: string }): {
+  secret: string;
+  devMode: boolean;
+  devSecretFile: string | undefined;
+} {
+  if (config.secret !== undefined) return { secret: config.secret, devMode: false, devSecretFile: undefined };
+  const dev = devSecret(config.db);
+  return { secret: dev.secret, devMode: true, devSecretFile: dev.file };
+}
