@@ -5,10 +5,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { connect, type HoardClient } from "@hoard/client-sdk";
 import { createApp, type HoardApp, loadConfig } from "@hoard/server";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { build } from "vite";
-
-export const chromiumPath = process.env.HOARD_CHROMIUM ?? "/usr/bin/chromium";
+import { chromiumPath, launchChromium } from "../../test/support/chromium";
 
 export interface ConsoleSession {
   url: string;
@@ -61,20 +60,7 @@ export async function startConsoleSession(options: { env?: Record<string, string
   };
   const gm = await connectAs("server", "bench");
 
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  const browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   const errors: string[] = [];
   page.on("console", (message) => {

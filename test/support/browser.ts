@@ -1,20 +1,9 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromiumPath, launchChromium } from "./chromium";
 
-/** Debian's chromium (apt-get install -y chromium); `npx playwright install` cannot download here. */
-export const chromiumPath = process.env.HOARD_CHROMIUM ?? "/usr/bin/chromium";
-const chromiumArgs = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const screenshotDir = fileURLToPath(new URL("../../test-results/screenshots/", import.meta.url));
 const onCi = process.env.CI !== undefined && process.env.CI !== "" && process.env.CI !== "false" && process.env.CI !== "0";
 
@@ -40,7 +29,7 @@ export function describeInBrowser(name: string, body: (browser: () => Browser) =
     let browser: Browser | undefined;
     beforeAll(async () => {
       // launch() gives every browser a fresh, throwaway user-data-dir.
-      browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
+      browser = await launchChromium();
     });
     afterAll(async () => {
       await browser?.close();
