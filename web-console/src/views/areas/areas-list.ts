@@ -1,6 +1,7 @@
-import { errorBox, h, replaceChildren, setText } from "../../lib/dom";
+import { h, setText } from "../../lib/dom";
 import { formatNumber } from "../../lib/format";
 import { keyedList } from "../../lib/keyed";
+import { poll } from "../../lib/polling";
 import type { ViewContext } from "../../view";
 
 const pollMs = 2000;
@@ -58,12 +59,11 @@ export function areasList(ctx: ViewContext): AreasList {
     },
   });
 
-  let stopped = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const poll = async () => {
-    try {
-      const reply = await ctx.hoard.presence.areas({ limit: shown });
-      if (stopped) return;
+  const stopPolling = poll({
+    everyMs: pollMs,
+    problem,
+    read: () => ctx.hoard.presence.areas({ limit: shown }),
+    show: (reply) => {
       const busiest = reply.areas[0]?.players ?? 0;
       rows.set(reply.areas.map((area) => ({ ...area, share: busiest === 0 ? 0 : area.players / busiest })));
       setText(
@@ -75,14 +75,8 @@ export function areasList(ctx: ViewContext): AreasList {
       empty.hidden = reply.areas.length > 0;
       more.hidden = reply.areaCount <= reply.areas.length;
       setText(more, `The ${reply.areas.length} busiest are listed; open any other by its code.`);
-      problem.replaceChildren();
-    } catch (error) {
-      if (!stopped) replaceChildren(problem, errorBox(error));
-    } finally {
-      if (!stopped) timer = setTimeout(() => void poll(), pollMs);
-    }
-  };
-  void poll();
+    },
+  });
 
   input.addEventListener("keydown", (event) => {
     const code = input.value.trim();
@@ -131,8 +125,7 @@ export function areasList(ctx: ViewContext): AreasList {
       }
     },
     destroy() {
-      stopped = true;
-      clearTimeout(timer);
+      stopPolling();
     },
   };
 }

@@ -1,7 +1,8 @@
 import { timeChart } from "../../lib/chart";
-import { errorBox, h, replaceChildren, setText } from "../../lib/dom";
+import { h, setText } from "../../lib/dom";
 import { formatBytes, formatDuration, formatNumber, formatRate } from "../../lib/format";
 import { keyedList } from "../../lib/keyed";
+import { poll } from "../../lib/polling";
 import type { ConsoleView } from "../../view";
 import { eventRate, type NodeRates, type NodeReading, quantileBound, ratesBetween, readNode } from "./readings";
 
@@ -160,12 +161,11 @@ export const clusterView: ConsoleView = {
     });
 
     let previous: NodeReading | undefined;
-    let stopped = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const poll = async () => {
-      try {
-        const [health, samples] = await Promise.all([ctx.hoard.node.health(), ctx.hoard.node.metrics()]);
-        if (stopped) return;
+    const stopPolling = poll({
+      everyMs: pollMs,
+      problem,
+      read: () => Promise.all([ctx.hoard.node.health(), ctx.hoard.node.metrics()]),
+      show: ([health, samples]) => {
         const reading = readNode(health, samples, Date.now());
         const rates = previous ? ratesBetween(previous, reading) : undefined;
         nodes.set([{ reading, rates }]);
@@ -186,19 +186,12 @@ export const clusterView: ConsoleView = {
         traffic.setData(series.x, series.requests, series.pushes);
         connectionsPlot.setData(series.x, series.connections);
         previous = reading;
-        problem.replaceChildren();
-      } catch (error) {
-        if (!stopped) replaceChildren(problem, errorBox(error));
-      } finally {
-        if (!stopped) timer = setTimeout(() => void poll(), pollMs);
-      }
-    };
-    void poll();
+      },
+    });
 
     return {
       unmount() {
-        stopped = true;
-        clearTimeout(timer);
+        stopPolling();
         traffic.destroy();
         connectionsPlot.destroy();
       },
