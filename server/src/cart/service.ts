@@ -8,8 +8,7 @@ import {
   type ParsedInput,
   type Player,
 } from "@hoard/protocol";
-import { publishInventory } from "../inventory/publish";
-import { requestHash } from "../lib/canonical";
+import { commitAndPublish } from "../inventory/commit";
 import type { Store } from "../store/port";
 import type { Publisher } from "../subscriptions/topics";
 import { PriceBook } from "./pricing";
@@ -107,11 +106,10 @@ export class CartService {
   }
 
   private async commitCheckout(actor: Actor, input: ParsedInput<"cart:checkout">, book: PriceBook): Promise<EventOutput<"cart:checkout">> {
-    const committed = await this.deps.store.commitPlayers<CheckoutResult>({
-      opId: input.opId,
+    const committed = await commitAndPublish<CheckoutResult>(this.deps, {
       actor,
       kind: "cart:checkout",
-      requestHash: requestHash("cart:checkout", input),
+      input,
       playerIds: [input.playerId],
       apply: (players, at) => {
         const plan = checkout(playerIn(players, input.playerId), book, { opId: input.opId, at });
@@ -130,7 +128,6 @@ export class CartService {
         };
       },
     });
-    publishInventory(this.deps.publisher, committed.entries);
     const result = committed.result;
     if (result.outcome === "repriced") {
       throw new HoardError("CART_PRICE_CHANGED", `${result.repriced.length} line(s) changed price; nothing was charged`, {
@@ -147,11 +144,10 @@ export class CartService {
     input: { playerId: string; opId: string },
     rule: (player: Player, at: string) => CartChange | undefined,
   ): Promise<CartMutation> {
-    const committed = await this.deps.store.commitPlayers<CartMutation>({
-      opId: input.opId,
+    const committed = await commitAndPublish<CartMutation>(this.deps, {
       actor,
       kind,
-      requestHash: requestHash(kind, input),
+      input,
       playerIds: [input.playerId],
       apply: (players, at) => {
         const player = playerIn(players, input.playerId);
@@ -161,7 +157,6 @@ export class CartService {
         return { writes: [{ player: next.player, ops: [], changes: next.changes }], result: mutationResult(next.player, change) };
       },
     });
-    publishInventory(this.deps.publisher, committed.entries);
     return committed.replayed ? { ...committed.result, replayed: true } : committed.result;
   }
 }

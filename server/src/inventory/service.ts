@@ -9,10 +9,9 @@ import {
   type Player,
 } from "@hoard/protocol";
 import type { ItemService } from "../items/service";
-import { requestHash } from "../lib/canonical";
 import type { Committed, Store } from "../store/port";
 import type { Publisher } from "../subscriptions/topics";
-import { publishInventory } from "./publish";
+import { commitAndPublish } from "./commit";
 import { applyOps, grantedItemIds, kitOps, newPlayer } from "./rules";
 
 /** A resync further behind than this gets a snapshot instead of deltas. */
@@ -33,11 +32,10 @@ export class InventoryService {
     // A class needs no kit; a class with a kit of its name is granted that kit.
     const kit = input.class === undefined ? undefined : await this.deps.store.getKit(input.class);
     const ops = kit ? kitOps(kit) : [];
-    const committed = await this.deps.store.commitPlayers({
-      opId: input.opId,
+    const committed = await commitAndPublish(this.deps, {
       actor,
       kind: "players:create",
-      requestHash: requestHash("players:create", input),
+      input,
       playerIds: [id],
       apply: (players, at) => {
         if (players.has(id)) throw new HoardError("PLAYER_EXISTS", undefined, { details: { id } });
@@ -50,7 +48,6 @@ export class InventoryService {
         return { writes: [{ player, ops, changes }], result: { player } };
       },
     });
-    this.publish(committed);
     return committed.result;
   }
 
@@ -108,11 +105,10 @@ export class InventoryService {
     kind: string,
     input: { playerId: string; opId: string; ops: InventoryOp[]; expectedVersion?: number | undefined },
   ): Promise<Committed<EventOutput<"inventory:apply">>> {
-    const committed = await this.deps.store.commitPlayers({
-      opId: input.opId,
+    const committed = await commitAndPublish(this.deps, {
       actor,
       kind,
-      requestHash: requestHash(kind, input),
+      input,
       playerIds: [input.playerId],
       apply: (players, at) => {
         const player = players.get(input.playerId);
@@ -129,13 +125,7 @@ export class InventoryService {
         };
       },
     });
-    this.publish(committed);
     return committed;
-  }
-
-  /** After the commit, never before. */
-  private publish(committed: Committed<unknown>): void {
-    publishInventory(this.deps.publisher, committed.entries);
   }
 }
 

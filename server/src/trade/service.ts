@@ -9,9 +9,9 @@ import {
   type TradeOffer,
   topicOf,
 } from "@hoard/protocol";
-import { publishInventory } from "../inventory/publish";
+import { commitAndPublish } from "../inventory/commit";
 import type { ItemService } from "../items/service";
-import { requestHash, sha256Hex } from "../lib/canonical";
+import { sha256Hex } from "../lib/canonical";
 import type { Logger } from "../log";
 import { type CommitPlan, type Committed, type GuardRef, type Guards, opKey, type Store } from "../store/port";
 import { TRADE_RECORD } from "../store/trade-port";
@@ -240,11 +240,10 @@ export class TradeService {
     const { actor, input, values } = spec;
     const recordId = derivedId("record", actor, input.opId);
     const threshold = this.deps.imbalanceThreshold;
-    const committed = await this.deps.store.commitPlayers<TradeResult>({
-      opId: input.opId,
+    const committed = await commitAndPublish<TradeResult>(this.deps, {
       actor,
       kind: spec.kind,
-      requestHash: requestHash(spec.kind, input),
+      input,
       playerIds: spec.playerIds,
       guards: spec.guards,
       apply: (players, at, guards) => spec.plan({ actor, opId: input.opId, at, recordId, values, threshold }, players, guards),
@@ -254,9 +253,8 @@ export class TradeService {
     return { result: committed.result, replayed: committed.replayed };
   }
 
-  /** Inventory pushes first (the swap), then the trade events, all after the commit. */
+  /** The trade events, after the commit and its inventory pushes. */
   private publish(committed: Committed<TradeResult>): void {
-    publishInventory(this.deps.publisher, committed.entries);
     const { offer, trade, pushes } = committed.result;
     for (const push of pushes) {
       this.deps.publisher.publish({
