@@ -7,7 +7,12 @@ export function itemId(definition: ItemDefinition): string {
   return sha256Hex(canonicalJson(definition));
 }
 
+/** How many item ids are remembered as defined (a definition never changes nor goes away). */
+const KNOWN_IDS = 100_000;
+
 export class ItemService {
+  private readonly known = new Set<string>();
+
   constructor(private readonly store: Store) {}
 
   async create(definition: ItemDefinition): Promise<{ item: StoredItem; created: boolean }> {
@@ -28,10 +33,13 @@ export class ItemService {
 
   /** Throws ITEM_NOT_FOUND naming every id that is not defined. */
   async requireDefined(ids: readonly string[]): Promise<void> {
-    if (ids.length === 0) return;
-    const found = await this.store.getItems(ids);
-    const missing = ids.filter((id) => !found.has(id));
+    const unknown = ids.filter((id) => !this.known.has(id));
+    if (unknown.length === 0) return;
+    const found = await this.store.getItems(unknown);
+    const missing = unknown.filter((id) => !found.has(id));
     if (missing.length > 0) throw new HoardError("ITEM_NOT_FOUND", `unknown item ${missing.join(", ")}`, { details: { missing } });
+    if (this.known.size + unknown.length > KNOWN_IDS) this.known.clear();
+    for (const id of unknown) this.known.add(id);
   }
 
   async putKit(kit: Kit): Promise<Kit> {

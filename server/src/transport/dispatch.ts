@@ -111,12 +111,23 @@ export function parseInput(schema: z.ZodType, payload: unknown): unknown {
  * Iterative: a payload may nest deeper than the stack.
  */
 function protoKeyPath(payload: unknown): string | undefined {
-  const pending: Array<{ value: unknown; path: string }> = [{ value: payload, path: "" }];
-  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    const { value, path } = next;
-    if (value === null || typeof value !== "object") continue;
-    if (Object.hasOwn(value, "__proto__")) return path ? `${path}.__proto__` : "__proto__";
-    for (const [key, child] of Object.entries(value)) pending.push({ value: child, path: path ? `${path}.${key}` : key });
+  // Objects only, no path strings: this runs on every request and almost never finds one.
+  const pending: object[] = [];
+  if (payload !== null && typeof payload === "object") pending.push(payload);
+  for (let value = pending.pop(); value !== undefined; value = pending.pop()) {
+    if (Object.hasOwn(value, "__proto__")) return pathTo(payload, value);
+    for (const child of Object.values(value)) if (child !== null && typeof child === "object") pending.push(child);
+  }
+  return undefined;
+}
+
+/** The dotted path from `root` to `target` (which holds an own `__proto__` key). */
+function pathTo(root: unknown, target: object, path = ""): string | undefined {
+  if (root === target) return path ? `${path}.__proto__` : "__proto__";
+  if (root === null || typeof root !== "object") return undefined;
+  for (const [key, child] of Object.entries(root)) {
+    const found = pathTo(child, target, path ? `${path}.${key}` : key);
+    if (found !== undefined) return found;
   }
   return undefined;
 }
