@@ -136,7 +136,8 @@ export class HoardClient {
    * same payload again (same opId), up to `retries` times.
    */
   async call<E extends ClientEventName>(event: E, input: EventInput<E>): Promise<EventOutput<E>> {
-    let lastError: HoardError = new HoardError("CLIENT_TIMEOUT");
+    // Built only when an attempt fails: an Error captures a stack, too dear for every call.
+    let lastError: HoardError | undefined;
     for (let attempt = 0; attempt <= this.retries; attempt++) {
       if (this.closed) throw new HoardError("CLIENT_CLOSED");
       let reply: Ack<EventOutput<E>>;
@@ -155,7 +156,7 @@ export class HoardClient {
       const wait = (reply.error.details as { retryAfterMs?: number } | undefined)?.retryAfterMs ?? 50 * 2 ** attempt;
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
-    throw lastError;
+    throw lastError ?? new HoardError("CLIENT_TIMEOUT");
   }
 
   /** Item definitions, content-addressed: fetched once, then served from memory forever. */

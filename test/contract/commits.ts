@@ -1,4 +1,5 @@
-import { type Actor, type Changes, HoardError, type InventoryOp } from "@hoard/protocol";
+import { type Actor, type CartChange, type CartLine, type Changes, HoardError, type InventoryOp } from "@hoard/protocol";
+import { withCartChange } from "@hoard/server/cart/rules";
 import { applyOps, newPlayer } from "@hoard/server/inventory/rules";
 import { requestHash } from "@hoard/server/lib/canonical";
 import type { DomainRecord, PlayerCommit } from "@hoard/server/store/port";
@@ -55,6 +56,41 @@ export function applyTo(playerId: string, ops: InventoryOp[], options: CommitOpt
         writes: [{ player: next.player, ops, changes: next.changes }],
         result: { playerId, version: next.player.version, changes: next.changes },
       };
+    },
+  };
+}
+
+/** A cart line as the cart rules accept it (price checks are the rules' business, not the store's). */
+export function aCartLine(overrides: Partial<CartLine> = {}): CartLine {
+  return {
+    currency: "gold",
+    offeredPrice: 10,
+    itemCount: 1,
+    specialSale: false,
+    category: "bag",
+    addedAt: "2030-01-01T00:00:00.000Z",
+    ...overrides,
+  };
+}
+
+/** A cart-only change as the cart service commits it; with `ops`, the inventory changes in the same version (a checkout). */
+export function editCart(playerId: string, change: CartChange, ops: InventoryOp[] = []): PlayerCommit<Applied> {
+  const opId = anOpId();
+  const request = { opId, playerId, change, ops };
+  return {
+    opId,
+    actor: anActor(),
+    kind: "cart:edit",
+    requestHash: requestHash("cart:edit", request),
+    playerIds: [playerId],
+    apply: (players, at) => {
+      const player = players.get(playerId);
+      if (!player) throw new HoardError("PLAYER_NOT_FOUND", undefined, { details: { playerId } });
+      const edited = withCartChange(player, change, at);
+      const granted = ops.length === 0 ? undefined : applyOps({ ...edited.player, version: player.version }, ops, at);
+      const next = granted ? granted.player : edited.player;
+      const changes = granted ? { ...granted.changes, ...edited.changes } : edited.changes;
+      return { writes: [{ player: next, ops, changes }], result: { playerId, version: next.version, changes } };
     },
   };
 }

@@ -4,7 +4,7 @@ import { requestHash } from "@hoard/server/lib/canonical";
 import type { DomainRecord, PlayerCommit, Store } from "@hoard/server/store/port";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { aKit, anActor, anItemId, anOpId, aStoredItem, op } from "../support/builders";
-import { type Applied, applyTo, createPlayer, recordOnly } from "./commits";
+import { type Applied, aCartLine, applyTo, createPlayer, editCart, recordOnly } from "./commits";
 
 export interface ContractStore {
   store: Store;
@@ -407,6 +407,47 @@ export function describeStore(name: string, makeStore: () => Promise<ContractSto
         expect(player?.version).toBe(201);
         expect(committed.map((c) => c.result.version).sort((a, b) => a - b)).toEqual(amounts.map((amount) => amount + 1));
         expect(await versionsOf("alice")).toEqual([1, ...amounts.map((amount) => amount + 1)]);
+      });
+    });
+
+    describe("carts", () => {
+      const [a, b, c] = [anItemId("cart-a"), anItemId("cart-b"), anItemId("cart-c")];
+
+      it("stores every cart change with the player: lines added, changed and removed read back exactly", async () => {
+        await store.commitPlayers(createPlayer("alice"));
+        await store.commitPlayers(editCart("alice", { lines: { [a]: aCartLine(), [b]: aCartLine({ itemCount: 2 }) } }));
+        await store.commitPlayers(editCart("alice", { lines: { [c]: aCartLine({ offeredPrice: 7, specialSale: true }) } }));
+        await store.commitPlayers(editCart("alice", { lines: { [b]: aCartLine({ itemCount: 5 }), [a]: null } }));
+
+        const player = await store.getPlayer("alice");
+        expect(player?.version).toBe(4);
+        expect(player?.cart).toEqual({
+          lines: { [b]: aCartLine({ itemCount: 5 }), [c]: aCartLine({ offeredPrice: 7, specialSale: true }) },
+        });
+        expect(await versionsOf("alice")).toEqual([1, 2, 3, 4]);
+      });
+
+      it("drops the cart when its last line goes, and grants in the same version as the cart empties", async () => {
+        await store.commitPlayers(createPlayer("alice"));
+        await store.commitPlayers(editCart("alice", { lines: { [a]: aCartLine(), [b]: aCartLine() } }));
+        await store.commitPlayers(editCart("alice", { lines: { [a]: null, [b]: null } }, [op.grant("bag", a, 1), op.grant("bag", b, 1)]));
+
+        const player = await store.getPlayer("alice");
+        expect(player?.cart).toBeUndefined();
+        expect(player?.inventories.bag?.stacks).toEqual({ [a]: 1, [b]: 1 });
+        expect(player?.version).toBe(3);
+      });
+
+      it("keeps every line of 100 concurrent adds to one cart, versions 2..101", async () => {
+        await store.commitPlayers(createPlayer("alice"));
+        const itemIds = Array.from({ length: 100 }, (_, i) => anItemId(`concurrent-${i}`));
+
+        await Promise.all(itemIds.map((itemId) => store.commitPlayers(editCart("alice", { lines: { [itemId]: aCartLine() } }))));
+
+        const player = await store.getPlayer("alice");
+        expect(Object.keys(player?.cart?.lines ?? {}).sort()).toEqual([...itemIds].sort());
+        expect(player?.version).toBe(101);
+        expect(await versionsOf("alice")).toEqual(Array.from({ length: 101 }, (_, i) => i + 1));
       });
     });
 

@@ -36,7 +36,23 @@ export function opsForbiddenToPlayers(ops: readonly InventoryOp[]): string[] {
  * (so a batch may move items out and then grant new ones in).
  */
 export function applyOps(player: Player, ops: readonly InventoryOp[], at: string): { player: Player; changes: Changes } {
-  const next = structuredClone(player);
+  // Copy on write: the wallet always, an inventory on its first change. What no op touches
+  // (the cart, other categories) is shared with `player`, which is never changed: the stores
+  // hand out frozen states and write only what is not the very object they read.
+  const next: Player = { ...player, wallet: { ...player.wallet }, inventories: { ...player.inventories } };
+  const copied = new Set<string>();
+  const inventoryOf = (category: string): Inventory => {
+    const current = next.inventories[category];
+    if (copied.has(category) && current) return current;
+    copied.add(category);
+    const copy: Inventory = current
+      ? { ...current, stacks: { ...current.stacks }, metrics: { ...current.metrics } }
+      : { stacks: {}, metrics: {} };
+    next.inventories[category] = copy;
+    return copy;
+  };
+  /** The inventory to take from, or undefined when the player has none of that category. */
+  const existing = (category: string): Inventory | undefined => (next.inventories[category] ? inventoryOf(category) : undefined);
   const touched = {
     wallet: new Set<string>(),
     stacks: new Map<string, Set<string>>(),
@@ -51,31 +67,31 @@ export function applyOps(player: Player, ops: readonly InventoryOp[], at: string
   for (const op of ops) {
     switch (op.type) {
       case "grant":
-        addStack(inventoryOf(next, op.category), op.itemId, op.quantity);
+        addStack(inventoryOf(op.category), op.itemId, op.quantity);
         touch(touched.stacks, op.category, op.itemId);
         break;
       case "consume":
-        takeStack(next.inventories[op.category], op.category, op.itemId, op.quantity);
+        takeStack(existing(op.category), op.category, op.itemId, op.quantity);
         touch(touched.stacks, op.category, op.itemId);
         break;
       case "move":
-        takeStack(next.inventories[op.from], op.from, op.itemId, op.quantity);
-        addStack(inventoryOf(next, op.to), op.itemId, op.quantity);
+        takeStack(existing(op.from), op.from, op.itemId, op.quantity);
+        addStack(inventoryOf(op.to), op.itemId, op.quantity);
         touch(touched.stacks, op.from, op.itemId);
         touch(touched.stacks, op.to, op.itemId);
         break;
       case "setMetric":
-        inventoryOf(next, op.category).metrics[op.name] = op.value;
+        inventoryOf(op.category).metrics[op.name] = op.value;
         touch(touched.metrics, op.category, op.name);
         break;
       case "incrementMetric": {
-        const metrics = inventoryOf(next, op.category).metrics;
+        const metrics = inventoryOf(op.category).metrics;
         metrics[op.name] = finite((metrics[op.name] ?? 0) + op.by, op.name);
         touch(touched.metrics, op.category, op.name);
         break;
       }
       case "setCapacity": {
-        const inventory = inventoryOf(next, op.category);
+        const inventory = inventoryOf(op.category);
         if (op.capacity === null) delete inventory.capacity;
         else inventory.capacity = op.capacity;
         touched.capacity.add(op.category);
@@ -121,15 +137,6 @@ export function unitsIn(inventory: Inventory): number {
   let units = 0;
   for (const quantity of Object.values(inventory.stacks)) units += quantity;
   return units;
-}
-
-function inventoryOf(player: Player, category: string): Inventory {
-  let inventory = player.inventories[category];
-  if (!inventory) {
-    inventory = { stacks: {}, metrics: {} };
-    player.inventories[category] = inventory;
-  }
-  return inventory;
 }
 
 function addStack(inventory: Inventory, itemId: string, quantity: number): void {

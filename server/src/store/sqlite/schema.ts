@@ -40,6 +40,16 @@ const core: Migration[] = [
     CREATE TABLE record_players (kind TEXT NOT NULL, player_id TEXT NOT NULL, at TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (kind, player_id, at, id)) WITHOUT ROWID;
     `,
   },
+  {
+    // Cart lines leave the player document for rows of their own (store/sqlite/player-rows.ts).
+    name: "core-003-cart-lines",
+    sql: `
+    CREATE TABLE cart_lines (player_id TEXT NOT NULL, item_id TEXT NOT NULL, line TEXT NOT NULL, PRIMARY KEY (player_id, item_id)) WITHOUT ROWID;
+    INSERT INTO cart_lines (player_id, item_id, line)
+      SELECT p.id, l.key, l.value FROM players p, json_each(p.state, '$.cart.lines') l;
+    UPDATE players SET state = json_remove(state, '$.cart') WHERE json_type(state, '$.cart') IS NOT NULL;
+    `,
+  },
 ];
 
 /** Every migration of the embedded engine: core first, then each domain's own list. */

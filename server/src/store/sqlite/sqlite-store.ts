@@ -20,6 +20,7 @@ import {
 import type { StockStore } from "../stock-port";
 import type { GuardTable } from "./guard-table";
 import { OpResults } from "./op-results";
+import { PlayerRows } from "./player-rows";
 import { SqlitePresenceHistory } from "./presence-store";
 import { migrations } from "./schema";
 import { SqliteShopCatalog } from "./shop-store";
@@ -35,6 +36,8 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /** The most ops one group commit may hold. */
   maxBatch?: number;
+  /** How many parsed player states to keep (checked by version on every read); 0 keeps none. */
+  playerCacheSize?: number;
 }
 
 /** One unit of work waiting for the next group commit. */
@@ -59,6 +62,7 @@ export class SqliteStore implements Store {
   readonly stock: StockStore;
   private readonly db: Database.Database;
   private readonly opResults: OpResults;
+  private readonly players: PlayerRows;
   /** Guard kinds by name, from the domain stores that own them. */
   private readonly guardTables: ReadonlyMap<string, GuardTable>;
   private readonly maxBatch: number;
@@ -93,12 +97,9 @@ export class SqliteStore implements Store {
       saveKit: db.prepare("INSERT INTO kits (name, kit) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET kit = excluded.kit"),
       getKit: db.prepare("SELECT kit FROM kits WHERE name = ?"),
       listKits: db.prepare("SELECT kit FROM kits ORDER BY name"),
-      getPlayer: db.prepare("SELECT state FROM players WHERE id = ?"),
       listPlayers: db.prepare(
         "SELECT id, version, json_extract(state, '$.name') AS name FROM players WHERE id > ? AND id >= ? AND id < ? ORDER BY id LIMIT ?",
       ),
-      insertPlayer: db.prepare("INSERT INTO players (id, version, state) VALUES (?, ?, ?)"),
-      updatePlayer: db.prepare("UPDATE players SET version = ?, state = ? WHERE id = ? AND version = ?"),
       appendLog: db.prepare("INSERT INTO op_log (player_id, version, op_key, entry) VALUES (?, ?, ?, ?)"),
       readLog: db.prepare("SELECT entry FROM op_log WHERE player_id = ? AND version > ? ORDER BY version LIMIT ?"),
       putRecord: db.prepare("INSERT INTO records (kind, id, at, data) VALUES (?, ?, ?, ?)"),
@@ -113,13 +114,17 @@ export class SqliteStore implements Store {
       ),
     };
 
+    this.players = new PlayerRows(db, options.playerCacheSize ?? 1000);
     // A nested better-sqlite3 transaction is a savepoint: a throw rolls back that op only.
     const inSavepoint = db.transaction((run: () => unknown) => run());
     this.runBatch = db.transaction((batch: Pending[]) =>
       batch.map((pending) => {
         try {
-          return { ok: true as const, value: inSavepoint(pending.run) };
+          const value = inSavepoint(pending.run);
+          this.players.keepStaged();
+          return { ok: true as const, value };
         } catch (error) {
+          this.players.dropStaged();
           return { ok: false as const, error };
         }
       }),
@@ -180,7 +185,7 @@ export class SqliteStore implements Store {
   }
 
   async getPlayer(id: string): Promise<Player | undefined> {
-    return this.readPlayer(id);
+    return this.players.read(id);
   }
 
   async listPlayers(page: Page & { prefix?: string }): Promise<PlayerSummary[]> {
@@ -255,7 +260,9 @@ export class SqliteStore implements Store {
     let outcomes: ReturnType<typeof this.runBatch>;
     try {
       outcomes = this.runBatch(batch);
+      this.players.commitPending();
     } catch (error) {
+      this.players.dropPending();
       // The whole transaction failed (lock wait timed out, disk error): nothing was written.
       const failure = isBusy(error)
         ? new HoardError("STORE_UNAVAILABLE", "the database is locked by another writer", { cause: error })
@@ -279,7 +286,7 @@ export class SqliteStore implements Store {
 
     const players = new Map<string, Player>();
     for (const id of [...new Set(commit.playerIds)].sort()) {
-      const player = this.readPlayer(id);
+      const player = this.players.read(id);
       if (player) players.set(id, player);
     }
     const guards = this.readGuards(commit.guards ?? []);
@@ -293,11 +300,7 @@ export class SqliteStore implements Store {
       assertNextVersion(player, expected);
       // Compare-and-set on the version read above. Under the IMMEDIATE lock nobody else can
       // have written in between, so a miss here is a bug, not a race: fail the op loudly.
-      const state = JSON.stringify(player);
-      const changed = previous
-        ? this.stmt.updatePlayer.run(player.version, state, player.id, expected).changes
-        : this.stmt.insertPlayer.run(player.id, player.version, state).changes;
-      if (changed !== 1) throw new HoardError("PLAYER_CONFLICT", undefined, { details: { playerId: player.id } });
+      if (!this.players.write(previous, player)) throw new HoardError("PLAYER_CONFLICT", undefined, { details: { playerId: player.id } });
       const entry = historyEntry(commit, write, at);
       this.stmt.appendLog.run(player.id, player.version, key, JSON.stringify(entry));
       entries.push(entry);
@@ -335,11 +338,6 @@ export class SqliteStore implements Store {
     const table = this.guardTables.get(kind);
     if (!table) throw new Error(`no guard table for kind ${kind}`);
     return table;
-  }
-
-  private readPlayer(id: string): Player | undefined {
-    const row = this.stmt.getPlayer.get(id) as { state: string } | undefined;
-    return row ? (JSON.parse(row.state) as Player) : undefined;
   }
 }
 
