@@ -23,6 +23,7 @@ describe("loadConfig", () => {
       host: "0.0.0.0",
       db: "./data/hoard.db",
       sqliteSynchronous: "FULL",
+      sqlitePlayerCache: 1000,
       redisUrl: undefined,
       mongoUrl: undefined,
       mongoDatabase: "hoard",
@@ -44,11 +45,13 @@ describe("loadConfig", () => {
       HOARD_NODE_ID: "node-a",
       HOARD_ALLOWED_ORIGINS: " https://a.example , https://b.example,,",
       HOARD_OP_RESULT_TTL_HOURS: "2",
+      HOARD_SQLITE_PLAYER_CACHE: "0",
       HOARD_SECRET: secret(32),
     });
 
     expect(config).toMatchObject({
       port: 8080,
+      sqlitePlayerCache: 0,
       nodeId: "node-a",
       allowedOrigins: ["https://a.example", "https://b.example"],
       opResultTtlMs: 2 * 3_600_000,
@@ -59,6 +62,12 @@ describe("loadConfig", () => {
   it("names the variable and its value when PORT is bad", () => {
     for (const port of ["http", "70000", "-1", "80.5"]) {
       expect(configError({ PORT: port }).message).toContain(`PORT=${JSON.stringify(port)}`);
+    }
+  });
+
+  it("refuses a player cache size that is not a count", () => {
+    for (const size of ["-1", "many", "2.5"]) {
+      expect(configError({ HOARD_SQLITE_PLAYER_CACHE: size }).message).toContain(`HOARD_SQLITE_PLAYER_CACHE=${JSON.stringify(size)}`);
     }
   });
 

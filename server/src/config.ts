@@ -19,6 +19,7 @@ export const ConfigSchema = z.object({
   HOST: z.string().min(1).default("0.0.0.0"),
   HOARD_DB: z.string().min(1).default("./data/hoard.db"),
   HOARD_SQLITE_SYNCHRONOUS: z.enum(["OFF", "NORMAL", "FULL", "EXTRA"]).default("FULL"),
+  HOARD_SQLITE_PLAYER_CACHE: Int(0, 1_000_000).default(1000),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL" }).optional(),
   HOARD_REDIS_ADAPTER: z.enum(["classic", "sharded"]).default("classic"),
   MONGODB_URL: z.string().startsWith("mongodb").optional(),
@@ -60,6 +61,8 @@ export interface Config {
   nodeId: string;
   db: string;
   sqliteSynchronous: EnvConfig["HOARD_SQLITE_SYNCHRONOUS"];
+  /** Parsed player states the embedded engine keeps (each checked by version when read). */
+  sqlitePlayerCache: number;
   redisUrl: string | undefined;
   /** Socket.IO Redis adapter: classic pub/sub, or sharded pub/sub (Redis 7+). */
   redisAdapter: EnvConfig["HOARD_REDIS_ADAPTER"];
@@ -112,6 +115,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     nodeId: e.HOARD_NODE_ID ?? `${hostname().replace(/[^A-Za-z0-9_.-]/g, "-")}-${process.pid}`,
     db: e.HOARD_DB,
     sqliteSynchronous: e.HOARD_SQLITE_SYNCHRONOUS,
+    sqlitePlayerCache: e.HOARD_SQLITE_PLAYER_CACHE,
     redisUrl: e.REDIS_URL,
     redisAdapter: e.HOARD_REDIS_ADAPTER,
     mongoUrl: e.MONGODB_URL,

@@ -14,6 +14,12 @@ describeStore("sqlite :memory:", inMemory);
 // The domains' tables live on the same handle as the core ones: the file run of the core suite covers the file.
 describeDomainStores("sqlite :memory:", inMemory);
 
+// Without the cache of parsed players every read parses the row: the same results.
+describeStore("sqlite :memory:, no player cache", async () => {
+  const store = new SqliteStore({ path: ":memory:", playerCacheSize: 0 });
+  return { store, cleanup: () => store.close() };
+});
+
 describeStore("sqlite file", async () => {
   const dir = await mkdtemp(join(tmpdir(), "hoard-contract-"));
   const store = new SqliteStore({ path: join(dir, "hoard.db") });

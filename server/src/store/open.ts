@@ -23,5 +23,5 @@ export function openEmbeddedStore(config: Config): Store {
   if (config.mongoUrl) {
     throw new ConfigError("MONGODB_URL is set: open the store with `await openStore(config)` and pass it to createApp as overrides.store");
   }
-  return new SqliteStore({ path: config.db, synchronous: config.sqliteSynchronous });
+  return new SqliteStore({ path: config.db, synchronous: config.sqliteSynchronous, playerCacheSize: config.sqlitePlayerCache });
 }
