@@ -111,6 +111,8 @@ describe("cart edits", () => {
     const dear = price({ price: 1_000_000_000 });
     const rich = commit(player(), addLine(player(), offer({ offeredPrice: 1e9, itemCount: 1000 }), dear, T0));
     expect(refusal(() => setLineCount(rich, itemA, 1001)).code).toBe("CART_LIMIT_EXCEEDED");
+    // The line's new count replaces its old one in the total: lowering it is always allowed.
+    expect(setLineCount(rich, itemA, 999).lines[itemA]?.itemCount).toBe(999);
   });
 });
 

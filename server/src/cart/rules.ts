@@ -227,9 +227,19 @@ function countWithin(itemCount: number, itemId: string): number {
   return itemCount;
 }
 
-/** Refuses a change after which the cart would cost more than one debit may take. */
+/**
+ * Refuses a change after which the cart would cost more than one debit may take. The totals
+ * after the change are the cart's, less the lines it replaces, plus their new terms: no copy
+ * of the cart (this runs on every add of a cart that may hold 200 lines).
+ */
 function checked(cart: Cart | undefined, change: CartChange): CartChange {
-  totalsWithin(cartTotals(applyCartChange(cart, change)));
+  const totals = cartTotals(cart);
+  for (const [itemId, line] of Object.entries(change.lines)) {
+    const before = cart?.lines[itemId];
+    if (before) totals[before.currency] = (totals[before.currency] ?? 0) - before.offeredPrice * before.itemCount;
+    if (line) totals[line.currency] = (totals[line.currency] ?? 0) + line.offeredPrice * line.itemCount;
+  }
+  totalsWithin(totals);
   return change;
 }
 

@@ -25,6 +25,14 @@ function refusal(fn: () => unknown, code: ErrorCode, details?: Record<string, un
   return error;
 }
 
+function deepFrozen<T>(value: T): T {
+  if (value !== null && typeof value === "object") {
+    for (const child of Object.values(value)) deepFrozen(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 function withBag(stacks: Record<string, number>, extra: Partial<Player["inventories"][string]> = {}): Player {
   return aPlayer({ inventories: { bag: anInventory({ stacks, ...extra }) } });
 }
@@ -34,6 +42,30 @@ describe("applyOps", () => {
     const { player } = applyOps(aPlayer({ version: 7 }), [op.credit("gold", 1)], T1);
 
     expect(player).toMatchObject({ version: 8, updatedAt: T1, createdAt: T0 });
+  });
+
+  it("changes nothing it was given (frozen input works) and shares what no op touched", () => {
+    const cart = {
+      lines: { [sword]: { currency: "gold", offeredPrice: 5, itemCount: 1, specialSale: false, category: "bag", addedAt: T0 } },
+    };
+    const given = deepFrozen(
+      aPlayer({
+        wallet: { gold: 10 },
+        inventories: { bag: anInventory({ stacks: { [potion]: 2 } }), vault: anInventory({ stacks: { [sword]: 1 } }) },
+        cart,
+      }),
+    );
+    const before = structuredClone(given);
+
+    const { player } = applyOps(given, [op.consume("bag", potion, 1), op.grant("bag", sword, 1), op.debit("gold", 4)], T1);
+
+    expect(given).toEqual(before);
+    expect(player.inventories.bag?.stacks).toEqual({ [potion]: 1, [sword]: 1 });
+    expect(player.wallet).toEqual({ gold: 6 });
+    expect(player.cart).toBe(given.cart);
+    expect(player.inventories.vault).toBe(given.inventories.vault);
+    expect(() => applyOps(given, [op.grant("bag", potion, 1), op.consume("vault", potion, 1)], T1)).toThrow(HoardError);
+    expect(given).toEqual(before);
   });
 
   it("grant adds to a stack, creating the inventory, and reports the absolute quantity", () => {
