@@ -54,6 +54,20 @@ describe("sqlite player rows and cache", () => {
     expect(await b.getPlayer("alice")).toMatchObject({ version: 5, wallet: { gold: 6 }, cart: { lines: { [shield]: {} } } });
   });
 
+  it("lists cart lines in the order they were added, whether the state was cached or read from the rows", async () => {
+    const [a, b] = [open(), open()];
+    await a.commitPlayers(createPlayer("alice"));
+    // Item ids in the opposite order to the times they were added, and a tie broken by item id.
+    const [z, y, x] = ["f", "8", "0"].map((digit) => digit.repeat(64)) as [string, string, string];
+    const at = (second: number) => `2030-01-01T00:00:0${second}.000Z`;
+    await a.commitPlayers(editCart("alice", { lines: { [z]: aCartLine({ addedAt: at(1) }) } }));
+    await a.commitPlayers(editCart("alice", { lines: { [y]: aCartLine({ addedAt: at(2) }), [x]: aCartLine({ addedAt: at(2) }) } }));
+
+    expect(Object.keys((await b.getPlayer("alice"))?.cart?.lines ?? {})).toEqual([z, x, y]);
+    // A's cached state keeps the order the rules built, which is the order the change listed.
+    expect(Object.keys((await a.getPlayer("alice"))?.cart?.lines ?? {})).toEqual([z, y, x]);
+  });
+
   it("forgets a write whose op was rolled back, even when another handle then writes that version", async () => {
     const [a, b] = [open(), open()];
     await a.commitPlayers(createPlayer("alice"));

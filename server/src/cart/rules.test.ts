@@ -138,6 +138,28 @@ describe("checkout", () => {
     expect(applyChanges(before, plan.changes, plan.player.version, later(1))).toEqual(plan.player);
   });
 
+  it("lists the receipt's lines in the order they were added, ties by item id, whatever the cart's key order", () => {
+    const line = (addedAt: string, offeredPrice: number) => ({
+      currency: "gold",
+      offeredPrice,
+      itemCount: 1,
+      specialSale: false,
+      category: "bag",
+      addedAt,
+    });
+    const [low, high] = [itemA, itemB];
+    const third = "c".repeat(64);
+    const cart = { lines: { [high]: line(later(5), 10), [third]: line(later(9), 50), [low]: line(later(5), 50) } };
+    const entries = [price({ itemId: low }), price({ itemId: high, price: 10 }), price({ itemId: third })];
+
+    const plan = checkout({ ...player({ gold: 110 }), cart }, new PriceBook({ itemIds: [low, high, third], entries }), {
+      opId: "op-x",
+      at: later(10),
+    });
+    if (plan.outcome !== "order") throw new Error(plan.outcome);
+    expect(plan.order.lines.map((orderLine) => orderLine.itemId)).toEqual([low, high, third]);
+  });
+
   it("refuses an empty cart, too little gold and a full inventory, changing nothing", () => {
     expect(refusal(() => checkout(player({ gold: 100 }), book(), { opId: "op-x", at: T0 })).code).toBe("CART_EMPTY");
     expect(refusal(() => checkout(filled({ gold: 129 }), book(), { opId: "op-x", at: T0 }))).toMatchObject({

@@ -137,7 +137,11 @@ export type CheckoutPlan =
  */
 export function checkout(player: Player, book: PriceBook, context: { opId: string; at: string }): CheckoutPlan {
   const { at } = context;
-  const lines = Object.entries(player.cart?.lines ?? {});
+  // In the order they were added (ties by item id): the receipt lists the same lines in the
+  // same order however the cart was read.
+  const lines = Object.entries(player.cart?.lines ?? {}).sort(([a, lineA], [b, lineB]) =>
+    lineA.addedAt === lineB.addedAt ? compareText(a, b) : compareText(lineA.addedAt, lineB.addedAt),
+  );
   if (lines.length === 0) throw new HoardError("CART_EMPTY", undefined, { details: { playerId: player.id } });
 
   const clock = Date.parse(at);
@@ -185,6 +189,10 @@ export function checkout(player: Player, book: PriceBook, context: { opId: strin
     at,
   };
   return { outcome: "order", player: next, ops, changes: { ...applied.changes, cart: emptied }, order };
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function termsOf(line: CartLine): CurrentPrice {

@@ -34,9 +34,11 @@ export class PlayerRows {
   ) {
     this.stmt = {
       version: db.prepare("SELECT version FROM players WHERE id = ?").pluck(),
-      // One statement, so the state and the lines come from one snapshot.
+      // One statement, so the state and the lines come from one snapshot. Lines in the order
+      // they were added, as the cart rules keep them in memory (ties by item id).
       read: db.prepare(
-        `SELECT state, (SELECT json_group_object(item_id, json(line)) FROM cart_lines WHERE player_id = p.id) AS lines
+        `SELECT state, (SELECT json_group_object(item_id, json(line)) FROM
+           (SELECT item_id, line FROM cart_lines WHERE player_id = p.id ORDER BY line ->> '$.addedAt', item_id)) AS lines
          FROM players p WHERE id = ?`,
       ),
       insert: db.prepare("INSERT INTO players (id, version, state) VALUES (?, ?, ?)"),
