@@ -110,8 +110,9 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
   const shop = new ShopService({ store, items });
   const trades = new TradeService({ store, items, publisher, log, imbalanceThreshold: config.trade.imbalanceThreshold });
   const economy = new EconomyService({ store, imbalanceThreshold: config.trade.imbalanceThreshold });
+  const presenceRegistry = openPresenceRegistry(config, log);
   const presence = new PresenceService({
-    registry: openPresenceRegistry(config, log),
+    registry: presenceRegistry,
     history: store.presenceHistory,
     // Each node pushes area changes to its own subscribers (io.local), whichever node made them.
     publishLocal(message) {
@@ -206,6 +207,10 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
       if (redis && !(await redis.whenUp(REDIS_START_WAIT_MS))) {
         log.error({ waitedMs: REDIS_START_WAIT_MS }, "listening without redis: other nodes' pushes arrive once it connects");
       }
+      // Likewise area popularity: a change made before the registry hears changes is pushed to no one.
+      const heard = await settlesWithin(presenceRegistry.whenListening(), REDIS_START_WAIT_MS);
+      if (!heard)
+        log.error({ waitedMs: REDIS_START_WAIT_MS }, "listening before presence hears area changes: popularity pushes start once it does");
       return new Promise<string>((resolve, reject) => {
         httpServer.once("error", reject);
         httpServer.listen(config.port, config.host, () => {
@@ -235,4 +240,16 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
       return closing;
     },
   };
+}
+
+/** True when `promise` settles within `ms`, false when the wait ran out first (the timer is cleared). */
+function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    const settled = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    promise.then(settled, settled);
+  });
 }

@@ -186,6 +186,7 @@ for (const engine of ["memory", "redis"] as const) {
         const area = newArea();
         const seen: string[] = [];
         registry.onChange((areas) => seen.push(...areas));
+        await registry.whenListening();
         const seqs = [(await registry.stats(area)).seq];
         await registry.login({ userId: "u1", areaCode: area, mode: "duel", connectionId: "c1", now: T0 });
         seqs.push((await registry.stats(area)).seq);

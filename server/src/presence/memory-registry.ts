@@ -108,6 +108,9 @@ export class MemoryRegistry implements PresenceRegistry {
     return this.apply(changes, now);
   }
 
+  /** Changes are heard from the start: they happen in this process. */
+  async whenListening(): Promise<void> {}
+
   onChange(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

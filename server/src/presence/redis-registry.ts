@@ -38,6 +38,7 @@ export class RedisRegistry implements PresenceRegistry {
   private readonly listeners = new Set<(areaCodes: readonly string[]) => void>();
   private beaten = false;
   private healthy = true;
+  private readonly listening: Promise<void>;
 
   constructor(private readonly options: RedisRegistryOptions) {
     this.prefix = options.prefix ?? "hoard:{presence}:";
@@ -59,9 +60,12 @@ export class RedisRegistry implements PresenceRegistry {
       const areas = message.split(",");
       for (const listener of this.listeners) listener(areas);
     });
-    void this.subscriber.subscribe(`${this.prefix}changed`).catch((error: unknown) => {
-      options.log.error({ err: error }, "presence: subscribing to area changes failed; pushes will stop");
-    });
+    this.listening = this.subscriber.subscribe(`${this.prefix}changed`).then(
+      () => {},
+      (error: unknown) => {
+        options.log.error({ err: error }, "presence: subscribing to area changes failed; pushes will stop");
+      },
+    );
   }
 
   async login(input: { userId: string; areaCode: string; mode: string; connectionId: string; now: number }): Promise<void> {
@@ -168,6 +172,10 @@ export class RedisRegistry implements PresenceRegistry {
       total += looked;
       if (looked < CHUNK) return total;
     }
+  }
+
+  whenListening(): Promise<void> {
+    return this.listening;
   }
 
   onChange(listener: (areaCodes: readonly string[]) => void): () => void {

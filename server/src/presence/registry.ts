@@ -39,6 +39,11 @@ export interface PresenceRegistry {
 
   /** Called with the areas whose counts changed, whichever node changed them. */
   onChange(listener: (areaCodes: readonly string[]) => void): () => void;
+  /**
+   * Resolves once `onChange` hears every change (the Redis engine subscribes to other nodes'
+   * changes asynchronously; until then changes, its own included, go unheard). Never rejects.
+   */
+  whenListening(): Promise<void>;
   close(): Promise<void>;
 }
 
