@@ -99,7 +99,11 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
   let io: HoardIo | undefined;
   const publisher: Publisher = {
     publish(message) {
-      io?.to(message.topic).emit("push", message);
+      if (!io) return;
+      // On one node, a topic nobody here watches is watched by nobody: skip it (socket.io would
+      // encode the push before finding the room empty). With Redis, other nodes may watch it.
+      if (!redis && !io.sockets.adapter.rooms.has(message.topic)) return;
+      io.to(message.topic).emit("push", message);
       metrics.pushes.inc({ type: message.type });
     },
   };
