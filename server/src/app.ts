@@ -97,12 +97,14 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
   const httpServer = createServer();
   // The publisher is wired to the socket server once it exists (it needs the dispatcher first).
   let io: HoardIo | undefined;
+  /** Whether a socket of this node subscribes to the topic. */
+  const watchedHere = (topic: string) => (io?.sockets.adapter.rooms.get(topic)?.size ?? 0) > 0;
   const publisher: Publisher = {
     publish(message) {
       if (!io) return;
       // On one node, a topic nobody here watches is watched by nobody: skip it (socket.io would
       // encode the push before finding the room empty). With Redis, other nodes may watch it.
-      if (!redis && !io.sockets.adapter.rooms.has(message.topic)) return;
+      if (!redis && !watchedHere(message.topic)) return;
       io.to(message.topic).emit("push", message);
       metrics.pushes.inc({ type: message.type });
     },
@@ -123,7 +125,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
       io?.local.to(message.topic).emit("push", message);
       metrics.pushes.inc({ type: message.type });
     },
-    isWatched: (topic) => (io?.sockets.adapter.rooms.get(topic)?.size ?? 0) > 0,
+    isWatched: watchedHere,
     settings: config.presence,
     log,
   });
