@@ -247,6 +247,8 @@ export const StockImportOutput = z.strictObject({
   batches: z.number().int(),
   /** Batches this importId had already applied: skipped. */
   replayedBatches: z.number().int(),
+  /** Rows in those skipped batches (counted in `rows`, not written again). */
+  replayedRows: z.number().int(),
   badLines: z.number().int(),
   /** The first bad lines, by line number (1 = the first line of the body). */
   errors: z.array(z.strictObject({ line: z.number().int(), message: z.string() })),

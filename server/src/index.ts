@@ -1,3 +1,4 @@
+export { signingSecret } from "./auth/dev-secret";
 export { type AppOverrides, createApp, type HoardApp } from "./app";
 export { type Config, ConfigError, loadConfig } from "./config";
 export { MongoStore, openMongoStore } from "./store/mongo/mongo-store";

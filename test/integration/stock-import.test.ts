@@ -50,7 +50,18 @@ describe("stock import over HTTP", () => {
     expect(reply.status).toBe(200);
     expect(await reply.json()).toMatchObject({
       ok: true,
-      data: { importId: null, lines: 360, rows: 360, counts: 1440, keys: 12, batches: 3, replayedBatches: 0, badLines: 0, errors: [] },
+      data: {
+        importId: null,
+        lines: 360,
+        rows: 360,
+        counts: 1440,
+        keys: 12,
+        batches: 3,
+        replayedBatches: 0,
+        replayedRows: 0,
+        badLines: 0,
+        errors: [],
+      },
     });
     await expectReadBack(gm, file);
   });
@@ -88,7 +99,12 @@ describe("stock import over HTTP", () => {
     const key = [...file.expected.keys()][0] as string;
     const version = (await gm.stock.read(key, { from: day(0), to: day(0) })).version;
 
-    expect((await (await post(file.ndjson, { query })).json()).data).toMatchObject({ batches: 3, replayedBatches: 3, counts: 1440 });
+    expect((await (await post(file.ndjson, { query })).json()).data).toMatchObject({
+      batches: 3,
+      replayedBatches: 3,
+      replayedRows: 360,
+      counts: 1440,
+    });
     expect((await gm.stock.read(key, { from: day(0), to: day(0) })).version).toBe(version);
 
     // Someone sells in between; running the import again sets the counts back.
@@ -167,7 +183,9 @@ describe("stock import from the CLI", () => {
     expect(run.stdout).toMatch(/batches: 3 \(0 already applied/);
     expect(run.stderr).toMatch(/100% 360 rows/);
     const again = await hoard("stock", "import", join(dir, "stock.ndjson"));
-    expect(again.stdout).toMatch(/batches: 3 \(3 already applied/);
+    expect(again.stdout).toMatch(/^nothing written: all 360 rows \(key days\) were already applied under import id file-/);
+    expect(again.stdout).toMatch(/batches: 3 \(3 already applied under import id \S+, 360 rows skipped\)/);
+    expect(again.stderr).toMatch(/100% 360 rows \(360 already applied\) · 0 rows\/s/);
     expect((await hoard("stock", "import", join(dir, "stock.csv"))).code).toBe(0);
 
     const server = await startServer({ env: { HOARD_DB: db, HOARD_SECRET: "cli-test-secret-that-is-at-least-32-chars" } });

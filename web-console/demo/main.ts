@@ -4,13 +4,16 @@
  * run starts clean. Stop with Ctrl-C.
  */
 import { connect, type HoardClient } from "@hoard/client-sdk";
-import { ConfigError, createApp, loadConfig } from "@hoard/server";
+import { ConfigError, createApp, loadConfig, signingSecret } from "@hoard/server";
 import { TrafficStats } from "./simulator";
 import { traffic } from "./traffic/index";
 
 let config: ReturnType<typeof loadConfig>;
 try {
-  config = loadConfig({ HOARD_DB: ":memory:", HOARD_LOG_LEVEL: "warn", ...process.env });
+  // The store is in memory, but tokens are signed as `npm start` and `hoard token` sign them
+  // (HOARD_SECRET, or the dev secret kept beside the default database), so CLI tokens work here.
+  const secret = signingSecret(loadConfig(process.env)).secret;
+  config = loadConfig({ HOARD_DB: ":memory:", HOARD_LOG_LEVEL: "warn", HOARD_SECRET: secret, ...process.env });
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   console.error(error.message);

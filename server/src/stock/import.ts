@@ -58,6 +58,7 @@ export async function importStock(options: StockImportOptions): Promise<StockImp
     keys: 0,
     batches: 0,
     replayedBatches: 0,
+    replayedRows: 0,
     badLines: 0,
     errors: [],
     ms: 0,
@@ -74,7 +75,10 @@ export async function importStock(options: StockImportOptions): Promise<StockImp
     const op = opId === undefined ? undefined : { opId, requestHash: createHash("sha256").update(texts.join("\n")).digest("hex") };
     const imported = await options.store.importBatch({ actor: options.actor, op, rows });
     summary.batches++;
-    if (imported.replayed) summary.replayedBatches++;
+    if (imported.replayed) {
+      summary.replayedBatches++;
+      summary.replayedRows += rows.length;
+    }
     options.onBatch?.(imported, { index, opId, lines: summary.lines, rows: summary.rows });
     rows = [];
     texts = [];
