@@ -356,6 +356,54 @@ describe("REST", () => {
       }
     });
 
+    it("OpenAPI: one tag per domain, and per operation only the statuses it can answer, in a small document", async () => {
+      const reply = await fetch(`${server.url}/api/openapi.json`);
+      const text = await reply.text();
+      expect(text.length).toBeLessThanOrEqual(200 * 1024);
+      const doc = JSON.parse(text);
+      const tags = new Set(doc.tags.map((tag: { name: string }) => tag.name));
+      const documented = (path: string, method: string, status: number): string => {
+        const response = doc.paths[path][method].responses[String(status)];
+        if (response === undefined) return "";
+        const name = String(response.$ref).replace("#/components/responses/", "");
+        return doc.components.responses[name].description;
+      };
+      for (const [path, methods] of Object.entries<Record<string, { operationId: string; tags: string[] }>>(doc.paths)) {
+        for (const [method, operation] of Object.entries(methods)) {
+          expect(operation.tags, operation.operationId).toEqual([operation.operationId.split(":")[0]]);
+          expect(tags.has(operation.tags[0]), operation.operationId).toBe(true);
+          // The SDK-only codes (CLIENT_CLOSED 499, CLIENT_TIMEOUT 504) never come over HTTP.
+          expect(documented(path, method, 499) + documented(path, method, 504), operation.operationId).toBe("");
+        }
+      }
+      expect(documented("/api/v1/items", "get", 409), "items:list cannot conflict").toBe("");
+
+      // What real failing requests answer is documented for their operation, code and status.
+      const alice = `oa-${newOpId().slice(0, 8)}`;
+      await gm.call("players:create", { id: alice, opId: newOpId() });
+      const failures: Array<{ method: "GET" | "POST"; path: string; doc: [string, string]; body?: unknown; auth?: boolean }> = [
+        { method: "GET", path: "/api/v1/players/nobody-here", doc: ["/api/v1/players/{playerId}", "get"] },
+        { method: "GET", path: `/api/v1/items/${"0".repeat(64)}`, doc: ["/api/v1/items/{id}", "get"] },
+        { method: "GET", path: "/api/v1/kits", doc: ["/api/v1/kits", "get"], auth: false },
+        {
+          method: "POST",
+          path: `/api/v1/players/${alice}/ops`,
+          doc: ["/api/v1/players/{playerId}/ops", "post"],
+          body: { opId: newOpId(), ops: [{ type: "debit", currency: "gold", amount: 5 }] },
+        },
+        { method: "POST", path: "/api/v1/players", doc: ["/api/v1/players", "post"], body: { id: alice, opId: newOpId() } },
+        { method: "POST", path: "/api/v1/items", doc: ["/api/v1/items", "post"], body: { definition: { name: 7 } } },
+      ];
+      for (const failure of failures) {
+        const answer = await http(server, failure.method, failure.path, {
+          ...(failure.auth === false ? {} : { token }),
+          ...(failure.body === undefined ? {} : { json: failure.body }),
+        });
+        expect(answer.status, failure.path).toBeGreaterThanOrEqual(400);
+        expect(documented(...failure.doc, answer.status), `${failure.path} → ${answer.status}`).toContain(answer.body.error.code);
+      }
+    });
+
     it("GET /api/docs returns an HTML viewer whose assets are served", async () => {
       const reply = await http(server, "GET", "/api/docs");
       expect(reply.status).toBe(200);

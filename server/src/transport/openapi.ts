@@ -1,43 +1,120 @@
-import { clientEvents, errorCodes } from "@hoard/protocol";
+import { clientEvents, type ErrorCode, errorCodes } from "@hoard/protocol";
 import { z } from "zod";
 import type { HttpRoute, StreamRoute } from "./http-route";
 
 const jsonSchema = (schema: z.ZodType, io: "input" | "output") =>
   z.toJSONSchema(schema, { io, unrepresentable: "any", target: "openapi-3.0" }) as Record<string, unknown>;
 
-const errorBody = {
-  type: "object",
-  required: ["ok", "error"],
-  properties: {
-    ok: { type: "boolean", enum: [false] },
-    error: {
-      type: "object",
-      required: ["code", "message"],
-      properties: { code: { type: "string", enum: Object.keys(errorCodes) }, message: { type: "string" }, details: {} },
-    },
-  },
+/** One tag per domain: the part of the event name before the colon. */
+const domains: Record<string, string> = {
+  items: "Immutable, content-addressed item definitions",
+  kits: "Named bundles of items and currency",
+  players: "Players: creation (with a class kit) and reads",
+  inventory: "Atomic inventory and wallet operations, history and resync",
+  cart: "A player's shop cart and checkout",
+  shop: "The shop catalog: prices and sales",
+  trades: "Offers between players and server-run trades",
+  economy: "Analytics over trades and inventories",
+  presence: "Who is online where, and mode popularity",
+  stock: "Per-day stock counters: acquire, sell, partitions, bulk import",
 };
 
-/** The success envelope around `output`, and one error envelope per status the registry uses. */
-function responses(output: z.ZodType): Record<string, unknown> {
-  const statuses = new Set(Object.values(errorCodes).map((entry) => String(entry.status)));
-  const errors = Object.fromEntries(
-    [...statuses].map((status) => [status, { description: "Error", content: { "application/json": { schema: errorBody } } }]),
-  );
-  return {
-    "200": {
-      description: "OK",
-      content: {
-        "application/json": {
-          schema: {
-            type: "object",
-            required: ["ok", "data"],
-            properties: { ok: { type: "boolean", enum: [true] }, data: jsonSchema(output, "output") },
+/** What any REST operation can answer, whatever its domain (the SDK-only codes never come over HTTP). */
+const everywhere: readonly ErrorCode[] = [
+  "VALIDATION_FAILED",
+  "AUTH_UNAUTHENTICATED",
+  "AUTH_TOKEN_EXPIRED",
+  "AUTH_FORBIDDEN",
+  "RATE_LIMITED",
+  "INTERNAL",
+  "SERVER_SHUTTING_DOWN",
+  "STORE_UNAVAILABLE",
+];
+const withBody: readonly ErrorCode[] = ["PAYLOAD_TOO_LARGE"];
+const mutation: readonly ErrorCode[] = ["OP_ID_REUSED", "OP_ID_EXPIRED"];
+
+/**
+ * The registry prefixes each domain's operations can answer: what its service calls reach
+ * (a checkout runs the inventory rules, so it can answer INVENTORY_ and WALLET_ codes).
+ */
+const domainPrefixes: Record<string, readonly string[]> = {
+  items: ["ITEM_"],
+  kits: ["KIT_", "ITEM_"],
+  players: ["PLAYER_", "KIT_", "ITEM_", "INVENTORY_", "WALLET_"],
+  inventory: ["PLAYER_", "ITEM_", "INVENTORY_", "WALLET_"],
+  cart: ["CART_", "SHOP_", "PLAYER_", "ITEM_", "INVENTORY_", "WALLET_"],
+  shop: ["SHOP_", "ITEM_"],
+  trades: ["TRADE_", "PLAYER_", "ITEM_", "INVENTORY_", "WALLET_"],
+  economy: [],
+  presence: ["PRESENCE_"],
+  stock: ["STOCK_"],
+};
+
+const allCodes = Object.keys(errorCodes) as ErrorCode[];
+
+/** The error codes an operation can answer, in registry order. */
+export function errorCodesOf(name: string, options: { body: boolean; mutation: boolean }): ErrorCode[] {
+  const prefixes = domainPrefixes[domainOf(name)] ?? [];
+  const codes = new Set<ErrorCode>([
+    ...everywhere,
+    ...(options.body ? withBody : []),
+    ...(options.mutation ? mutation : []),
+    ...allCodes.filter((code) => prefixes.some((prefix) => code.startsWith(prefix))),
+  ]);
+  return allCodes.filter((code) => codes.has(code));
+}
+
+function domainOf(name: string): string {
+  return name.split(":")[0] ?? name;
+}
+
+/** Mutations carry an opId (idempotency), so they can answer the OP_ID_ codes. */
+function isMutation(schema: z.ZodType): boolean {
+  const shape = (schema as { shape?: Record<string, unknown> }).shape;
+  return shape !== undefined && "opId" in shape;
+}
+
+/**
+ * One error response per status the operation can answer, its codes listed with one example.
+ * Operations of a domain share most of them, so each distinct response is written once, under
+ * components, and referenced.
+ */
+function errorResponses(codes: readonly ErrorCode[], shared: Record<string, unknown>): Record<string, unknown> {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of codes) {
+    const status = errorCodes[code].status;
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  return Object.fromEntries(
+    [...byStatus].map(([status, group]) => {
+      const first = group[0] as ErrorCode;
+      const name = group.join(".");
+      shared[name] ??= {
+        description: group.join(", "),
+        content: {
+          "application/json": {
+            schema: { $ref: "#/components/schemas/ErrorReply" },
+            example: { ok: false, error: { code: first, message: errorCodes[first].message } },
           },
+        },
+      };
+      return [String(status), { $ref: `#/components/responses/${name}` }];
+    }),
+  );
+}
+
+function okResponse(output: z.ZodType): Record<string, unknown> {
+  return {
+    description: "OK",
+    content: {
+      "application/json": {
+        schema: {
+          type: "object",
+          required: ["ok", "data"],
+          properties: { ok: { type: "boolean", enum: [true] }, data: jsonSchema(output, "output") },
         },
       },
     },
-    ...errors,
   };
 }
 
@@ -49,6 +126,7 @@ export function openApiDocument(options: {
 }): Record<string, unknown> {
   const { routes, version } = options;
   const paths: Record<string, Record<string, unknown>> = {};
+  const responses: Record<string, unknown> = {};
   for (const route of routes) {
     const path = route.path.replace(/:(\w+)/g, "{$1}");
     const pathParams = [...route.path.matchAll(/:(\w+)/g)].map((match) => ({
@@ -63,9 +141,11 @@ export function openApiDocument(options: {
       required: false,
       schema: { type: type === "int" ? "integer" : type === "number" ? "number" : "string" },
     }));
+    const event = clientEvents[route.event];
     paths[path] ??= {};
     paths[path][route.method] = {
       operationId: route.event,
+      tags: [domainOf(route.event)],
       summary: route.summary,
       description: `Same as the socket event \`${route.event}\`.`,
       security: [{ bearer: [] }],
@@ -73,7 +153,10 @@ export function openApiDocument(options: {
       ...(route.body
         ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(route.body, "input") } } } }
         : {}),
-      responses: responses(clientEvents[route.event].output),
+      responses: {
+        "200": okResponse(event.output),
+        ...errorResponses(errorCodesOf(route.event, { body: route.body !== undefined, mutation: isMutation(event.input) }), responses),
+      },
     };
   }
   for (const route of options.streamRoutes ?? []) {
@@ -82,6 +165,7 @@ export function openApiDocument(options: {
     paths[route.path] = operations;
     operations[route.method] = {
       operationId: route.name,
+      tags: [domainOf(route.name)],
       summary: route.summary,
       description: "The body is streamed: one record per line, read and committed as it arrives.",
       security: [{ bearer: [] }],
@@ -91,7 +175,10 @@ export function openApiDocument(options: {
         content: Object.fromEntries(route.accepts.map((type) => [type, { schema: { type: "string", description: "lines" } }])),
         description: `Each line: ${JSON.stringify(jsonSchema(route.line, "input"))}`,
       },
-      responses: responses(route.output),
+      responses: {
+        "200": okResponse(route.output),
+        ...errorResponses(errorCodesOf(route.name, { body: true, mutation: true }), responses),
+      },
     };
   }
   return {
@@ -101,7 +188,25 @@ export function openApiDocument(options: {
       version,
       description: "Real-time game-state server. Every REST route is also a Socket.IO event with the same schema and ack.",
     },
-    components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } } },
+    tags: Object.entries(domains).map(([name, description]) => ({ name, description })),
+    components: {
+      securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
+      responses,
+      schemas: {
+        ErrorReply: {
+          type: "object",
+          required: ["ok", "error"],
+          properties: {
+            ok: { type: "boolean", enum: [false] },
+            error: {
+              type: "object",
+              required: ["code", "message"],
+              properties: { code: { type: "string", enum: allCodes }, message: { type: "string" }, details: {} },
+            },
+          },
+        },
+      },
+    },
     paths,
   };
 }
