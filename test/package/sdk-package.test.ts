@@ -123,11 +123,12 @@ describe("the packed packages in a project outside the workspaces", () => {
   beforeAll(async () => {
     built = await buildPackages();
     dir = await mkdtemp(join(tmpdir(), "hoard-consumer-"));
-    await run("npm", ["pack", built.dirs.protocol, built.dirs.clientSdk, "--pack-destination", dir, "--silent"]);
+    const packed = await run("npm", ["pack", built.dirs.protocol, built.dirs.clientSdk, "--pack-destination", dir, "--json"]);
+    const tarballs = (JSON.parse(packed.stdout) as { filename: string }[]).map(({ filename }) => `../${filename}`);
     app = join(dir, "game");
     await mkdir(join(app, "src"), { recursive: true });
     await writeFile(join(app, "package.json"), JSON.stringify({ name: "a-game", private: true, type: "module" }));
-    const install = ["install", "../hoard-protocol-0.1.0.tgz", "../hoard-client-sdk-0.1.0.tgz", "--no-audit", "--no-fund"];
+    const install = ["install", ...tarballs, "--no-audit", "--no-fund"];
     try {
       await run("npm", [...install, "--offline"], { cwd: app });
     } catch (error) {
