@@ -1,6 +1,6 @@
-import { type AreaPush, type AreaStats, topicOf } from "@hoard/protocol";
-import type { HoardClient } from "./client";
-import { TopicWatch } from "./topic-watch";
+import { type AreaPush, type AreaStats, topicOf } from "@hoard/protocol/client";
+import type { HoardClient } from "./client.js";
+import { TopicWatch } from "./topic-watch.js";
 
 export type AreaWatchEvents = {
   /** The area's players by mode, newer than the last ones seen. */

@@ -16,13 +16,13 @@ import {
   type StockPush,
   type StoredItem,
   topicOf,
-} from "@hoard/protocol";
+} from "@hoard/protocol/client";
 import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
-import { AreaWatch } from "./area-watch";
-import { fetchHealth, fetchMetrics } from "./node-status";
-import { newOpId } from "./op-id";
-import { economyApi, tradesApi } from "./trades";
-import { PlayerWatch } from "./watch";
+import { AreaWatch } from "./area-watch.js";
+import { fetchHealth, fetchMetrics } from "./node-status.js";
+import { newOpId } from "./op-id.js";
+import { economyApi, tradesApi } from "./trades.js";
+import { PlayerWatch } from "./watch.js";
 
 export interface ConnectOptions {
   /** A JWT, or a function that returns a fresh one (called on every (re)connect). */

@@ -42,11 +42,11 @@ export {
   type TradePush,
   type TradeReason,
   type TradeRecord,
-} from "@hoard/protocol";
-export { AreaWatch, type AreaWatchEvents } from "./area-watch";
-export { type ConnectOptions, connect, HoardClient, type HoardSocket, type MutationOptions } from "./client";
-export { fetchHealth, fetchMetrics, type MetricSample, type NodeHealth, parsePrometheusText } from "./node-status";
-export { newOpId } from "./op-id";
-export { TradeWatch, type TradeWatchEvents } from "./trade-watch";
-export type { TradeTerms } from "./trades";
-export { PlayerWatch, type PlayerWatchEvents } from "./watch";
+} from "@hoard/protocol/client";
+export { AreaWatch, type AreaWatchEvents } from "./area-watch.js";
+export { type ConnectOptions, connect, HoardClient, type HoardSocket, type MutationOptions } from "./client.js";
+export { fetchHealth, fetchMetrics, type MetricSample, type NodeHealth, parsePrometheusText } from "./node-status.js";
+export { newOpId } from "./op-id.js";
+export { TradeWatch, type TradeWatchEvents } from "./trade-watch.js";
+export type { TradeTerms } from "./trades.js";
+export { PlayerWatch, type PlayerWatchEvents } from "./watch.js";

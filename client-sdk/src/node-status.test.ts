@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parsePrometheusText } from "./node-status";
+import { parsePrometheusText } from "./node-status.js";
 
 describe("parsePrometheusText", () => {
   it("reads names, labels and values and skips comments", () => {

@@ -1,4 +1,4 @@
-import { HoardError } from "@hoard/protocol";
+import { HoardError } from "@hoard/protocol/client";
 
 /** What a node answers on `GET /health`. */
 export interface NodeHealth {

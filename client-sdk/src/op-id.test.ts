@@ -1,6 +1,6 @@
 import { OpId } from "@hoard/protocol";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { newOpId } from "./op-id";
+import { newOpId } from "./op-id.js";
 
 describe("newOpId", () => {
   afterEach(() => {

@@ -1,6 +1,6 @@
-import type { PushMessage } from "@hoard/protocol";
-import type { HoardClient } from "./client";
-import { Emitter } from "./emitter";
+import type { PushMessage } from "@hoard/protocol/client";
+import type { HoardClient } from "./client.js";
+import { Emitter } from "./emitter.js";
 
 type Listener = (...args: never[]) => void;
 

@@ -1,6 +1,6 @@
-import { SUSPICIOUS_TRADES_KEY, type TradeOffer, type TradePush, topicOf } from "@hoard/protocol";
-import type { HoardClient } from "./client";
-import { TopicWatch } from "./topic-watch";
+import { SUSPICIOUS_TRADES_KEY, type TradeOffer, type TradePush, topicOf } from "@hoard/protocol/client";
+import type { HoardClient } from "./client.js";
+import { TopicWatch } from "./topic-watch.js";
 
 export type TradeWatchEvents = {
   /** One trade event, in feed order (seq exactly one above the last). */

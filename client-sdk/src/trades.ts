@@ -1,7 +1,7 @@
-import { type EventInput, SUSPICIOUS_TRADES_KEY, type TradeBundleInput } from "@hoard/protocol";
-import type { HoardClient, MutationOptions } from "./client";
-import { newOpId } from "./op-id";
-import { TradeWatch } from "./trade-watch";
+import { type EventInput, SUSPICIOUS_TRADES_KEY, type TradeBundleInput } from "@hoard/protocol/client";
+import type { HoardClient, MutationOptions } from "./client.js";
+import { newOpId } from "./op-id.js";
+import { TradeWatch } from "./trade-watch.js";
 
 /** The terms of an offer or a direct trade: what `from` gives, what it wants in return. */
 export interface TradeTerms {

@@ -1,6 +1,6 @@
-import { applyChanges, type HistoryEntry, type InventoryPush, type Player, topicOf } from "@hoard/protocol";
-import type { HoardClient } from "./client";
-import { TopicWatch } from "./topic-watch";
+import { applyChanges, type HistoryEntry, type InventoryPush, type Player, topicOf } from "@hoard/protocol/client";
+import type { HoardClient } from "./client.js";
+import { TopicWatch } from "./topic-watch.js";
 
 export type PlayerWatchEvents = {
   /** One committed version, applied in order. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Category, Cursor, ItemId, Limit, Name, OpId, PlayerId, Timestamp, Version } from "./common";
+import { Category, Cursor, ItemId, Limit, Name, OpId, PlayerId, Timestamp, Version } from "./common.js";
 
 /**
  * The shop catalog, carts and checkout. A cart lives in the player's state (`Player.cart`),

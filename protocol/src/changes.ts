@@ -1,5 +1,5 @@
-import type { Cart, CartChange } from "./cart";
-import type { Changes, Inventory, Player } from "./inventory";
+import type { Cart, CartChange } from "./cart.js";
+import type { Changes, Inventory, Player } from "./inventory.js";
 
 /**
  * Applies the absolute changes of one committed version to a player state: what a subscriber

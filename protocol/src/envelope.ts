@@ -1,4 +1,4 @@
-import type { WireError } from "./errors";
+import type { WireError } from "./errors.js";
 
 /** Every ack, over the socket and as the body of every REST reply. */
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: WireError };

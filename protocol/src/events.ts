@@ -1,13 +1,13 @@
 import type { z } from "zod";
-import * as cart from "./cart";
-import type { Ack } from "./envelope";
-import * as inv from "./inventory";
-import * as items from "./items";
-import * as presence from "./presence";
-import * as push from "./push";
-import type { ResyncHint } from "./resync";
-import * as stock from "./stock";
-import * as trade from "./trade";
+import * as cart from "./cart.js";
+import type { Ack } from "./envelope.js";
+import * as inv from "./inventory.js";
+import * as items from "./items.js";
+import * as presence from "./presence.js";
+import * as push from "./push.js";
+import type { ResyncHint } from "./resync.js";
+import * as stock from "./stock.js";
+import * as trade from "./trade.js";
 
 /**
  * Every client → server event: its input schema (parsed at the edge) and its output schema

@@ -2,8 +2,8 @@
  * Type tests for the event map, checked by `npm run typecheck` (tsc) and never run: each
  * `@ts-expect-error` line must fail to compile, or tsc reports the directive as unused.
  */
-import type { Ack } from "./envelope";
-import type { ClientToServerEvents, EventInput, EventOutput } from "./events";
+import type { Ack } from "./envelope.js";
+import type { ClientToServerEvents, EventInput, EventOutput } from "./events.js";
 
 /** A socket typed by the event map, as socket.io-client's Socket<ServerToClientEvents, ClientToServerEvents> is. */
 declare const socket: {

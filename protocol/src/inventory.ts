@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Cart, CartChange } from "./cart";
+import { Cart, CartChange } from "./cart.js";
 import {
   Actor,
   Category,
@@ -14,7 +14,7 @@ import {
   Quantity,
   Timestamp,
   Version,
-} from "./common";
+} from "./common.js";
 
 /** One inventory: stacks (item id → quantity), metrics (name → value), optional capacity. */
 export const Inventory = z.strictObject({

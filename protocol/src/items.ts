@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Category, Cursor, ItemId, Limit, Name, Quantity, Timestamp } from "./common";
+import { Category, Cursor, ItemId, Limit, Name, Quantity, Timestamp } from "./common.js";
 
 /** Not a name every object inherits (`constructor`, `toString`…): see common.ts. */
 const AttributeKey = z

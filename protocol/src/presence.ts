@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Limit, PlayerId, Timestamp, Version } from "./common";
+import { Limit, PlayerId, Timestamp, Version } from "./common.js";
 
 /** An area (region, server, map) as game servers name it, e.g. `eu-west` or `042`. */
 export const AreaCode = z

@@ -1,17 +1,11 @@
 import { z } from "zod";
-import { Version } from "./common";
-import { HistoryEntry } from "./inventory";
-import { AreaPush } from "./presence";
-import { MAX_SHORT_DAYS_LISTED, MAX_STOCK_RANGE_DAYS, StockDay, StockKey, StockShortDay, stockKeyPattern } from "./stock";
-import { TradeOffer, TradeRecord } from "./trade";
+import { Version } from "./common.js";
+import { HistoryEntry } from "./inventory.js";
+import { AreaPush } from "./presence.js";
+import { MAX_SHORT_DAYS_LISTED, MAX_STOCK_RANGE_DAYS, StockDay, StockKey, StockShortDay, stockKeyPattern } from "./stock.js";
+import { TradeOffer, TradeRecord } from "./trade.js";
 
-/**
- * Topics a client may subscribe to. Each push carries its topic and a sequence number;
- * a subscriber that sees a gap in the sequence resyncs.
- */
-export const topicKinds = ["inventory", "trades", "area", "stock", "stockprefix"] as const;
-export type TopicKind = (typeof topicKinds)[number];
-
+/** A topic the server accepts; topics.ts names and splits them. */
 export const Topic = z
   .string()
   .max(160)
@@ -23,16 +17,6 @@ export const Topic = z
     "a topic such as inventory/{playerId}, trades/{playerId}, trades/_suspicious, area/{areaCode}, stock/{key} or stockprefix/{prefix}",
   );
 export type Topic = z.infer<typeof Topic>;
-
-export function topicOf(kind: TopicKind, key: string): string {
-  return `${kind}/${key}`;
-}
-
-/** Splits a validated topic into its kind and key. */
-export function parseTopic(topic: string): { kind: TopicKind; key: string } {
-  const slash = topic.indexOf("/");
-  return { kind: topic.slice(0, slash) as TopicKind, key: topic.slice(slash + 1) };
-}
 
 export const SubscribeInput = z.strictObject({ topic: Topic });
 export const SubscribeOutput = z.strictObject({ topic: Topic, seq: Version });
@@ -49,9 +33,6 @@ export const InventoryPush = z.strictObject({
   seq: Version,
   entry: HistoryEntry,
 });
-
-/** The admin feed of suspicious trades. No player id can spell it (ids start with a letter or digit). */
-export const SUSPICIOUS_TRADES_KEY = "_suspicious";
 
 export const TradeEventKind = z.enum(["proposed", "accepted", "declined", "cancelled", "expired", "refused", "executed", "suspicious"]);
 export type TradeEventKind = z.infer<typeof TradeEventKind>;

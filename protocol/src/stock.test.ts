@@ -1,18 +1,17 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseTopic, Topic } from "./push";
+import { dayNumber, dayOfNumber, daysBetween } from "./days.js";
+import { Topic } from "./push.js";
 import {
   DEFAULT_PARTITION,
-  dayNumber,
-  dayOfNumber,
-  daysBetween,
   isStockKey,
   MAX_STOCK_RANGE_DAYS,
   StockKeyPrefix,
   StockListInput,
   StockSellInput,
   StockSetPartitionsInput,
-} from "./stock";
+} from "./stock.js";
+import { parseTopic } from "./topics.js";
 
 const sale = (overrides: Record<string, unknown> = {}) => ({
   key: "supplier1/component1234/unit6",

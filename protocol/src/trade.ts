@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Actor, Category, Cursor, ItemId, Limit, Name, OpId, PlayerId, Quantity, Timestamp, Version } from "./common";
+import { Actor, Category, Cursor, ItemId, Limit, Name, OpId, PlayerId, Quantity, Timestamp, Version } from "./common.js";
 
 /**
  * Player-to-player trades: offers (propose → accept | decline | cancel | expire) and direct

@@ -1,5 +1,6 @@
 import { HoardError, type Role, Role as RoleSchema } from "@hoard/protocol";
-import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
+import { mintToken } from "@hoard/protocol/tokens";
+import { errors as joseErrors, jwtVerify } from "jose";
 import { z } from "zod";
 
 /** Who is calling: the token's `sub` and `role`. */
@@ -16,7 +17,7 @@ const Claims = z.object({ sub: z.string().min(1).max(128), role: RoleSchema, exp
 export class TokenService {
   private readonly key: Uint8Array;
 
-  constructor(secret: string) {
+  constructor(private readonly secret: string) {
     this.key = new TextEncoder().encode(secret);
   }
 
@@ -35,10 +36,11 @@ export class TokenService {
     }
   }
 
-  /** @param expiresIn a jose time span such as "1h" or "30d"; omit for a token that never expires. */
-  async mint(claims: { sub: string; role: Role; expiresIn?: string }): Promise<string> {
-    const jwt = new SignJWT({ role: claims.role }).setProtectedHeader({ alg: "HS256" }).setSubject(claims.sub).setIssuedAt();
-    if (claims.expiresIn) jwt.setExpirationTime(claims.expiresIn);
-    return jwt.sign(this.key);
+  /**
+   * The same minting game backends use (`@hoard/client-sdk/server`), so what they mint is what this verifies.
+   * @param expiresIn a jose time span such as "1h" or "30d"; omit for a token that never expires.
+   */
+  mint(claims: { sub: string; role: Role; expiresIn?: string }): Promise<string> {
+    return mintToken({ secret: this.secret, ...claims });
   }
 }
