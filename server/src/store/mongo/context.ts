@@ -1,7 +1,7 @@
 import type { HistoryEntry, ItemDefinition, Kit, Player } from "@hoard/protocol";
 import type { ClientSession, Collection, Db, MongoClient } from "mongodb";
 import type { DomainRecord } from "../port";
-import { defaultRetryPolicy, type RetryPolicy, runTransaction } from "./transaction";
+import { type Clock, defaultRetryPolicy, type RetryPolicy, runTransaction, transactionOptions } from "./transaction";
 
 /** `items`: one document per definition, `_id` = its content id. */
 export interface ItemDoc {
@@ -29,6 +29,11 @@ export interface OpResultDoc {
   at: Date;
   kept?: true;
   result?: unknown;
+  /**
+   * The nonce of the attempt that stored the result (op-results.ts): lets the caller whose
+   * commit outcome was unknown recognise its own commit. Pruning leaves it with the tombstone.
+   */
+  attempt?: string;
 }
 
 /** `records`: written once by commits, unique on (kind, id). */
@@ -72,10 +77,19 @@ export interface MongoPortDeps {
   run<T>(operation: () => Promise<T>): Promise<T>;
 }
 
-export function createMongoContext(options: { client: MongoClient; database: string; policy?: RetryPolicy }): MongoContext {
+export function createMongoContext(options: {
+  client: MongoClient;
+  database: string;
+  policy?: RetryPolicy;
+  /** The server's limit on one commit's wait for a majority (`maxCommitTimeMS`); none when absent. */
+  maxCommitTimeMS?: number;
+  clock?: Clock;
+}): MongoContext {
   const { client } = options;
   const db = client.db(options.database);
   const policy = options.policy ?? defaultRetryPolicy;
+  const txnOptions =
+    options.maxCommitTimeMS === undefined ? transactionOptions : { ...transactionOptions, maxCommitTimeMS: options.maxCommitTimeMS };
   return {
     client,
     db,
@@ -90,7 +104,13 @@ export function createMongoContext(options: { client: MongoClient; database: str
     async transaction(body) {
       const session = client.startSession();
       try {
-        return await runTransaction({ session, body: (attempt) => body(session, attempt), policy });
+        return await runTransaction({
+          session,
+          body: (attempt) => body(session, attempt),
+          policy,
+          options: txnOptions,
+          ...(options.clock ? { clock: options.clock } : {}),
+        });
       } finally {
         await session.endSession();
       }

@@ -12,7 +12,7 @@ import type { MongoStore } from "./mongo-store";
 
 /**
  * The Mongo engine's own logic, on driver-shaped fakes: collections answer what each test
- * scripts (they are not a database), the session runs the driver's withTransaction loop, errors
+ * scripts (they are not a database), the session keeps the driver's transaction states, errors
  * are the driver's classes. The same behaviour against a real replica set is the contract suite
  * (test/contract/mongo.test.ts), which needs MONGODB_URL.
  */
@@ -22,7 +22,7 @@ function playerDoc(player: Player) {
 }
 
 /** The store on fake collections that are vi.fn()s with harmless defaults. */
-function fakeStore(options: { maxAttempts?: number; giveUpAfterCommitRetries?: number } = {}) {
+function fakeStore(options: { maxAttempts?: number } = {}) {
   const collections = {
     players: {
       find: vi.fn((_filter: unknown, _options?: unknown) => cursor<unknown>([])),
@@ -80,6 +80,13 @@ function createCommit(id: string): PlayerCommit<{ version: number }> {
 
 function storedResult(commit: PlayerCommit<unknown>, overrides: Partial<OpResultDoc> = {}): OpResultDoc {
   return { _id: "key", requestHash: commit.requestHash, at: new Date(), kept: true, result: { version: 7 }, ...overrides };
+}
+
+/** The op result document the last attempt inserted, as the server would hand it back once committed. */
+function insertedResult(collections: ReturnType<typeof fakeStore>["collections"]): OpResultDoc {
+  const call = collections.op_results.insertOne.mock.calls.at(-1);
+  if (!call) throw new Error("no op result was inserted");
+  return structuredClone(call[0] as OpResultDoc);
 }
 
 describe("MongoStore.commitPlayers on driver-shaped fakes", () => {
@@ -211,8 +218,38 @@ describe("MongoStore.commitPlayers on driver-shaped fakes", () => {
     expect(session.events).toEqual(["start", "commit", "start", "commit", "end"]);
   });
 
-  it("after an unknown commit outcome the driver gave up on, answers from the stored result when there is one", async () => {
-    const { store, collections, session } = fakeStore({ giveUpAfterCommitRetries: 1 });
+  it("after an unknown commit outcome, answers its own stored result as a first apply, with its entries", async () => {
+    const { store, collections, session } = fakeStore({ maxAttempts: 2 });
+    const unknown = driverError.commitOutcomeUnknown();
+    session.failCommits(unknown, unknown);
+    collections.players.find.mockImplementation(() => cursor([playerDoc(aPlayer({ id: "alice" }))]));
+    const { commit } = credit("alice", 5);
+    // The commit did apply: the majority read finds the very document our attempt inserted.
+    collections.op_results.findOne.mockResolvedValueOnce(null).mockImplementationOnce(async () => insertedResult(collections));
+
+    const committed = await store.commitPlayers(commit);
+
+    expect(committed).toMatchObject({ replayed: false, result: { version: 2 } });
+    expect(committed.entries).toMatchObject([{ playerId: "alice", version: 2 }]);
+  });
+
+  it("after a commit sent again is forgotten by a new primary, the rerun that finds its own result answers as a first apply", async () => {
+    const { store, collections, session } = fakeStore();
+    session.failCommits(driverError.commitOutcomeUnknown(), driverError.noSuchTransaction());
+    collections.players.find.mockImplementation(() => cursor([playerDoc(aPlayer({ id: "alice" }))]));
+    const { commit, counter } = credit("alice", 5);
+    // The first commit applied before the failover: the rerun reads our own result.
+    collections.op_results.findOne.mockResolvedValueOnce(null).mockImplementationOnce(async () => insertedResult(collections));
+
+    const committed = await store.commitPlayers(commit);
+
+    expect(counter.runs).toBe(1);
+    expect(committed).toMatchObject({ replayed: false, result: { version: 2 } });
+    expect(committed.entries).toHaveLength(1);
+  });
+
+  it("after an unknown commit outcome, answers another attempt's stored result as a replay", async () => {
+    const { store, collections, session } = fakeStore({ maxAttempts: 2 });
     const unknown = driverError.commitOutcomeUnknown();
     session.failCommits(unknown, unknown);
     collections.players.find.mockImplementation(() => cursor([playerDoc(aPlayer({ id: "alice" }))]));
@@ -223,7 +260,7 @@ describe("MongoStore.commitPlayers on driver-shaped fakes", () => {
   });
 
   it("after an unknown commit outcome with nothing stored, is STORE_UNAVAILABLE (a retry with the same opId is safe)", async () => {
-    const { store, collections, session } = fakeStore({ giveUpAfterCommitRetries: 1 });
+    const { store, collections, session } = fakeStore({ maxAttempts: 2 });
     const unknown = driverError.commitOutcomeUnknown();
     session.failCommits(unknown, unknown);
     collections.players.find.mockImplementation(() => cursor([playerDoc(aPlayer({ id: "alice" }))]));
