@@ -1,5 +1,6 @@
 import { createMongoContext } from "@hoard/server/store/mongo/context";
 import { MongoStore } from "@hoard/server/store/mongo/mongo-store";
+import type { MongoTuning } from "@hoard/server/store/mongo/tuning";
 import {
   type MongoClient,
   type MongoError,
@@ -159,7 +160,7 @@ const FAKE_PAUSE_MS = 10;
  * every transaction runs on one FakeSession. Retries wait on a FakeClock: each pause is 10 ms of
  * fake time and the budget lets exactly `maxAttempts` attempts (or commit sends) run.
  */
-export function fakeMongoStore(collections: Record<string, object>, options: { maxAttempts?: number } = {}) {
+export function fakeMongoStore(collections: Record<string, object>, options: { maxAttempts?: number; tuning?: MongoTuning } = {}) {
   const session = new FakeSession();
   const clock = new FakeClock();
   const client = {
@@ -172,6 +173,7 @@ export function fakeMongoStore(collections: Record<string, object>, options: { m
     database: "hoard",
     policy: { budgetMs: ((options.maxAttempts ?? 4) - 1) * FAKE_PAUSE_MS, backoffMs: () => FAKE_PAUSE_MS },
     clock,
+    ...(options.tuning ? { tuning: options.tuning } : {}),
   });
   return { store: new MongoStore(context), session, client, clock };
 }

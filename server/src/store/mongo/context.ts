@@ -1,7 +1,8 @@
 import type { HistoryEntry, ItemDefinition, Kit, Player } from "@hoard/protocol";
-import type { ClientSession, Collection, Db, MongoClient } from "mongodb";
+import type { ClientSession, Collection, Db, MongoClient, TransactionOptions } from "mongodb";
 import type { DomainRecord } from "../port";
-import { type Clock, defaultRetryPolicy, type RetryPolicy, runTransaction, transactionOptions } from "./transaction";
+import { type Clock, type RetryPolicy, retryPolicy, runTransaction, transactionOptions } from "./transaction";
+import { defaultMongoTuning, type MongoTuning } from "./tuning";
 
 /** `items`: one document per definition, `_id` = its content id. */
 export interface ItemDoc {
@@ -59,6 +60,7 @@ export interface MongoContext {
   readonly client: MongoClient;
   readonly db: Db;
   readonly collections: CoreCollections;
+  readonly tuning: MongoTuning;
   /**
    * Runs `body` in one transaction on a session of its own, retried by the engine's policy
    * (transaction.ts). Pass the session to every operation inside; return only data: the body
@@ -80,19 +82,25 @@ export interface MongoPortDeps {
 export function createMongoContext(options: {
   client: MongoClient;
   database: string;
+  tuning?: MongoTuning;
+  /** Replaces the policy made from `tuning.conflictBudgetMs` (tests). */
   policy?: RetryPolicy;
-  /** The server's limit on one commit's wait for a majority (`maxCommitTimeMS`); none when absent. */
-  maxCommitTimeMS?: number;
   clock?: Clock;
 }): MongoContext {
   const { client } = options;
   const db = client.db(options.database);
-  const policy = options.policy ?? defaultRetryPolicy;
-  const txnOptions =
-    options.maxCommitTimeMS === undefined ? transactionOptions : { ...transactionOptions, maxCommitTimeMS: options.maxCommitTimeMS };
+  const tuning = options.tuning ?? defaultMongoTuning;
+  const policy = options.policy ?? retryPolicy(tuning.conflictBudgetMs);
+  // A commit waits for a majority at most this long: on the server (maxCommitTimeMS) and for replication (wtimeout).
+  const txnOptions: TransactionOptions = {
+    ...transactionOptions,
+    writeConcern: { w: "majority", wtimeoutMS: tuning.writeTimeoutMs },
+    maxCommitTimeMS: tuning.writeTimeoutMs,
+  };
   return {
     client,
     db,
+    tuning,
     collections: {
       items: db.collection<ItemDoc>("items"),
       kits: db.collection<KitDoc>("kits"),

@@ -1,5 +1,5 @@
 import { HoardError } from "@hoard/protocol";
-import { MongoBulkWriteError, MongoServerSelectionError } from "mongodb";
+import { MongoBulkWriteError, MongoInvalidArgumentError, MongoServerError, MongoServerSelectionError } from "mongodb";
 import { describe, expect, it } from "vitest";
 import { driverError } from "../../../../test/support/mongo-fakes";
 import { GuardConflict, isCommitOutcomeUnknown, isConflict, isDuplicateKey, retriesExhausted, storeError, VersionConflict } from "./errors";
@@ -50,6 +50,28 @@ describe("storeError", () => {
 
     expect(mapped).toBeInstanceOf(HoardError);
     expect(mapped).toMatchObject({ code, cause: error });
+  });
+
+  it.each([
+    [
+      "BSONObjectTooLarge",
+      new MongoServerError({ message: "BSONObj size: 17825792 is invalid", code: 10334, codeName: "BSONObjectTooLarge" }),
+    ],
+    [
+      "an insert past 16 MiB",
+      new MongoServerError({
+        message: "object to insert too large. size in bytes: 17825792, max size: 16777216",
+        code: 2,
+        codeName: "BadValue",
+      }),
+    ],
+    [
+      "an update whose result is too large",
+      new MongoServerError({ message: "Resulting document after update is larger than 16777216", code: 17419 }),
+    ],
+    ["the driver's own refusal", new MongoInvalidArgumentError("Document is larger than the maximum size 16777216")],
+  ])("maps %s to the typed limit PLAYER_STATE_TOO_LARGE, keeping the cause", (_name, error) => {
+    expect(storeError(error)).toMatchObject({ code: "PLAYER_STATE_TOO_LARGE", status: 422, cause: error });
   });
 
   it("names the player of a version conflict, and the document of a guard conflict", () => {

@@ -1,4 +1,5 @@
 import { HoardError, type Player, type PushMessage } from "@hoard/protocol";
+import { MongoServerError } from "mongodb";
 import { describe, expect, it, vi } from "vitest";
 import { anActor, anOpId, aPlayer, op } from "../../../../test/support/builders";
 import { cursor, driverError, fakeMongoStore, fakeOpResults, setIds } from "../../../../test/support/mongo-fakes";
@@ -269,6 +270,20 @@ describe("MongoStore.commitPlayers on driver-shaped fakes", () => {
 
     expect(error).toBeInstanceOf(HoardError);
     expect(error).toMatchObject({ code: "STORE_UNAVAILABLE", cause: unknown });
+  });
+
+  it("refuses a player state past 16 MiB with the typed limit error, after one run and with nothing stored", async () => {
+    const { store, collections, session } = fakeStore();
+    collections.players.find.mockImplementation(() => cursor([playerDoc(aPlayer({ id: "alice" }))]));
+    collections.players.replaceOne.mockRejectedValueOnce(
+      new MongoServerError({ message: "BSONObj size: 17825792 (0x1100000) is invalid", code: 10334, codeName: "BSONObjectTooLarge" }),
+    );
+    const { commit, counter } = credit("alice", 5);
+
+    await expect(store.commitPlayers(commit)).rejects.toMatchObject({ code: "PLAYER_STATE_TOO_LARGE" });
+    expect(counter.runs).toBe(1);
+    expect(collections.op_results.insertOne).not.toHaveBeenCalled();
+    expect(session.events).toEqual(["start", "abort", "end"]);
   });
 
   it("passes a refusal from apply through as the same error, aborting without a rerun", async () => {
