@@ -1,22 +1,21 @@
 import { randomUUID } from "node:crypto";
 import { openMongoStore } from "@hoard/server/store/mongo/mongo-store";
 import { MongoClient } from "mongodb";
-import { afterAll, it } from "vitest";
+import { afterAll } from "vitest";
+import { mongoUrl, reportNotRun } from "../support/mongo-kit";
 import { describeDomainStores } from "./domains.contract";
 import { describeStore } from "./store.contract";
 
 /**
- * The Mongo run of the contract suites (core and domains). It needs a replica set (or a mongos) at MONGODB_URL;
- * without it the report shows one skipped test that says so, never a silent pass.
+ * The Mongo run of the contract suites (core and domains), part of the verification kit (`npm run
+ * verify:mongo`). It needs a replica set (or a mongos) at MONGODB_URL; without it the report shows
+ * one skipped test that says "not run", never a silent pass.
  */
 
-const NOT_RUN = "MongoDB contract suite: not run (no MONGODB_URL)";
-
-const url = process.env.MONGODB_URL;
+const url = mongoUrl;
 
 if (!url) {
-  console.warn(NOT_RUN);
-  it.skip(NOT_RUN, () => {});
+  reportNotRun("contract suite");
 } else {
   const run = randomUUID().slice(0, 8);
   let made = 0;
