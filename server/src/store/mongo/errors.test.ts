@@ -44,6 +44,16 @@ describe("storeError", () => {
     ["our version conflict", new VersionConflict("alice"), "PLAYER_CONFLICT"],
     ["an election", driverError.notPrimary(), "STORE_UNAVAILABLE"],
     ["an unknown commit outcome", driverError.commitOutcomeUnknown(), "STORE_UNAVAILABLE"],
+    [
+      "a query past its maxTimeMS",
+      new MongoServerError({ message: "operation exceeded time limit", code: 50, codeName: "MaxTimeMSExpired" }),
+      "STORE_UNAVAILABLE",
+    ],
+    [
+      "a write not confirmed by a majority within wtimeout",
+      new MongoServerError({ message: "waiting for replication timed out", code: 64, codeName: "WriteConcernFailed" }),
+      "STORE_UNAVAILABLE",
+    ],
     ["no server to select", new MongoServerSelectionError("Server selection timed out after 30000 ms", {} as never), "STORE_UNAVAILABLE"],
   ])("maps %s to %s with the driver error as cause", (_name, error, code) => {
     const mapped = storeError(error);

@@ -21,6 +21,8 @@ const WRITE_CONFLICT = 112;
 const UNAVAILABLE_CODES = new Set([
   6, // HostUnreachable
   7, // HostNotFound
+  50, // MaxTimeMSExpired: a query or commit ran out of its time limit
+  64, // WriteConcernFailed: a write not confirmed by a majority within wtimeout (retrying with the same op is safe)
   89, // NetworkTimeout
   91, // ShutdownInProgress
   189, // PrimarySteppedDown
