@@ -83,8 +83,11 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<MongoS
   }
 }
 
-/** `hello` from the server writes would go to: refused unless it is a writable primary of a replica set, or a mongos. */
-async function checkServer(client: MongoClient): Promise<void> {
+/**
+ * `hello` from the server writes would go to: refused unless it is a writable primary of a
+ * replica set, or a mongos. With no primary the command waits out server selection, then fails.
+ */
+export async function checkServer(client: Pick<MongoClient, "db">): Promise<void> {
   let hello: Document;
   try {
     hello = await client.db("admin").command({ hello: 1 });

@@ -1,4 +1,5 @@
 import { ReadPreference } from "mongodb";
+import { DEFAULT_CONFLICT_BUDGET_MS } from "./transaction";
 
 /**
  * The MongoDB engine's limits an operator may tune (README, Configuration: HOARD_MONGO_*). Each
@@ -18,7 +19,7 @@ export interface MongoTuning {
 }
 
 export const defaultMongoTuning: MongoTuning = {
-  conflictBudgetMs: 5000,
+  conflictBudgetMs: DEFAULT_CONFLICT_BUDGET_MS,
   writeTimeoutMs: 10_000,
   analyticsTimeoutMs: 30_000,
   analyticsRead: "secondaryPreferred",
