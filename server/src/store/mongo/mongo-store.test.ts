@@ -116,6 +116,20 @@ describe("MongoStore.commitPlayers on driver-shaped fakes", () => {
     expect(session.events).toEqual(["start", "commit", "end"]);
   });
 
+  it("reads the op result and the players inside the commit's transaction, and every write joins it", async () => {
+    // Call-shape only: a read outside the session would see another snapshot, which no fake can show.
+    const { store, collections, session } = fakeStore();
+    collections.players.find.mockReturnValueOnce(cursor([playerDoc(aPlayer({ id: "alice" }))]));
+
+    await store.commitPlayers(credit("alice", 5).commit);
+
+    expect(collections.op_results.findOne.mock.calls[0]?.[1]).toEqual({ session });
+    expect(collections.players.find.mock.calls[0]?.[1]).toMatchObject({ session });
+    expect(collections.players.replaceOne.mock.calls[0]?.[2]).toEqual({ session });
+    expect(collections.op_log.insertMany.mock.calls[0]?.[1]).toEqual({ session });
+    expect(collections.op_results.insertOne.mock.calls[0]?.[1]).toEqual({ session });
+  });
+
   it("replays a stored result without running apply or writing", async () => {
     const { store, collections } = fakeStore();
     const { commit, counter } = credit("alice", 5);
@@ -232,6 +246,8 @@ describe("MongoStore.commitPlayers on driver-shaped fakes", () => {
 
     expect(committed).toMatchObject({ replayed: false, result: { version: 2 } });
     expect(committed.entries).toMatchObject([{ playerId: "alice", version: 2 }]);
+    // Only what a majority holds counts as applied: a failover cannot take it back.
+    expect(collections.op_results.findOne.mock.calls[1]?.[1]).toEqual({ readConcern: { level: "majority" } });
   });
 
   it("after a commit sent again is forgotten by a new primary, the rerun that finds its own result answers as a first apply", async () => {
