@@ -1,6 +1,5 @@
 import { setTimeout as sleepFor } from "node:timers/promises";
-import type { TransactionOptions } from "mongodb";
-import { MongoErrorLabel } from "mongodb";
+import { MongoErrorLabel, type TransactionOptions } from "mongodb";
 import { hasLabel, isCommitOutcomeUnknown, isConflict, retriesExhausted, storeError } from "./errors";
 
 /**
@@ -107,7 +106,7 @@ export async function runTransaction<T>(run: RunTransaction<T>): Promise<T> {
       if (!(await pause(attempt))) throw retriesExhausted(error, attempt);
       continue;
     }
-    const failure = await commit(session, async (tries) => pause(tries));
+    const failure = await commit(session, pause);
     if (failure === undefined) return value;
     if (!(await pause(attempt))) throw retriesExhausted(failure, attempt);
   }
