@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { openMongoStore } from "@hoard/server/store/mongo/mongo-store";
+import { defaultMongoTuning } from "@hoard/server/store/mongo/tuning";
 import { MongoClient } from "mongodb";
 import { afterAll } from "vitest";
 import { mongoUrl, reportNotRun } from "../support/mongo-kit";
@@ -27,7 +28,9 @@ if (!url) {
   const freshStore = async () => {
     made += 1;
     const database = `hoard_contract_${run}_${made}`;
-    const store = await openMongoStore({ url, database });
+    // The contract asserts read-your-writes for the economy questions too; on MongoDB they read
+    // from secondaries by default (up to 90 s stale, by design), so the suite reads them on the primary.
+    const store = await openMongoStore({ url, database, tuning: { ...defaultMongoTuning, analyticsRead: "primary" } });
     return {
       store,
       cleanup: async () => {
