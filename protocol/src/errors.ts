@@ -34,6 +34,7 @@ export const errorCodes = {
   PLAYER_EXISTS: { status: 409, message: "A player with this id already exists" },
   PLAYER_VERSION_STALE: { status: 409, message: "The player has changed since expectedVersion" },
   PLAYER_CONFLICT: { status: 409, message: "The player changed concurrently too often; retry" },
+  PLAYER_STATE_TOO_LARGE: { status: 422, message: "The change would make a stored document larger than the store allows" },
 
   INVENTORY_INSUFFICIENT_ITEMS: { status: 422, message: "Not enough items" },
   INVENTORY_CAPACITY_EXCEEDED: { status: 422, message: "The inventory is full" },

@@ -28,6 +28,11 @@ export const ConfigSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,63}$/, "letters, digits, _ and -, ≤ 63")
     .default("hoard"),
+  HOARD_MONGO_CONFLICT_BUDGET_MS: Int(0, 600_000).default(5000),
+  HOARD_MONGO_WRITE_TIMEOUT_MS: Int(100, 600_000).default(10_000),
+  HOARD_MONGO_ANALYTICS_TIMEOUT_MS: Int(100, 3_600_000).default(30_000),
+  HOARD_MONGO_ANALYTICS_READ: z.enum(["primary", "secondaryPreferred"]).default("secondaryPreferred"),
+  HOARD_MONGO_IMPORT_BATCH: Int(1, 100_000).default(1000),
   HOARD_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   HOARD_NODE_ID: z
     .string()
@@ -69,6 +74,14 @@ export interface Config {
   mongoUrl: string | undefined;
   /** The database of the MongoDB engine. */
   mongoDatabase: string;
+  /** The MongoDB engine's time limits, retry budget, analytics reads and import transaction size. */
+  mongoTuning: {
+    conflictBudgetMs: number;
+    writeTimeoutMs: number;
+    analyticsTimeoutMs: number;
+    analyticsRead: EnvConfig["HOARD_MONGO_ANALYTICS_READ"];
+    importBatchRows: number;
+  };
   secret: string | undefined;
   logLevel: EnvConfig["HOARD_LOG_LEVEL"];
   allowedOrigins: string[];
@@ -120,6 +133,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     redisAdapter: e.HOARD_REDIS_ADAPTER,
     mongoUrl: e.MONGODB_URL,
     mongoDatabase: e.HOARD_MONGO_DB,
+    mongoTuning: {
+      conflictBudgetMs: e.HOARD_MONGO_CONFLICT_BUDGET_MS,
+      writeTimeoutMs: e.HOARD_MONGO_WRITE_TIMEOUT_MS,
+      analyticsTimeoutMs: e.HOARD_MONGO_ANALYTICS_TIMEOUT_MS,
+      analyticsRead: e.HOARD_MONGO_ANALYTICS_READ,
+      importBatchRows: e.HOARD_MONGO_IMPORT_BATCH,
+    },
     secret: e.HOARD_SECRET,
     logLevel: e.HOARD_LOG_LEVEL,
     allowedOrigins: e.HOARD_ALLOWED_ORIGINS,

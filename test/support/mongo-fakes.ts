@@ -1,13 +1,22 @@
 import { createMongoContext } from "@hoard/server/store/mongo/context";
 import { MongoStore } from "@hoard/server/store/mongo/mongo-store";
-import { type MongoClient, MongoError, MongoErrorLabel, MongoNetworkError, MongoServerError, ObjectId } from "mongodb";
+import type { MongoTuning } from "@hoard/server/store/mongo/tuning";
+import {
+  type MongoClient,
+  type MongoError,
+  MongoErrorLabel,
+  MongoNetworkError,
+  MongoServerError,
+  ObjectId,
+  type TransactionOptions,
+} from "mongodb";
 import { vi } from "vitest";
 
 /**
  * Driver-shaped fakes for unit tests of the Mongo engine's own logic (no mongod runs here).
  * They are not a database: collections answer what a test scripts, errors are the driver's
- * own classes built the way the driver builds them, and the session's withTransaction follows
- * the driver's documented loop (mongodb 7, ClientSession.withTransaction).
+ * own classes built the way the driver builds them, and the session keeps the driver's
+ * transaction states (mongodb 7, ClientSession).
  */
 
 /** Real driver errors, as the server and the driver raise them. */
@@ -36,6 +45,14 @@ export const driverError = {
     error.addErrorLabel(MongoErrorLabel.UnknownTransactionCommitResult);
     return error;
   },
+  /** A commit sent again after a failover, to a primary that never saw the transaction. */
+  noSuchTransaction: () =>
+    new MongoServerError({
+      message: "Transaction 3 has been aborted.",
+      code: 251,
+      codeName: "NoSuchTransaction",
+      errorLabels: [MongoErrorLabel.TransientTransactionError],
+    }),
   badValue: () => new MongoServerError({ message: "bad value", code: 2, codeName: "BadValue" }),
 };
 
@@ -43,18 +60,18 @@ export const driverError = {
 type CommitOutcome = MongoError | undefined;
 
 /**
- * A ClientSession's withTransaction, following the driver's loop: start; run the callback; on a
- * callback error abort, and run again when it carries TransientTransactionError; commit, retrying
- * the commit on UnknownTransactionCommitResult and running everything again on
- * TransientTransactionError. The driver's 120 s limit is `giveUpAfterCommitRetries`: after that
- * many commit retries it throws the last commit error, as the driver does when time runs out.
+ * A ClientSession's transaction API as the driver keeps its state: startTransaction refuses to
+ * start inside a transaction, abortTransaction only aborts one in progress, and a failed commit
+ * leaves the transaction "committed" from the session's point of view (it may be sent again, or a
+ * new one started). Commits fail with the scripted errors, in order, then succeed.
  */
 export class FakeSession {
-  /** What happened, in order: start, abort, commit (each commit try). */
+  /** What happened, in order: start, abort, commit (each commit sent), end. */
   readonly events: Array<"start" | "abort" | "commit" | "end"> = [];
   private readonly commits: CommitOutcome[] = [];
-
-  constructor(private readonly options: { giveUpAfterCommitRetries?: number } = {}) {}
+  /** The options each transaction was started with. */
+  readonly options: Array<TransactionOptions | undefined> = [];
+  private active = false;
 
   /** The next commits fail with these errors, in order; later ones succeed. */
   failCommits(...errors: MongoError[]): this {
@@ -66,37 +83,47 @@ export class FakeSession {
     return this.events.filter((event) => event === "start").length;
   }
 
-  async withTransaction<T>(fn: () => Promise<T>): Promise<T> {
-    let commitRetries = 0;
-    attempts: for (let attempt = 0; attempt < 1000; attempt += 1) {
-      this.events.push("start");
-      let result: T;
-      try {
-        result = await fn();
-      } catch (error) {
-        this.events.push("abort");
-        if (error instanceof MongoError && error.hasErrorLabel(MongoErrorLabel.TransientTransactionError)) continue;
-        throw error;
-      }
-      for (;;) {
-        this.events.push("commit");
-        const failure = this.commits.shift();
-        if (failure === undefined) return result;
-        if (failure.hasErrorLabel(MongoErrorLabel.UnknownTransactionCommitResult)) {
-          commitRetries += 1;
-          if (commitRetries > (this.options.giveUpAfterCommitRetries ?? 1000)) throw failure;
-          continue;
-        }
-        if (failure.hasErrorLabel(MongoErrorLabel.TransientTransactionError)) continue attempts;
-        throw failure;
-      }
-    }
-    throw new Error("FakeSession: withTransaction looped 1000 times");
+  startTransaction(options?: TransactionOptions): void {
+    if (this.active) throw new Error("FakeSession: transaction already in progress");
+    this.active = true;
+    this.options.push(options);
+    this.events.push("start");
+  }
+
+  inTransaction(): boolean {
+    return this.active;
+  }
+
+  async abortTransaction(): Promise<void> {
+    if (!this.active) throw new Error("FakeSession: no transaction in progress to abort");
+    this.active = false;
+    this.events.push("abort");
+  }
+
+  async commitTransaction(): Promise<void> {
+    this.active = false;
+    this.events.push("commit");
+    const failure = this.commits.shift();
+    if (failure !== undefined) throw failure;
   }
 
   async endSession(): Promise<void> {
     this.events.push("end");
   }
+}
+
+/**
+ * A clock whose time moves only when the runner sleeps: a retry budget in tests is spent by the
+ * pauses it asks for, never by wall-clock time.
+ */
+export class FakeClock {
+  time = 0;
+  readonly pauses: number[] = [];
+  now = (): number => this.time;
+  sleep = async (ms: number): Promise<void> => {
+    this.pauses.push(ms);
+    this.time += ms;
+  };
 }
 
 /** A cursor as find() and aggregate() return it: toArray, or iterated; each read hands out copies. */
@@ -125,16 +152,17 @@ export function fakeOpResults() {
   };
 }
 
+const FAKE_PAUSE_MS = 10;
+
 /**
  * A MongoStore on a fake client: `db().collection(name)` hands out the given fakes (an empty
  * object for any other name, so a test that touches an unscripted collection fails loudly), and
- * every transaction runs on one FakeSession. Retries do not wait.
+ * every transaction runs on one FakeSession. Retries wait on a FakeClock: each pause is 10 ms of
+ * fake time and the budget lets exactly `maxAttempts` attempts (or commit sends) run.
  */
-export function fakeMongoStore(
-  collections: Record<string, object>,
-  options: { maxAttempts?: number; giveUpAfterCommitRetries?: number } = {},
-) {
-  const session = new FakeSession({ giveUpAfterCommitRetries: options.giveUpAfterCommitRetries ?? 1000 });
+export function fakeMongoStore(collections: Record<string, object>, options: { maxAttempts?: number; tuning?: MongoTuning } = {}) {
+  const session = new FakeSession();
+  const clock = new FakeClock();
   const client = {
     db: () => ({ collection: (name: string) => collections[name] ?? {} }),
     startSession: () => session,
@@ -143,7 +171,9 @@ export function fakeMongoStore(
   const context = createMongoContext({
     client: client as unknown as MongoClient,
     database: "hoard",
-    policy: { maxAttempts: options.maxAttempts ?? 4, conflictBackoffMs: () => 0 },
+    policy: { budgetMs: ((options.maxAttempts ?? 4) - 1) * FAKE_PAUSE_MS, backoffMs: () => FAKE_PAUSE_MS },
+    clock,
+    ...(options.tuning ? { tuning: options.tuning } : {}),
   });
-  return { store: new MongoStore(context), session, client };
+  return { store: new MongoStore(context), session, client, clock };
 }

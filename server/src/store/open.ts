@@ -10,7 +10,7 @@ import { SqliteStore } from "./sqlite/sqlite-store";
  * store to createApp.
  */
 export async function openStore(config: Config): Promise<Store> {
-  if (config.mongoUrl) return openMongoStore({ url: config.mongoUrl, database: config.mongoDatabase });
+  if (config.mongoUrl) return openMongoStore({ url: config.mongoUrl, database: config.mongoDatabase, tuning: config.mongoTuning });
   return openEmbeddedStore(config);
 }
 

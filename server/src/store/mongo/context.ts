@@ -1,7 +1,8 @@
 import type { HistoryEntry, ItemDefinition, Kit, Player } from "@hoard/protocol";
-import type { ClientSession, Collection, Db, MongoClient } from "mongodb";
+import type { ClientSession, Collection, Db, MongoClient, TransactionOptions } from "mongodb";
 import type { DomainRecord } from "../port";
-import { defaultRetryPolicy, type RetryPolicy, runTransaction } from "./transaction";
+import { type Clock, type RetryPolicy, retryPolicy, runTransaction, transactionOptions } from "./transaction";
+import { defaultMongoTuning, type MongoTuning } from "./tuning";
 
 /** `items`: one document per definition, `_id` = its content id. */
 export interface ItemDoc {
@@ -29,6 +30,11 @@ export interface OpResultDoc {
   at: Date;
   kept?: true;
   result?: unknown;
+  /**
+   * The nonce of the attempt that stored the result (op-results.ts): lets the caller whose
+   * commit outcome was unknown recognise its own commit. Pruning leaves it with the tombstone.
+   */
+  attempt?: string;
 }
 
 /** `records`: written once by commits, unique on (kind, id). */
@@ -54,6 +60,7 @@ export interface MongoContext {
   readonly client: MongoClient;
   readonly db: Db;
   readonly collections: CoreCollections;
+  readonly tuning: MongoTuning;
   /**
    * Runs `body` in one transaction on a session of its own, retried by the engine's policy
    * (transaction.ts). Pass the session to every operation inside; return only data: the body
@@ -72,13 +79,28 @@ export interface MongoPortDeps {
   run<T>(operation: () => Promise<T>): Promise<T>;
 }
 
-export function createMongoContext(options: { client: MongoClient; database: string; policy?: RetryPolicy }): MongoContext {
+export function createMongoContext(options: {
+  client: MongoClient;
+  database: string;
+  tuning?: MongoTuning;
+  /** Replaces the policy made from `tuning.conflictBudgetMs` (tests). */
+  policy?: RetryPolicy;
+  clock?: Clock;
+}): MongoContext {
   const { client } = options;
   const db = client.db(options.database);
-  const policy = options.policy ?? defaultRetryPolicy;
+  const tuning = options.tuning ?? defaultMongoTuning;
+  const policy = options.policy ?? retryPolicy(tuning.conflictBudgetMs);
+  // A commit waits for a majority at most this long: on the server (maxCommitTimeMS) and for replication (wtimeout).
+  const txnOptions: TransactionOptions = {
+    ...transactionOptions,
+    writeConcern: { w: "majority", wtimeoutMS: tuning.writeTimeoutMs },
+    maxCommitTimeMS: tuning.writeTimeoutMs,
+  };
   return {
     client,
     db,
+    tuning,
     collections: {
       items: db.collection<ItemDoc>("items"),
       kits: db.collection<KitDoc>("kits"),
@@ -90,7 +112,13 @@ export function createMongoContext(options: { client: MongoClient; database: str
     async transaction(body) {
       const session = client.startSession();
       try {
-        return await runTransaction({ session, body: (attempt) => body(session, attempt), policy });
+        return await runTransaction({
+          session,
+          body: (attempt) => body(session, attempt),
+          policy,
+          options: txnOptions,
+          ...(options.clock ? { clock: options.clock } : {}),
+        });
       } finally {
         await session.endSession();
       }

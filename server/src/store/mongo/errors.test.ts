@@ -1,5 +1,5 @@
 import { HoardError } from "@hoard/protocol";
-import { MongoBulkWriteError, MongoServerSelectionError } from "mongodb";
+import { MongoBulkWriteError, MongoInvalidArgumentError, MongoServerError, MongoServerSelectionError } from "mongodb";
 import { describe, expect, it } from "vitest";
 import { driverError } from "../../../../test/support/mongo-fakes";
 import { GuardConflict, isCommitOutcomeUnknown, isConflict, isDuplicateKey, retriesExhausted, storeError, VersionConflict } from "./errors";
@@ -44,12 +44,44 @@ describe("storeError", () => {
     ["our version conflict", new VersionConflict("alice"), "PLAYER_CONFLICT"],
     ["an election", driverError.notPrimary(), "STORE_UNAVAILABLE"],
     ["an unknown commit outcome", driverError.commitOutcomeUnknown(), "STORE_UNAVAILABLE"],
+    [
+      "a query past its maxTimeMS",
+      new MongoServerError({ message: "operation exceeded time limit", code: 50, codeName: "MaxTimeMSExpired" }),
+      "STORE_UNAVAILABLE",
+    ],
+    [
+      "a write not confirmed by a majority within wtimeout",
+      new MongoServerError({ message: "waiting for replication timed out", code: 64, codeName: "WriteConcernFailed" }),
+      "STORE_UNAVAILABLE",
+    ],
     ["no server to select", new MongoServerSelectionError("Server selection timed out after 30000 ms", {} as never), "STORE_UNAVAILABLE"],
   ])("maps %s to %s with the driver error as cause", (_name, error, code) => {
     const mapped = storeError(error);
 
     expect(mapped).toBeInstanceOf(HoardError);
     expect(mapped).toMatchObject({ code, cause: error });
+  });
+
+  it.each([
+    [
+      "BSONObjectTooLarge",
+      new MongoServerError({ message: "BSONObj size: 17825792 is invalid", code: 10334, codeName: "BSONObjectTooLarge" }),
+    ],
+    [
+      "an insert past 16 MiB",
+      new MongoServerError({
+        message: "object to insert too large. size in bytes: 17825792, max size: 16777216",
+        code: 2,
+        codeName: "BadValue",
+      }),
+    ],
+    [
+      "an update whose result is too large",
+      new MongoServerError({ message: "Resulting document after update is larger than 16777216", code: 17419 }),
+    ],
+    ["the driver's own refusal", new MongoInvalidArgumentError("Document is larger than the maximum size 16777216")],
+  ])("maps %s to the typed limit PLAYER_STATE_TOO_LARGE, keeping the cause", (_name, error) => {
+    expect(storeError(error)).toMatchObject({ code: "PLAYER_STATE_TOO_LARGE", status: 422, cause: error });
   });
 
   it("names the player of a version conflict, and the document of a guard conflict", () => {

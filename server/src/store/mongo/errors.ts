@@ -2,6 +2,7 @@ import { HoardError } from "@hoard/protocol";
 import {
   MongoError,
   MongoErrorLabel,
+  MongoInvalidArgumentError,
   MongoNetworkError,
   MongoNotConnectedError,
   MongoServerSelectionError,
@@ -20,6 +21,8 @@ const WRITE_CONFLICT = 112;
 const UNAVAILABLE_CODES = new Set([
   6, // HostUnreachable
   7, // HostNotFound
+  50, // MaxTimeMSExpired: a query or commit ran out of its time limit
+  64, // WriteConcernFailed: a write not confirmed by a majority within wtimeout (retrying with the same op is safe)
   89, // NetworkTimeout
   91, // ShutdownInProgress
   189, // PrimarySteppedDown
@@ -31,6 +34,16 @@ const UNAVAILABLE_CODES = new Set([
   13435, // NotPrimaryNoSecondaryOk
   13436, // NotPrimaryOrSecondary
 ]);
+
+/**
+ * Server codes for a document past the 16 MiB BSON limit: BSONObjectTooLarge, and an update whose
+ * result or upsert would be too large. An insert that is too large is BadValue (2) "object to
+ * insert too large", told apart by its message.
+ */
+const TOO_LARGE_CODES = new Set([10334, 17419, 17420]);
+const BAD_VALUE = 2;
+/** The driver refuses some documents before sending them (bulk writes: "larger than the maximum size"). */
+const DRIVER_TOO_LARGE = /too large|larger than the maximum size|exceeds the max bson object size/i;
 
 /**
  * A compare-and-set on a player's version missed (someone wrote it since it was read) or a
@@ -104,16 +117,26 @@ export function isUnavailable(error: unknown): boolean {
   );
 }
 
+/** A write refused because a document would pass MongoDB's 16 MiB limit. */
+export function isTooLarge(error: unknown): boolean {
+  if (error instanceof MongoInvalidArgumentError) return DRIVER_TOO_LARGE.test(error.message);
+  if (!(error instanceof MongoError)) return false;
+  const code = codeOf(error);
+  return TOO_LARGE_CODES.has(code as number) || (code === BAD_VALUE && DRIVER_TOO_LARGE.test(error.message));
+}
+
 /**
  * The error a caller of the store sees. HoardErrors (the rules' refusals) pass through as they
- * are; conflicts become PLAYER_CONFLICT and a missing or changing primary STORE_UNAVAILABLE, both
- * with the driver error as `cause`. Anything else (a bug, a broken document) passes through
+ * are; conflicts become PLAYER_CONFLICT, a missing or changing primary STORE_UNAVAILABLE and a
+ * document past 16 MiB PLAYER_STATE_TOO_LARGE, each with the driver error as `cause`. Anything else (a bug, a broken document) passes through
  * unchanged and becomes INTERNAL at the edge, with its detail in the log.
  */
 export function storeError(error: unknown): unknown {
   if (error instanceof HoardError) return error;
   if (isConflict(error)) return new HoardError("PLAYER_CONFLICT", undefined, { cause: error, details: conflictDetails(error) });
   if (isUnavailable(error)) return new HoardError("STORE_UNAVAILABLE", undefined, { cause: error });
+  // A limit, not a fault: the caller's change is refused and nothing was written.
+  if (isTooLarge(error)) return new HoardError("PLAYER_STATE_TOO_LARGE", undefined, { cause: error });
   return error;
 }
 

@@ -1,4 +1,5 @@
 import { HoardError, type Player, type PushMessage } from "@hoard/protocol";
+import { MongoServerError } from "mongodb";
 import { describe, expect, it, vi } from "vitest";
 import { anActor, anOpId, aPlayer, op } from "../../../../test/support/builders";
 import { cursor, driverError, fakeMongoStore, fakeOpResults, setIds } from "../../../../test/support/mongo-fakes";
@@ -12,7 +13,7 @@ import type { MongoStore } from "./mongo-store";
 
 /**
  * The Mongo engine's own logic, on driver-shaped fakes: collections answer what each test
- * scripts (they are not a database), the session runs the driver's withTransaction loop, errors
+ * scripts (they are not a database), the session keeps the driver's transaction states, errors
  * are the driver's classes. The same behaviour against a real replica set is the contract suite
  * (test/contract/mongo.test.ts), which needs MONGODB_URL.
  */
@@ -22,7 +23,7 @@ function playerDoc(player: Player) {
 }
 
 /** The store on fake collections that are vi.fn()s with harmless defaults. */
-function fakeStore(options: { maxAttempts?: number; giveUpAfterCommitRetries?: number } = {}) {
+function fakeStore(options: { maxAttempts?: number } = {}) {
   const collections = {
     players: {
       find: vi.fn((_filter: unknown, _options?: unknown) => cursor<unknown>([])),
@@ -82,6 +83,13 @@ function storedResult(commit: PlayerCommit<unknown>, overrides: Partial<OpResult
   return { _id: "key", requestHash: commit.requestHash, at: new Date(), kept: true, result: { version: 7 }, ...overrides };
 }
 
+/** The op result document the last attempt inserted, as the server would hand it back once committed. */
+function insertedResult(collections: ReturnType<typeof fakeStore>["collections"]): OpResultDoc {
+  const call = collections.op_results.insertOne.mock.calls.at(-1);
+  if (!call) throw new Error("no op result was inserted");
+  return structuredClone(call[0] as OpResultDoc);
+}
+
 describe("MongoStore.commitPlayers on driver-shaped fakes", () => {
   it("writes the player by compare-and-set on the version it read, then the op log and the op result", async () => {
     const { store, collections, session } = fakeStore();
@@ -106,6 +114,20 @@ describe("MongoStore.commitPlayers on driver-shaped fakes", () => {
     // The op-log documents were copies: the driver's `_id` never reaches the returned entries.
     expect(committed.entries[0]).not.toHaveProperty("_id");
     expect(session.events).toEqual(["start", "commit", "end"]);
+  });
+
+  it("reads the op result and the players inside the commit's transaction, and every write joins it", async () => {
+    // Call-shape only: a read outside the session would see another snapshot, which no fake can show.
+    const { store, collections, session } = fakeStore();
+    collections.players.find.mockReturnValueOnce(cursor([playerDoc(aPlayer({ id: "alice" }))]));
+
+    await store.commitPlayers(credit("alice", 5).commit);
+
+    expect(collections.op_results.findOne.mock.calls[0]?.[1]).toEqual({ session });
+    expect(collections.players.find.mock.calls[0]?.[1]).toMatchObject({ session });
+    expect(collections.players.replaceOne.mock.calls[0]?.[2]).toEqual({ session });
+    expect(collections.op_log.insertMany.mock.calls[0]?.[1]).toEqual({ session });
+    expect(collections.op_results.insertOne.mock.calls[0]?.[1]).toEqual({ session });
   });
 
   it("replays a stored result without running apply or writing", async () => {
@@ -211,8 +233,40 @@ describe("MongoStore.commitPlayers on driver-shaped fakes", () => {
     expect(session.events).toEqual(["start", "commit", "start", "commit", "end"]);
   });
 
-  it("after an unknown commit outcome the driver gave up on, answers from the stored result when there is one", async () => {
-    const { store, collections, session } = fakeStore({ giveUpAfterCommitRetries: 1 });
+  it("after an unknown commit outcome, answers its own stored result as a first apply, with its entries", async () => {
+    const { store, collections, session } = fakeStore({ maxAttempts: 2 });
+    const unknown = driverError.commitOutcomeUnknown();
+    session.failCommits(unknown, unknown);
+    collections.players.find.mockImplementation(() => cursor([playerDoc(aPlayer({ id: "alice" }))]));
+    const { commit } = credit("alice", 5);
+    // The commit did apply: the majority read finds the very document our attempt inserted.
+    collections.op_results.findOne.mockResolvedValueOnce(null).mockImplementationOnce(async () => insertedResult(collections));
+
+    const committed = await store.commitPlayers(commit);
+
+    expect(committed).toMatchObject({ replayed: false, result: { version: 2 } });
+    expect(committed.entries).toMatchObject([{ playerId: "alice", version: 2 }]);
+    // Only what a majority holds counts as applied: a failover cannot take it back.
+    expect(collections.op_results.findOne.mock.calls[1]?.[1]).toEqual({ readConcern: { level: "majority" } });
+  });
+
+  it("after a commit sent again is forgotten by a new primary, the rerun that finds its own result answers as a first apply", async () => {
+    const { store, collections, session } = fakeStore();
+    session.failCommits(driverError.commitOutcomeUnknown(), driverError.noSuchTransaction());
+    collections.players.find.mockImplementation(() => cursor([playerDoc(aPlayer({ id: "alice" }))]));
+    const { commit, counter } = credit("alice", 5);
+    // The first commit applied before the failover: the rerun reads our own result.
+    collections.op_results.findOne.mockResolvedValueOnce(null).mockImplementationOnce(async () => insertedResult(collections));
+
+    const committed = await store.commitPlayers(commit);
+
+    expect(counter.runs).toBe(1);
+    expect(committed).toMatchObject({ replayed: false, result: { version: 2 } });
+    expect(committed.entries).toHaveLength(1);
+  });
+
+  it("after an unknown commit outcome, answers another attempt's stored result as a replay", async () => {
+    const { store, collections, session } = fakeStore({ maxAttempts: 2 });
     const unknown = driverError.commitOutcomeUnknown();
     session.failCommits(unknown, unknown);
     collections.players.find.mockImplementation(() => cursor([playerDoc(aPlayer({ id: "alice" }))]));
@@ -223,7 +277,7 @@ describe("MongoStore.commitPlayers on driver-shaped fakes", () => {
   });
 
   it("after an unknown commit outcome with nothing stored, is STORE_UNAVAILABLE (a retry with the same opId is safe)", async () => {
-    const { store, collections, session } = fakeStore({ giveUpAfterCommitRetries: 1 });
+    const { store, collections, session } = fakeStore({ maxAttempts: 2 });
     const unknown = driverError.commitOutcomeUnknown();
     session.failCommits(unknown, unknown);
     collections.players.find.mockImplementation(() => cursor([playerDoc(aPlayer({ id: "alice" }))]));
@@ -232,6 +286,20 @@ describe("MongoStore.commitPlayers on driver-shaped fakes", () => {
 
     expect(error).toBeInstanceOf(HoardError);
     expect(error).toMatchObject({ code: "STORE_UNAVAILABLE", cause: unknown });
+  });
+
+  it("refuses a player state past 16 MiB with the typed limit error, after one run and with nothing stored", async () => {
+    const { store, collections, session } = fakeStore();
+    collections.players.find.mockImplementation(() => cursor([playerDoc(aPlayer({ id: "alice" }))]));
+    collections.players.replaceOne.mockRejectedValueOnce(
+      new MongoServerError({ message: "BSONObj size: 17825792 (0x1100000) is invalid", code: 10334, codeName: "BSONObjectTooLarge" }),
+    );
+    const { commit, counter } = credit("alice", 5);
+
+    await expect(store.commitPlayers(commit)).rejects.toMatchObject({ code: "PLAYER_STATE_TOO_LARGE" });
+    expect(counter.runs).toBe(1);
+    expect(collections.op_results.insertOne).not.toHaveBeenCalled();
+    expect(session.events).toEqual(["start", "abort", "end"]);
   });
 
   it("passes a refusal from apply through as the same error, aborting without a rerun", async () => {

@@ -1,5 +1,5 @@
 import { type HistoryEntry, HoardError, type Kit, type Player, type StoredItem } from "@hoard/protocol";
-import { type Filter, MongoClient, type MongoClientOptions } from "mongodb";
+import { type Document, type Filter, MongoClient, type MongoClientOptions } from "mongodb";
 import { ConfigError } from "../../config";
 import {
   type Committed,
@@ -17,53 +17,90 @@ import { isDuplicateKey, storeError } from "./errors";
 import { KeyedLocks } from "./locks";
 import { MongoPresenceHistory } from "./presence-store";
 import { count, text, texts } from "./scalars";
-import { ensureSchema } from "./schema";
+import { ensureSchema, type SchemaLog } from "./schema";
 import { MongoShopCatalog } from "./shop-store";
 import { MongoStockStore } from "./stock-store";
 import { whyNotUsable } from "./topology";
 import { MongoTradeStore } from "./trade-store";
-import type { RetryPolicy } from "./transaction";
+import { DEFAULT_SERVER_SELECTION_MS, defaultMongoTuning, type MongoTuning } from "./tuning";
 
 export interface MongoStoreOptions {
   /** A MongoDB connection string (MONGODB_URL); a replica set or a mongos. */
   url: string;
   /** The database Hoard keeps its collections in (HOARD_MONGO_DB). */
   database: string;
-  policy?: RetryPolicy;
+  /** Time limits, retry budget, analytics reads, import batches (HOARD_MONGO_*); defaults otherwise. */
+  tuning?: MongoTuning;
   /** More driver options (pool size, timeouts); the engine's own settings below win. */
   clientOptions?: MongoClientOptions;
+  /** Where start-up notes go (an index migrated); one JSON line on stderr by default. */
+  log?: SchemaLog;
 }
 
 /**
- * Connects, checks that the server can run transactions, creates missing collections and indexes, and returns
- * the store. Start-up problems are ConfigErrors with a message meant for the operator.
+ * The driver options every node uses. Majority writes with a time limit (outside transactions;
+ * commits get theirs in context.ts), majority reads (a resync or a decision never rests on a write
+ * that a failover could roll back), the primary for everything but the economy questions, and a
+ * server selection limit: the URL's `serverSelectionTimeoutMS` when it sets one, 5 s otherwise
+ * (the driver's own default is 30 s, which every request would wait while there is no primary).
  */
-export async function openMongoStore(options: MongoStoreOptions): Promise<MongoStore> {
-  const client = new MongoClient(options.url, {
+export function mongoClientOptions(url: string, tuning: MongoTuning, extra: MongoClientOptions = {}): MongoClientOptions {
+  const selection = /[?&]serverSelectionTimeoutMS=/i.test(url) ? {} : { serverSelectionTimeoutMS: DEFAULT_SERVER_SELECTION_MS };
+  return {
     appName: "hoard",
-    ...options.clientOptions,
+    ...selection,
+    ...extra,
     // A JSON value never holds undefined; without this the driver would store it as null.
     ignoreUndefined: true,
-    writeConcern: { w: "majority" },
+    writeConcern: { w: "majority", wtimeoutMS: tuning.writeTimeoutMs },
+    // As readConcernLevel, the key a URL would set: the object's value wins only over the same key.
+    readConcernLevel: "majority",
     readPreference: "primary",
-  });
+  };
+}
+
+/**
+ * Connects, checks that the server is a writable primary that can run transactions, creates
+ * missing collections and indexes (migrating changed ones), and returns the store. Start-up
+ * problems are ConfigErrors of one line, meant for the operator.
+ */
+export async function openMongoStore(options: MongoStoreOptions): Promise<MongoStore> {
+  const tuning = options.tuning ?? defaultMongoTuning;
+  const client = new MongoClient(options.url, mongoClientOptions(options.url, tuning, options.clientOptions));
   try {
     await client.connect();
   } catch (error) {
-    throw new ConfigError(`MONGODB_URL: cannot connect to MongoDB (${error instanceof Error ? error.message : String(error)})`, {
-      cause: error,
-    });
+    throw new ConfigError(`MONGODB_URL: cannot connect to MongoDB (${oneLine(error)})`, { cause: error });
   }
   try {
-    const reason = whyNotUsable(await client.db("admin").command({ hello: 1 }));
-    if (reason) throw new ConfigError(reason);
-    const context = createMongoContext({ client, database: options.database, ...(options.policy ? { policy: options.policy } : {}) });
-    await ensureSchema(context.db);
+    await checkServer(client);
+    const context = createMongoContext({ client, database: options.database, tuning });
+    await ensureSchema(context.db, options.log);
     return new MongoStore(context);
   } catch (error) {
     await client.close().catch(() => {});
     throw error;
   }
+}
+
+/**
+ * `hello` from the server writes would go to: refused unless it is a writable primary of a
+ * replica set, or a mongos. With no primary the command waits out server selection, then fails.
+ */
+export async function checkServer(client: Pick<MongoClient, "db">): Promise<void> {
+  let hello: Document;
+  try {
+    hello = await client.db("admin").command({ hello: 1 });
+  } catch (error) {
+    throw new ConfigError(`MONGODB_URL: no writable MongoDB primary answered (${oneLine(error)})`, { cause: error });
+  }
+  const reason = whyNotUsable(hello);
+  if (reason) throw new ConfigError(reason);
+}
+
+/** A driver error's message on one line (server selection errors list every member over several). */
+function oneLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/\s+/g, " ").trim();
 }
 
 /**

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { HoardError } from "@hoard/protocol";
 import type { ClientSession, Collection } from "mongodb";
 import type { MongoContext, OpResultDoc } from "./context";
@@ -65,28 +66,44 @@ export interface IdempotentOp<T> {
 
 /**
  * Runs an idempotent op in one transaction: read the op key, replay or run the attempt, store
- * the result with its changes. Outcomes past the transaction:
+ * the result with its changes. Each run of the attempt stores a fresh nonce with its result, so
+ * this call can tell its own commit from anyone else's. Outcomes past the transaction:
  * - the result insert hits E11000 (OpAlreadyRecorded): another node applied this op in the
  *   meantime; ours rolled back, and the answer is what that node stored;
  * - the commit's outcome stayed unknown: whatever is durably stored under the op key is the
- *   answer; nothing stored stays STORE_UNAVAILABLE, and a retry with the same opId is safe.
+ *   answer: our own nonce means our attempt applied (answered as a first apply, with its
+ *   entries, so the caller pushes them), another's is a replay, nothing stored stays
+ *   STORE_UNAVAILABLE, and a retry with the same opId is safe;
+ * - a rerun (after a commit the server forgot, or a failover) that finds our own nonce stored
+ *   answers as that first apply too, never as a replay of itself.
  */
 export async function runIdempotent<T>(run: IdempotentOp<T>): Promise<T> {
   const { context, op } = run;
   const { opResults } = context.collections;
   const afterExpiry = run.afterExpiry ?? "refuse";
+  /** The answers of this call's attempts that stored a result, by nonce. */
+  const ours = new Map<string, T>();
+  const own = (stored: OpResultDoc | null): { answer: T } | undefined =>
+    stored?.attempt !== undefined && ours.has(stored.attempt) ? { answer: ours.get(stored.attempt) as T } : undefined;
   try {
     return await context.transaction(async (session) => {
       const stored = await opResults.findOne({ _id: text(op.key, "op key") }, { session });
+      const mine = own(stored);
+      if (mine) return mine.answer;
       const replay = replayOf(stored, op, afterExpiry);
       if (replay) return run.replayed(replay.result);
       const { answer, result } = await run.attempt(session);
-      await saveResult({ opResults, session, op, result, overTombstone: stored !== null });
+      const nonce = randomUUID();
+      await saveResult({ opResults, session, op, result, nonce, overTombstone: stored !== null });
+      ours.set(nonce, answer);
       return answer;
     });
   } catch (error) {
     if (!(error instanceof OpAlreadyRecorded) && !isCommitOutcomeUnknown(error)) throw error;
-    const replay = replayOf(await readDurable(opResults, op.key), op, afterExpiry);
+    const durable = await readDurable(opResults, op.key);
+    const mine = own(durable);
+    if (mine) return mine.answer;
+    const replay = replayOf(durable, op, afterExpiry);
     if (replay) return run.replayed(replay.result);
     throw error instanceof OpAlreadyRecorded ? new HoardError("STORE_UNAVAILABLE", undefined, { cause: error }) : error;
   }
@@ -102,11 +119,20 @@ async function saveResult(save: {
   session: ClientSession;
   op: OpIdentity;
   result: unknown;
+  /** Names this attempt (see runIdempotent). */
+  nonce: string;
   /** The attempt found a tombstone under the key (an op run again after expiry). */
   overTombstone: boolean;
 }): Promise<void> {
   const { opResults, session, op } = save;
-  const doc: OpResultDoc = { _id: op.key, requestHash: op.requestHash, at: new Date(), kept: true, result: save.result };
+  const doc: OpResultDoc = {
+    _id: op.key,
+    requestHash: op.requestHash,
+    at: new Date(),
+    kept: true,
+    result: save.result,
+    attempt: save.nonce,
+  };
   if (save.overTombstone) {
     const { matchedCount } = await opResults.replaceOne({ _id: op.key, kept: { $exists: false } }, doc, { session });
     if (matchedCount !== 1) throw new OpAlreadyRecorded(op.key);

@@ -3,7 +3,8 @@ import { anActor, anOpId } from "../../../../test/support/builders";
 import { cursor, driverError, fakeMongoStore, fakeOpResults, setIds } from "../../../../test/support/mongo-fakes";
 import type { StockImportRow, StockOp } from "../stock-port";
 import type { OpResultDoc } from "./context";
-import { planImport, stockKeyFilter } from "./stock-store";
+import { partsOf, planImport, stockKeyFilter } from "./stock-store";
+import { defaultMongoTuning, type MongoTuning } from "./tuning";
 
 /**
  * The Mongo stock ledger's own logic on driver-shaped fakes: the rules run on the days the
@@ -11,7 +12,7 @@ import { planImport, stockKeyFilter } from "./stock-store";
  * unordered bulk upserts, idempotency. Against a real replica set: test/contract (MONGODB_URL).
  */
 
-function fakeStockStore(options: { maxAttempts?: number } = {}) {
+function fakeStockStore(options: { maxAttempts?: number; tuning?: MongoTuning } = {}) {
   const collections = {
     op_results: fakeOpResults(),
     stock_keys: {
@@ -319,7 +320,10 @@ describe("stock imports on driver-shaped fakes", () => {
       ],
       { session, ordered: false },
     );
-    expect(collections.stock_days.bulkWrite).toHaveBeenCalledWith(planImport(rows).days, { session, ordered: false });
+    // Each (key, day) once, in any order (the write is unordered).
+    const days = planImport(rows).days;
+    expect(collections.stock_days.bulkWrite).toHaveBeenCalledWith(expect.arrayContaining(days), { session, ordered: false });
+    expect(collections.stock_days.bulkWrite.mock.calls[0]?.[0]).toHaveLength(days.length);
     expect(collections.op_results.insertOne.mock.calls[0]?.[0]).toMatchObject({
       requestHash: "batch-hash",
       kept: true,
@@ -370,6 +374,50 @@ describe("stock imports on driver-shaped fakes", () => {
     expect(collections.op_results.findOne).not.toHaveBeenCalled();
     expect(collections.op_results.insertOne).not.toHaveBeenCalled();
     expect(collections.stock_days.bulkWrite).toHaveBeenCalledOnce();
+  });
+});
+
+describe("stock imports in parts that suit MongoDB transactions", () => {
+  const row = (key: string, day: number): StockImportRow => ({ key, day, partitions: { p: day } });
+
+  it("splits a batch into parts of at most the limit, keeping every row of a key in one part", () => {
+    const rows = [row("a", 1), row("b", 1), row("a", 2), row("c", 1), row("d", 1), row("d", 2), row("d", 3)];
+
+    expect(partsOf(rows, 3).map((part) => part.map((r) => `${r.key}${r.day}`))).toEqual([["a1", "a2", "b1"], ["c1"], ["d1", "d2", "d3"]]);
+    expect(partsOf(rows, 2).at(-1)).toHaveLength(3);
+    expect(partsOf([], 3)).toEqual([]);
+  });
+
+  it("runs a batch past the limit as one transaction per part, each idempotent under the batch's op key numbered", async () => {
+    const { store, collections, session } = fakeStockStore({ tuning: { ...defaultMongoTuning, importBatchRows: 2 } });
+    const rows = [row("a", 1), row("a", 2), row("b", 1), row("c", 1)];
+
+    const imported = await store.stock.importBatch({ actor: anActor(), op: { opId: "imp-1:0", requestHash: "h" }, rows });
+
+    expect(imported).toEqual({
+      replayed: false,
+      changes: [
+        { key: "a", version: 1, from: 1, to: 2 },
+        { key: "b", version: 1, from: 1, to: 1 },
+        { key: "c", version: 1, from: 1, to: 1 },
+      ],
+    });
+    expect(session.starts).toBe(2);
+    expect(collections.op_results.insertOne.mock.calls.map((call) => call[0])).toMatchObject([
+      { _id: "server:game:imp-1:0#1/2", requestHash: "h#1/2", result: { rows: 2 } },
+      { _id: "server:game:imp-1:0#2/2", requestHash: "h#2/2", result: { rows: 2 } },
+    ]);
+  });
+
+  it("answers an import whose keys keep changing past the retry budget as STORE_UNAVAILABLE, with or without an op id", async () => {
+    for (const op of [undefined, { opId: "imp-2:0", requestHash: "h" }]) {
+      const { store, collections } = fakeStockStore({ maxAttempts: 2 });
+      collections.stock_keys.bulkWrite.mockRejectedValue(driverError.writeConflict());
+
+      const error = await store.stock.importBatch({ actor: anActor(), op, rows: [row("a", 1)] }).catch((caught: unknown) => caught);
+
+      expect(error).toMatchObject({ code: "STORE_UNAVAILABLE" });
+    }
   });
 });
 

@@ -161,31 +161,46 @@ export class MongoStockStore implements StockStore {
   }
 
   /**
-   * One transaction per batch, its writes as two unordered bulk writes (key versions, then days):
-   * the server applies them in any order, in as few round trips as the driver can pack. Each
-   * (key, day) is written once, as the last row for it says. No in-process key locks: a batch
-   * touches thousands of keys, and a clash with a sale on one of them is a write conflict that
-   * reruns the loser. The op id (when the import has one) makes the batch idempotent; an import
-   * sets counts, so once its result is pruned a repeat runs again (as on sqlite).
+   * A batch as transactions of at most `tuning.importBatchRows` rows (HOARD_MONGO_IMPORT_BATCH,
+   * 1,000 by default; a key's rows stay in one transaction, so one key with more rows makes a
+   * larger one). A MongoDB transaction holds every document it writes until it commits: tens of
+   * thousands of writes would block racing sales on those keys for seconds, and risk the server's
+   * 60 s transaction lifetime. Each transaction is two unordered bulk writes (key versions, then
+   * days), each (key, day) written once, as the last row for it says. No in-process key locks: a
+   * clash with a sale is a write conflict that reruns the loser within the retry budget; a key
+   * that keeps changing past it is STORE_UNAVAILABLE ("retry later"), never PLAYER_CONFLICT.
+   *
+   * With an op id each part is idempotent under the batch's op key numbered `#i/n` (the plain key
+   * when the batch is one part). Outcomes: every part commits → the changes of all; a part fails
+   * → the parts before it stay committed and the error comes back; a retry of the batch with the
+   * same op id replays those parts and runs the rest. An import sets counts, so once a part's
+   * result is pruned a repeat runs it again (as on sqlite).
    */
   importBatch(batch: StockImportBatch): Promise<StockImported> {
     return this.deps.run(async () => {
-      const plan = planImport(batch.rows);
-      const attempt = (session: ClientSession) => this.importAttempt(plan, session);
-      const identity = batch.op && { key: opKey(batch.actor, batch.op.opId), opId: batch.op.opId, requestHash: batch.op.requestHash };
-      if (!identity) return { replayed: false, changes: await this.deps.context.transaction(attempt) };
-      return stockConflictIsBusy(
-        runIdempotent<StockImported>({
-          context: this.deps.context,
-          op: identity,
-          afterExpiry: "run-again",
-          attempt: async (session) => ({
-            answer: { replayed: false, changes: await attempt(session) },
-            result: { rows: batch.rows.length },
-          }),
-          replayed: () => ({ replayed: true, changes: [] }),
-        }),
-      );
+      const parts = partsOf(batch.rows, this.deps.context.tuning.importBatchRows);
+      const changes: StockChange[] = [];
+      let replayed = parts.length > 0;
+      for (const [index, rows] of parts.entries()) {
+        const part = await stockConflictIsBusy(this.importPart(batch, rows, parts.length === 1 ? "" : `#${index + 1}/${parts.length}`));
+        replayed &&= part.replayed;
+        changes.push(...part.changes);
+      }
+      return { replayed, changes };
+    });
+  }
+
+  /** One part of a batch in one transaction; idempotent under the batch's op key plus `suffix` when the batch has an op id. */
+  private importPart(batch: StockImportBatch, rows: readonly StockImportRow[], suffix: string): Promise<StockImported> {
+    const plan = planImport(rows);
+    const attempt = (session: ClientSession) => this.importAttempt(plan, session);
+    if (!batch.op) return this.deps.context.transaction(async (session) => ({ replayed: false, changes: await attempt(session) }));
+    return runIdempotent<StockImported>({
+      context: this.deps.context,
+      op: { key: `${opKey(batch.actor, batch.op.opId)}${suffix}`, opId: batch.op.opId, requestHash: `${batch.op.requestHash}${suffix}` },
+      afterExpiry: "run-again",
+      attempt: async (session) => ({ answer: { replayed: false, changes: await attempt(session) }, result: { rows: rows.length } }),
+      replayed: () => ({ replayed: true, changes: [] }),
     });
   }
 
@@ -318,6 +333,30 @@ interface ImportPlan {
   changes: Map<string, Omit<StockChange, "version">>;
   /** One write per (key, day): the last row's partitions, or a delete when they are empty. */
   days: AnyBulkWriteOperation<StockDayDoc>[];
+}
+
+/**
+ * The rows of a batch in parts of at most `limit` rows, in the order keys first appear, every row
+ * of a key in the part of its key's first row (so a key's version goes up once per batch).
+ */
+export function partsOf(rows: readonly StockImportRow[], limit: number): StockImportRow[][] {
+  const byKey = new Map<string, StockImportRow[]>();
+  for (const row of rows) {
+    const list = byKey.get(row.key);
+    if (list) list.push(row);
+    else byKey.set(row.key, [row]);
+  }
+  const parts: StockImportRow[][] = [];
+  let part: StockImportRow[] = [];
+  for (const list of byKey.values()) {
+    if (part.length > 0 && part.length + list.length > limit) {
+      parts.push(part);
+      part = [];
+    }
+    part.push(...list);
+  }
+  if (part.length > 0) parts.push(part);
+  return parts;
 }
 
 /** The writes of one import batch, each (key, day) once, as its last row says (as sqlite's upserts in row order leave it). */

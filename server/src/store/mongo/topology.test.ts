@@ -7,6 +7,8 @@ const hello = {
   mongos: { isWritablePrimary: true, msg: "isdbgrid", maxWireVersion: 25 },
   standalone: { isWritablePrimary: true, maxWireVersion: 21 },
   oldReplicaSet: { isWritablePrimary: true, setName: "rs0", maxWireVersion: 9 },
+  // What a secondary answers over directConnection=true.
+  secondary: { isWritablePrimary: false, secondary: true, setName: "rs0", me: "mongo2:27017", maxWireVersion: 21 },
 };
 
 describe("whyNotUsable", () => {
@@ -25,5 +27,13 @@ describe("whyNotUsable", () => {
 
   it("refuses a server older than 5.0", () => {
     expect(whyNotUsable(hello.oldReplicaSet)).toContain("older than 5.0 (wire version 9)");
+  });
+
+  it("refuses a secondary reached directly, naming it and the way out", () => {
+    const reason = whyNotUsable(hello.secondary);
+
+    expect(reason).toContain("mongo2:27017");
+    expect(reason).toContain("not its writable primary");
+    expect(reason).toContain("directConnection");
   });
 });

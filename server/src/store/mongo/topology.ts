@@ -18,6 +18,15 @@ export function whyNotUsable(hello: Document): string | undefined {
       "or a sharded cluster (point MONGODB_URL at a mongos).",
     ].join(" ");
   }
+  // directConnection=true to a secondary passes every check above, and then every write fails.
+  if (!sharded && hello.isWritablePrimary !== true) {
+    const member = typeof hello.me === "string" ? hello.me : "the server";
+    return [
+      `MONGODB_URL reaches ${member}, a member of replica set ${String(hello.setName)} that is not its writable primary`,
+      "(directConnection=true to a secondary?). Hoard writes through the primary: list the members with",
+      `replicaSet=${String(hello.setName)} and without directConnection, and the driver follows the primary.`,
+    ].join(" ");
+  }
   const wire = typeof hello.maxWireVersion === "number" ? hello.maxWireVersion : 0;
   if (wire < MIN_WIRE_VERSION) {
     return `MONGODB_URL points at a MongoDB older than 5.0 (wire version ${wire}); Hoard needs 5.0 or newer.`;

@@ -15,6 +15,7 @@ import {
   richestPlayersPipeline,
   topTradedItemsPipeline,
 } from "./trade-pipelines";
+import { analyticsOptions } from "./tuning";
 
 /** `trade_offers`: `_id` = the offer id; `version` is the guard's compare-and-set key. */
 export interface OfferDoc {
@@ -40,6 +41,13 @@ export const tradeSchema: DomainSchema = {
       collection: "trade_offers",
       key: { "offer.expiresAt": 1 },
       options: { name: "pending_expiresAt", partialFilterExpression: { "offer.status": "pending" } },
+    },
+    // countTrades: every trade record of a period, by outcome. Covers the question (the $group
+    // reads only these fields), where (data.outcome, at) could not serve a range of `at` alone.
+    {
+      collection: "records",
+      key: { at: 1, "data.outcome": 1, "data.suspicious": 1 },
+      options: { name: "trade_at_outcome", partialFilterExpression: { kind: "trade" } },
     },
     // The economy questions over executed trades of a period.
     {
@@ -133,7 +141,7 @@ export class MongoTradeStore implements TradeStore {
   countTrades(period: Period): Promise<{ byOutcome: Partial<Record<TradeOutcome, number>>; suspicious: number }> {
     return this.deps.run(async () => {
       const rows = await this.records()
-        .aggregate<{ _id: TradeOutcome; n: number; suspicious: number }>(countTradesPipeline(period))
+        .aggregate<{ _id: TradeOutcome; n: number; suspicious: number }>(countTradesPipeline(period), this.analytics())
         .toArray();
       const byOutcome: Partial<Record<TradeOutcome, number>> = {};
       let suspicious = 0;
@@ -149,14 +157,17 @@ export class MongoTradeStore implements TradeStore {
     return this.deps.run(() =>
       // The first $group holds a row per (trade, item) of the period: let it spill to disk on a long period.
       this.records()
-        .aggregate<{ itemId: string; trades: number; quantity: number }>(topTradedItemsPipeline(query), { allowDiskUse: true })
+        .aggregate<{ itemId: string; trades: number; quantity: number }>(topTradedItemsPipeline(query), {
+          ...this.analytics(),
+          allowDiskUse: true,
+        })
         .toArray(),
     );
   }
 
   imbalancedTrades(query: Period & { minImbalance: number; limit: number }): Promise<TradeRecord[]> {
     return this.deps.run(async () => {
-      const rows = await this.records().aggregate<{ data: TradeRecord }>(imbalancedTradesPipeline(query)).toArray();
+      const rows = await this.records().aggregate<{ data: TradeRecord }>(imbalancedTradesPipeline(query), this.analytics()).toArray();
       return rows.map((row) => row.data);
     });
   }
@@ -164,7 +175,7 @@ export class MongoTradeStore implements TradeStore {
   mostDiverseInventories(query: { limit: number }) {
     return this.deps.run(() =>
       this.deps.context.collections.players
-        .aggregate<{ playerId: string; distinctItems: number; units: number }>(mostDiverseInventoriesPipeline(query))
+        .aggregate<{ playerId: string; distinctItems: number; units: number }>(mostDiverseInventoriesPipeline(query), this.analytics())
         .toArray(),
     );
   }
@@ -172,9 +183,18 @@ export class MongoTradeStore implements TradeStore {
   richestPlayers(query: { limit: number }) {
     return this.deps.run(() =>
       this.deps.context.collections.players
-        .aggregate<{ playerId: string; currency: number; itemValue: number }>(richestPlayersPipeline(query))
+        .aggregate<{ playerId: string; currency: number; itemValue: number }>(richestPlayersPipeline(query), this.analytics())
         .toArray(),
     );
+  }
+
+  /**
+   * The economy questions scan a period's trades or every player: admin-only reports, which may
+   * be a little stale, so they read from a secondary when one is up (at most 90 s behind) and
+   * stop at a time limit rather than load the primary that serves the game.
+   */
+  private analytics() {
+    return analyticsOptions(this.deps.context.tuning);
   }
 
   private records() {
