@@ -20,9 +20,19 @@ import { count, text, texts } from "./scalars";
 import { ensureSchema } from "./schema";
 import { MongoShopCatalog } from "./shop-store";
 import { MongoStockStore } from "./stock-store";
-import { whyNotUsable } from "./topology";
+import { hasWritableServer, whyNotUsable } from "./topology";
 import { MongoTradeStore } from "./trade-store";
 import type { RetryPolicy } from "./transaction";
+
+/** How long the start (and a commit's server selection) waits for a usable server. */
+const SERVER_TIMEOUT_MS = 5000;
+
+/** The defaults whose names the connection string does not set (the driver would let ours win). */
+function withoutUrlOptions(url: string, defaults: MongoClientOptions): MongoClientOptions {
+  const query = new URLSearchParams(url.split("?")[1] ?? "");
+  const named = new Set([...query.keys()].map((key) => key.toLowerCase()));
+  return Object.fromEntries(Object.entries(defaults).filter(([key]) => !named.has(key.toLowerCase())));
+}
 
 export interface MongoStoreOptions {
   /** A MongoDB connection string (MONGODB_URL); a replica set or a mongos. */
@@ -41,6 +51,9 @@ export interface MongoStoreOptions {
 export async function openMongoStore(options: MongoStoreOptions): Promise<MongoStore> {
   const client = new MongoClient(options.url, {
     appName: "hoard",
+    // An unreachable server fails the start in ≈ 5 s (the driver's default is 30 s); a commit
+    // waits as long for a primary after a failover. Options in the URL or clientOptions win.
+    ...withoutUrlOptions(options.url, { serverSelectionTimeoutMS: SERVER_TIMEOUT_MS, connectTimeoutMS: SERVER_TIMEOUT_MS }),
     ...options.clientOptions,
     // A JSON value never holds undefined; without this the driver would store it as null.
     ignoreUndefined: true,
@@ -50,7 +63,8 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<MongoS
   try {
     await client.connect();
   } catch (error) {
-    throw new ConfigError(`MONGODB_URL: cannot connect to MongoDB (${error instanceof Error ? error.message : String(error)})`, {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new ConfigError(`MONGODB_URL: cannot connect to MongoDB (${why}): start it, or fix or unset MONGODB_URL`, {
       cause: error,
     });
   }
@@ -59,7 +73,11 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<MongoS
     if (reason) throw new ConfigError(reason);
     const context = createMongoContext({ client, database: options.database, ...(options.policy ? { policy: options.policy } : {}) });
     await ensureSchema(context.db);
-    return new MongoStore(context);
+    const store = new MongoStore(context);
+    client.on("topologyDescriptionChanged", (event) => {
+      store.reachable = hasWritableServer(event.newDescription);
+    });
+    return store;
   } catch (error) {
     await client.close().catch(() => {});
     throw error;
@@ -75,6 +93,8 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<MongoS
  */
 export class MongoStore implements Store {
   readonly engine = "mongo" as const;
+  /** False while the deployment has no server that takes writes (kept by openMongoStore from the driver's events). */
+  reachable = true;
   readonly shop: MongoShopCatalog;
   readonly trades: MongoTradeStore;
   readonly presenceHistory: MongoPresenceHistory;
