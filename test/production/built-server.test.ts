@@ -5,8 +5,9 @@ import { join } from "node:path";
 import { connect } from "@hoard/client-sdk";
 import { TokenService } from "@hoard/server/auth/tokens";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildServer, builtMain, jsonLine, type Spawned, spawnProcess, TEST_SECRET_32 } from "../support/process";
+import { buildServer, builtMain, jsonLine, type Spawned, spawnProcess } from "../support/process";
 import { freePort } from "../support/redis";
+import { TEST_SECRET } from "../support/server";
 
 /**
  * The server as an operator runs it: built by `npm run build:server` (esbuild, as `npm run
@@ -17,7 +18,7 @@ import { freePort } from "../support/redis";
  */
 
 const dir = mkdtempSync(join(tmpdir(), "hoard-production-"));
-const base = { HOARD_SECRET: TEST_SECRET_32, HOARD_DB: ":memory:", HOST: "127.0.0.1", PORT: "0", HOARD_LOG_LEVEL: "info" };
+const base = { HOARD_SECRET: TEST_SECRET, HOARD_DB: ":memory:", HOST: "127.0.0.1", PORT: "0", HOARD_LOG_LEVEL: "info" };
 const started: Spawned[] = [];
 
 function startBuilt(env: Record<string, string | undefined> = {}): Spawned {
@@ -58,7 +59,7 @@ describe("the built server, started with plain node", () => {
     expect(health).toMatchObject({ status: "ok", store: "sqlite", version: expect.any(String) });
     expect((await fetch(`${url}/ready`)).status).toBe(200);
 
-    const tokens = new TokenService(TEST_SECRET_32);
+    const tokens = new TokenService(TEST_SECRET);
     const hoard = await connect(url, { token: await tokens.mint({ sub: "game", role: "server", expiresIn: "1h" }), timeoutMs: 10_000 });
     try {
       const { item } = await hoard.items.create({ name: "Potion", kind: "consumable", value: 5 });

@@ -26,7 +26,6 @@ export interface LogLine {
 
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 export const builtMain = fileURLToPath(new URL("../../server/dist/main.js", import.meta.url));
-export const TEST_SECRET_32 = "production-test-secret-of-32-chars+";
 
 /** Builds the server (`npm run build:server`) the way `npm run build` does; throws with esbuild's output on failure. */
 export function buildServer(): void {
