@@ -11,18 +11,19 @@ import { failStartup } from "./startup";
  * line saying what to fix, then exit 1. Logs are JSON lines on stdout from the first one.
  */
 async function main(): Promise<void> {
-  // Until the configuration is read, failures are logged under the node id it would default to.
-  let log: Logger = createLogger({ nodeId: process.env.HOARD_NODE_ID || `${hostname()}-${process.pid}`, level: "info" });
+  // Start-up failures are logged whatever HOARD_LOG_LEVEL says (even `silent`), under the node
+  // id: until the configuration is read, the one it would default to.
+  let log: Logger = createLogger({ nodeId: process.env.HOARD_NODE_ID || `${hostname()}-${process.pid}`, level: "fatal" });
   let app: HoardApp;
   let url: string;
   try {
     const config = loadConfig(process.env);
+    log = createLogger({ nodeId: config.nodeId, level: "fatal" });
     // Loaded once the configuration is known good: a bad variable is reported before the
     // node spends its time loading express, socket.io and the drivers.
     const [{ createApp }, { openStore }] = await Promise.all([import("./app"), import("./store/open")]);
     const store = await openStore(config);
     app = createApp(config, { store });
-    log = app.log;
     stopOnSignals(app);
     url = await app.listen();
   } catch (error) {
