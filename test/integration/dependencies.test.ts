@@ -28,8 +28,9 @@ function storeWithServer(): { store: Store; setReachable(up: boolean): void } {
   };
 }
 
+/** GET with an admin token (harmless where a path needs none). */
 const get = async (server: TestServer, path: string) => {
-  const response = await fetch(`${server.url}${path}`);
+  const response = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${await server.token("admin", "ops")}` } });
   return { status: response.status, text: await response.text() };
 };
 

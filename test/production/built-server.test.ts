@@ -72,7 +72,10 @@ describe("the built server, started with plain node", () => {
     }
 
     // No metric for a dependency this node is not configured with.
-    expect(await (await fetch(`${url}/metrics`)).text()).not.toContain("hoard_redis_up");
+    const admin = await tokens.mint({ sub: "ops", role: "admin", expiresIn: "1h" });
+    const metrics = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${admin}` } });
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).not.toContain("hoard_redis_up");
 
     expect(await node.stop("SIGTERM")).toMatchObject({ code: 0, signal: null });
     expect(node.stderr.filter(Boolean)).toEqual([]);
