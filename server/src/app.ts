@@ -56,7 +56,10 @@ export interface HoardApp {
   readonly devMode: boolean;
   /** In dev mode, where the generated secret is kept (absent for an in-memory database). */
   readonly devSecretFile: string | undefined;
-  /** Starts listening; resolves to the base URL (port 0 picks a free port). */
+  /**
+   * Starts listening; resolves to the base URL (port 0 picks a free port). Rejects with a
+   * ConfigError saying what to fix when Redis does not answer within 5 s or the port or host is unusable.
+   */
   listen(): Promise<string>;
   /** Graceful shutdown: refuse new work, finish what is under way, close sockets and the store. */
   close(): Promise<void>;
