@@ -23,6 +23,7 @@ import { areaTopic, presenceActions } from "./presence/actions";
 import { openPresenceRegistry } from "./presence/open";
 import { presenceRoutes } from "./presence/routes";
 import { PresenceService } from "./presence/service";
+import { listenFailure, redisUnreachable } from "./startup";
 import { stockActions, stockTopicSources } from "./stock/actions";
 import { stockImportRoute, stockRoutes } from "./stock/routes";
 import { StockService } from "./stock/service";
@@ -55,14 +56,17 @@ export interface HoardApp {
   readonly devMode: boolean;
   /** In dev mode, where the generated secret is kept (absent for an in-memory database). */
   readonly devSecretFile: string | undefined;
-  /** Starts listening; resolves to the base URL (port 0 picks a free port). */
+  /**
+   * Starts listening; resolves to the base URL (port 0 picks a free port). Rejects with a
+   * ConfigError saying what to fix when Redis does not answer within 5 s or the port or host is unusable.
+   */
   listen(): Promise<string>;
   /** Graceful shutdown: refuse new work, finish what is under way, close sockets and the store. */
   close(): Promise<void>;
 }
 
-/** How long listen() waits for Redis before serving without it. */
-const REDIS_START_WAIT_MS = 10_000;
+/** How long listen() waits for Redis before it gives up starting (a supervisor starts the node again). */
+const REDIS_START_WAIT_MS = 5000;
 
 export interface AppOverrides {
   store?: Store;
@@ -80,9 +84,13 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
   const tokens = new TokenService(signing.secret);
   const store = overrides.store ?? openEmbeddedStore(config);
   const metrics = new Metrics(config.nodeId);
-  const redis = config.redisUrl
-    ? openRedis({ url: config.redisUrl, nodeId: config.nodeId, log, onStatus: (up) => metrics.redisUp.set(up ? 1 : 0) })
-    : undefined;
+  const redis = config.redisUrl ? openRedis({ url: config.redisUrl, nodeId: config.nodeId, log }) : undefined;
+  // Only the dependencies this node is configured with are reported (metrics, /health, /ready).
+  if (redis) metrics.dependencyUp("redis", "1 while every Redis connection is ready and subscribed", () => redis.up);
+  if (store.reachable !== undefined)
+    metrics.dependencyUp("mongo", "1 while MongoDB has a server that takes writes", () => store.reachable !== false);
+  /** Configured dependencies that are down: while any is, the node is not ready (a silent island otherwise). */
+  const dependenciesDown = () => [...(redis && !redis.up ? ["redis"] : []), ...(store.reachable === false ? ["mongo"] : [])];
   const limits = new RateLimits({
     rates: { standard: config.rateLimit, strict: config.rateLimit.strict },
     limiter: redis
@@ -157,16 +165,17 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
     maxPayloadBytes: config.maxPayloadBytes,
     consoleDir: overrides.consoleDir ?? fileURLToPath(new URL("../../web-console/dist", import.meta.url)),
     health: () => ({
-      // Without Redis a node still serves its own clients: degraded, not down.
-      status: redis && !redis.up ? "degraded" : "ok",
+      // A node that lost a dependency still serves its own clients: degraded, not down (/ready says 503).
+      status: dependenciesDown().length > 0 ? "degraded" : "ok",
       nodeId: config.nodeId,
       version,
       store: store.engine,
       presence: presence.engine,
       uptime: (Date.now() - startedAt) / 1000,
       ...(redis ? { redis: redis.up ? "up" : "down" } : {}),
+      ...(store.reachable !== undefined ? { mongo: store.reachable ? "up" : "down" } : {}),
     }),
-    ready: () => httpServer.listening && !dispatcher.isClosing,
+    ready: () => httpServer.listening && !dispatcher.isClosing && dependenciesDown().length === 0,
   });
   httpServer.on("request", http);
   // After express: engine.io takes over the request listeners already there and passes them
@@ -209,21 +218,30 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
     devMode: signing.devMode,
     devSecretFile: signing.devSecretFile,
     listen: async () => {
-      // Subscribers that connect before the adapter is subscribed would miss other nodes' pushes.
-      if (redis && !(await redis.whenUp(REDIS_START_WAIT_MS))) {
-        log.error({ waitedMs: REDIS_START_WAIT_MS }, "listening without redis: other nodes' pushes arrive once it connects");
+      // Subscribers that connect before the adapter is subscribed would miss other nodes' pushes,
+      // and a node that never reached Redis would serve as an island: refuse to start instead.
+      if (redis) {
+        let lastError: unknown;
+        const remember = (error: unknown) => {
+          lastError = error;
+        };
+        redis.command.on("error", remember);
+        const up = await redis.whenUp(REDIS_START_WAIT_MS);
+        redis.command.off("error", remember);
+        if (!up) throw redisUnreachable(config.redisUrl ?? "", REDIS_START_WAIT_MS, lastError);
       }
       // Likewise area popularity: a change made before the registry hears changes is pushed to no one.
       const heard = await settlesWithin(presenceRegistry.whenListening(), REDIS_START_WAIT_MS);
       if (!heard)
         log.error({ waitedMs: REDIS_START_WAIT_MS }, "listening before presence hears area changes: popularity pushes start once it does");
       return new Promise<string>((resolve, reject) => {
-        httpServer.once("error", reject);
+        httpServer.once("error", (error) => reject(listenFailure(error, config)));
         httpServer.listen(config.port, config.host, () => {
           const { port } = httpServer.address() as AddressInfo;
           const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
-          log.info({ port, store: store.engine, devMode: signing.devMode }, "listening");
-          resolve(`http://${host}:${port}`);
+          const url = `http://${host}:${port}`;
+          log.info({ port, url, store: store.engine, devMode: signing.devMode }, "listening");
+          resolve(url);
         });
       });
     },

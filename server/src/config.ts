@@ -117,9 +117,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0]);
-      return `  ${name}=${shownValue(name, env[name])}: ${issue.message}`;
+      return `${name}=${shownValue(name, env[name])}: ${issue.message}`;
     });
-    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+    // One line, like every start-up failure: each bad variable, its value and what is wrong.
+    throw new ConfigError(`Invalid configuration (README.md, Configuration): ${lines.join("; ")}`);
   }
   const e = parsed.data;
   return {
@@ -165,7 +166,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 }
 
 /** The error reaches logs: never show a secret, nor the password inside a URL. */
-function shownValue(name: string, value: string | undefined): string {
+export function shownValue(name: string, value: string | undefined): string {
   if (name === "HOARD_SECRET") return `<${value?.length ?? 0} characters, hidden>`;
   return JSON.stringify(value?.replace(/\/\/([^/@\s]*)@/, "//<credentials hidden>@"));
 }

@@ -1,6 +1,6 @@
 import type { Config } from "../config";
 import { ConfigError } from "../config";
-import { openMongoStore } from "./mongo/mongo-store";
+import { storeOpenFailure } from "../startup";
 import type { Store } from "./port";
 import { SqliteStore } from "./sqlite/sqlite-store";
 
@@ -10,7 +10,11 @@ import { SqliteStore } from "./sqlite/sqlite-store";
  * store to createApp.
  */
 export async function openStore(config: Config): Promise<Store> {
-  if (config.mongoUrl) return openMongoStore({ url: config.mongoUrl, database: config.mongoDatabase, tuning: config.mongoTuning });
+  if (config.mongoUrl) {
+    // Imported only when asked for: the driver is large, and a node on sqlite never loads it.
+    const { openMongoStore } = await import("./mongo/mongo-store");
+    return openMongoStore({ url: config.mongoUrl, database: config.mongoDatabase, tuning: config.mongoTuning });
+  }
   return openEmbeddedStore(config);
 }
 
@@ -23,5 +27,9 @@ export function openEmbeddedStore(config: Config): Store {
   if (config.mongoUrl) {
     throw new ConfigError("MONGODB_URL is set: open the store with `await openStore(config)` and pass it to createApp as overrides.store");
   }
-  return new SqliteStore({ path: config.db, synchronous: config.sqliteSynchronous, playerCacheSize: config.sqlitePlayerCache });
+  try {
+    return new SqliteStore({ path: config.db, synchronous: config.sqliteSynchronous, playerCacheSize: config.sqlitePlayerCache });
+  } catch (error) {
+    throw storeOpenFailure(error, config.db);
+  }
 }

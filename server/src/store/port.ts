@@ -16,6 +16,8 @@ import type { TradeStore } from "./trade-port";
  */
 export interface Store {
   readonly engine: "sqlite" | "mongo";
+  /** An engine that depends on a server (MongoDB): false while it cannot take writes. Absent for the embedded engine. */
+  readonly reachable?: boolean;
   /** Prices and sales of the shop (carts themselves live in the player documents). */
   readonly shop: ShopCatalog;
   /** Trade offers, trade feeds and the economy questions (store/trade-port.ts). */

@@ -24,11 +24,6 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly redisUp = new Gauge({
-    name: "hoard_redis_up",
-    help: "1 while every Redis connection is ready and subscribed (only with REDIS_URL)",
-    registers: [this.registry],
-  });
   readonly redisPublishFailures = new Counter({
     name: "hoard_redis_publish_failures_total",
     help: "Pushes that could not be published to Redis (subscribers on other nodes resync when it is back)",
@@ -43,5 +38,20 @@ export class Metrics {
   constructor(nodeId: string) {
     this.registry.setDefaultLabels({ node: nodeId });
     collectDefaultMetrics({ register: this.registry, prefix: "hoard_" });
+  }
+
+  /**
+   * `hoard_<name>_up`, read at each scrape: 1 while a dependency this node is configured with
+   * is up. Registered only for those, so a node without Redis exports no hoard_redis_up to alert on.
+   */
+  dependencyUp(name: "redis" | "mongo", help: string, isUp: () => boolean): void {
+    new Gauge({
+      name: `hoard_${name}_up`,
+      help,
+      registers: [this.registry],
+      collect() {
+        this.set(isUp() ? 1 : 0);
+      },
+    });
   }
 }

@@ -20,7 +20,7 @@ import { count, text, texts } from "./scalars";
 import { ensureSchema, type SchemaLog } from "./schema";
 import { MongoShopCatalog } from "./shop-store";
 import { MongoStockStore } from "./stock-store";
-import { whyNotUsable } from "./topology";
+import { hasWritableServer, whyNotUsable } from "./topology";
 import { MongoTradeStore } from "./trade-store";
 import { DEFAULT_SERVER_SELECTION_MS, defaultMongoTuning, type MongoTuning } from "./tuning";
 
@@ -70,13 +70,19 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<MongoS
   try {
     await client.connect();
   } catch (error) {
-    throw new ConfigError(`MONGODB_URL: cannot connect to MongoDB (${oneLine(error)})`, { cause: error });
+    throw new ConfigError(`MONGODB_URL: cannot connect to MongoDB (${oneLine(error)}): start it, or fix or unset MONGODB_URL`, {
+      cause: error,
+    });
   }
   try {
     await checkServer(client);
     const context = createMongoContext({ client, database: options.database, tuning });
     await ensureSchema(context.db, options.log);
-    return new MongoStore(context);
+    const store = new MongoStore(context);
+    client.on("topologyDescriptionChanged", (event) => {
+      store.reachable = hasWritableServer(event.newDescription);
+    });
+    return store;
   } catch (error) {
     await client.close().catch(() => {});
     throw error;
@@ -112,6 +118,8 @@ function oneLine(error: unknown): string {
  */
 export class MongoStore implements Store {
   readonly engine = "mongo" as const;
+  /** False while the deployment has no server that takes writes (kept by openMongoStore from the driver's events). */
+  reachable = true;
   readonly shop: MongoShopCatalog;
   readonly trades: MongoTradeStore;
   readonly presenceHistory: MongoPresenceHistory;

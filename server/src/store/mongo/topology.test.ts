@@ -1,5 +1,6 @@
+import { MongoClient, ServerType, type TopologyDescription } from "mongodb";
 import { describe, expect, it } from "vitest";
-import { whyNotUsable } from "./topology";
+import { hasWritableServer, whyNotUsable } from "./topology";
 
 /** `hello` answers as the server sends them (trimmed to the fields that matter). */
 const hello = {
@@ -35,5 +36,31 @@ describe("whyNotUsable", () => {
     expect(reason).toContain("mongo2:27017");
     expect(reason).toContain("not its writable primary");
     expect(reason).toContain("directConnection");
+  });
+});
+
+describe("hasWritableServer (what /ready and hoard_mongo_up report for MongoDB)", () => {
+  /** A topology as the driver describes it, its servers reduced to their type. */
+  const topology = (...types: string[]) => ({ servers: new Map(types.map((type, i) => [`mongo${i}:27017`, { type }])) }) as never;
+
+  it("is true while a primary, a mongos or a load balancer is known", () => {
+    expect(hasWritableServer(topology(ServerType.RSSecondary, ServerType.RSPrimary, ServerType.RSSecondary))).toBe(true);
+    expect(hasWritableServer(topology(ServerType.Mongos))).toBe(true);
+    expect(hasWritableServer(topology(ServerType.LoadBalancer))).toBe(true);
+  });
+
+  it("is false during an election (secondaries only) and when no server answers", () => {
+    expect(hasWritableServer(topology(ServerType.RSSecondary, ServerType.RSSecondary, ServerType.Unknown))).toBe(false);
+    expect(hasWritableServer(topology(ServerType.Unknown))).toBe(false);
+  });
+
+  it("is false for what the real driver reports about an unreachable server", async () => {
+    const client = new MongoClient("mongodb://127.0.0.1:1/?replicaSet=rs0", { serverSelectionTimeoutMS: 300 });
+    const seen: TopologyDescription[] = [];
+    client.on("topologyDescriptionChanged", (event) => seen.push(event.newDescription));
+    await expect(client.connect()).rejects.toThrow(/ECONNREFUSED/);
+    await client.close();
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.map(hasWritableServer)).not.toContain(true);
   });
 });

@@ -1,4 +1,4 @@
-import type { Document } from "mongodb";
+import { type Document, ServerType, type TopologyDescription } from "mongodb";
 
 /** MongoDB 5.0: field names may hold dots (inventory categories such as `equipment.weapons`). */
 export const MIN_WIRE_VERSION = 13;
@@ -32,4 +32,16 @@ export function whyNotUsable(hello: Document): string | undefined {
     return `MONGODB_URL points at a MongoDB older than 5.0 (wire version ${wire}); Hoard needs 5.0 or newer.`;
   }
   return undefined;
+}
+
+/** The server types that take writes: a replica set's primary, a mongos, a load balancer (or a standalone). */
+const WRITABLE: ReadonlySet<string> = new Set([ServerType.RSPrimary, ServerType.Mongos, ServerType.LoadBalancer, ServerType.Standalone]);
+
+/**
+ * Whether the driver's current view of the deployment has a server that takes writes. Without
+ * one every commit fails (after the driver's server selection timeout), so the node is not ready.
+ */
+export function hasWritableServer(description: Pick<TopologyDescription, "servers">): boolean {
+  for (const server of description.servers.values()) if (WRITABLE.has(server.type)) return true;
+  return false;
 }
