@@ -37,7 +37,7 @@ const result = await build({
   target: "node20.19",
   sourcemap: true,
   // `@hoard/protocol` resolves to its source whatever its package.json exports.
-  alias: { "@hoard/protocol": at("../protocol/src/index.ts") },
+  alias: { "@hoard/protocol": at("../protocol/src") },
   external,
   metafile: true,
   logLevel: "warning",

@@ -18,7 +18,9 @@ describe("openStore", () => {
     const failure = await openStore(loadConfig({ ...base, MONGODB_URL: nowhere })).catch((error: unknown) => error);
 
     expect(failure).toBeInstanceOf(ConfigError);
-    expect((failure as ConfigError).message).toMatch(/^MONGODB_URL: cannot connect to MongoDB \(.+\)$/);
+    expect((failure as ConfigError).message).toMatch(
+      /^MONGODB_URL: cannot connect to MongoDB \(.+\): start it, or fix or unset MONGODB_URL$/,
+    );
   });
 
   it("refuses to open a local file in place of the MongoDB the configuration asks for", () => {
