@@ -109,6 +109,22 @@ describe("acceptPlan", () => {
     ]);
   });
 
+  it("flags a swap just above the threshold, though its record shows the score rounded onto it", () => {
+    // 2 swords of 1,000,000 and 1 gold for 1,000,000 gold: 0.50000025.
+    const rich = players(player("alice", { swords: 2, gold: 1 }), player("bob", { gold: 1_000_000 }));
+    const lopsided = offer({
+      give: { items: [{ category: "bag", itemId: SWORD, quantity: 2 }], currencies: { gold: 1 } },
+      want: { items: [], currencies: { gold: 1_000_000 } },
+    });
+    const plan = acceptPlan(
+      { tradeId: OFFER_ID },
+      ctx(as("bob"), LATER, { values: new Map([[SWORD, 1_000_000]]) }),
+      rich,
+      guards({ offer: lopsided }),
+    );
+    expect(plan.result.trade).toMatchObject({ imbalance: 0.5, suspicious: true });
+  });
+
   it("returns a refusal that cannot be paid for with its record, leaving the offer pending", () => {
     const broke = players(player("alice", { swords: 1 }), player("bob", { gold: 99 }));
     const plan = acceptPlan({ tradeId: OFFER_ID }, ctx(as("bob")), broke, guards({ offer: offer() }));

@@ -30,6 +30,7 @@ import {
   isTradeRefusal,
   requireAffordable,
   type SwapTerms,
+  shownImbalance,
   swap,
   type TradeRefusal,
 } from "./rules";
@@ -211,7 +212,7 @@ function tradeRecord(
     give: terms.give,
     want: terms.want,
     value,
-    imbalance: score,
+    imbalance: shownImbalance(score),
     suspicious: outcome === "executed" && score > ctx.threshold,
     actor: ctx.actor,
     opId: ctx.opId,

@@ -1,6 +1,6 @@
 import type { Player, TradeBundle } from "@hoard/protocol";
 import { describe, expect, it } from "vitest";
-import { bundleValue, imbalance, isTradeRefusal, requireAffordable, sideOps, swap } from "./rules";
+import { bundleValue, imbalance, isTradeRefusal, requireAffordable, shownImbalance, sideOps, swap } from "./rules";
 
 const AT = "2025-01-01T00:00:00.000Z";
 const SWORD = "a".repeat(64);
@@ -125,6 +125,13 @@ describe("value and imbalance", () => {
     expect(imbalance(0, 3)).toBe(1);
     expect(imbalance(100, 200)).toBe(0.5);
     expect(imbalance(200, 100)).toBe(0.5);
-    expect(imbalance(1, 3)).toBe(0.666667);
+    expect(shownImbalance(imbalance(1, 3))).toBe(0.666667);
+  });
+
+  it("keeps the score unrounded, so one just above the threshold is above it", () => {
+    // Two items of value 1,000,000 and 1 gold for 1,000,000 gold: 0.50000025, shown as 0.5.
+    const score = imbalance(2_000_001, 1_000_000);
+    expect(score).toBeGreaterThan(0.5);
+    expect(shownImbalance(score)).toBe(0.5);
   });
 });

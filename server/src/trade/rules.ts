@@ -68,12 +68,19 @@ export function bundleValue(bundle: TradeBundle, values: ItemValues): number {
 
 /**
  * |give − want| / max(give, want): 0 for an even trade, 1 for a gift, 0.5 when one side gets
- * twice what it gives. Scale-free, so one threshold fits cheap and dear trades alike.
+ * twice what it gives. Scale-free, so one threshold fits cheap and dear trades alike. Unrounded:
+ * judge the threshold with this, and round only what is shown (`shownImbalance`), or a score a
+ * hair above the threshold would round down onto it and go unflagged.
  */
 export function imbalance(give: number, want: number): number {
   const larger = Math.max(give, want);
   if (larger === 0) return 0;
-  return Math.round((Math.abs(give - want) / larger) * 1e6) / 1e6;
+  return Math.abs(give - want) / larger;
+}
+
+/** The score as trade records carry it: 6 decimals. */
+export function shownImbalance(score: number): number {
+  return Math.round(score * 1e6) / 1e6;
 }
 
 /** A refusal a trade record can carry as its reason. */
