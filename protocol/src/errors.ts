@@ -38,6 +38,10 @@ export const errorCodes = {
   INVENTORY_INSUFFICIENT_ITEMS: { status: 422, message: "Not enough items" },
   INVENTORY_CAPACITY_EXCEEDED: { status: 422, message: "The inventory is full" },
   INVENTORY_LIMIT_EXCEEDED: { status: 422, message: "A quantity would exceed the largest safe value" },
+  INVENTORY_STACK_LIMIT_EXCEEDED: { status: 422, message: "The inventory would hold more stacks than the node allows" },
+  PLAYER_CATEGORY_LIMIT_EXCEEDED: { status: 422, message: "The player would hold more inventories than the node allows" },
+  PLAYER_METRIC_LIMIT_EXCEEDED: { status: 422, message: "The player would hold more metrics than the node allows" },
+  PLAYER_STATE_LIMIT_EXCEEDED: { status: 422, message: "The player's state would grow past the size the node allows" },
   WALLET_INSUFFICIENT_FUNDS: { status: 422, message: "Not enough currency" },
 
   SHOP_ITEM_NOT_FOR_SALE: { status: 404, message: "The shop has no price for this item in this currency" },

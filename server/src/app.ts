@@ -111,10 +111,17 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
   };
 
   const items = new ItemService(store);
-  const inventory = new InventoryService({ store, items, publisher });
-  const carts = new CartService({ store, publisher });
+  const inventory = new InventoryService({ store, items, publisher, limits: config.playerLimits });
+  const carts = new CartService({ store, publisher, limits: config.playerLimits });
   const shop = new ShopService({ store, items });
-  const trades = new TradeService({ store, items, publisher, log, imbalanceThreshold: config.trade.imbalanceThreshold });
+  const trades = new TradeService({
+    store,
+    items,
+    publisher,
+    log,
+    imbalanceThreshold: config.trade.imbalanceThreshold,
+    limits: config.playerLimits,
+  });
   const economy = new EconomyService({ store, imbalanceThreshold: config.trade.imbalanceThreshold });
   const presenceRegistry = openPresenceRegistry(config, log);
   const presence = new PresenceService({

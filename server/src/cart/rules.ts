@@ -14,7 +14,7 @@ import {
   type Player,
   type ShopPrice,
 } from "@hoard/protocol";
-import { applyOps } from "../inventory/rules";
+import { applyOps, type StateLimits } from "../inventory/rules";
 import { currentPrice, type PriceBook, sameInstant, samePrice } from "./pricing";
 
 /**
@@ -135,7 +135,7 @@ export type CheckoutPlan =
  * grants every line into its category (the inventory rules, capacities included), empties
  * the cart and writes the receipt.
  */
-export function checkout(player: Player, book: PriceBook, context: { opId: string; at: string }): CheckoutPlan {
+export function checkout(player: Player, book: PriceBook, context: { opId: string; at: string; limits: StateLimits }): CheckoutPlan {
   const { at } = context;
   // In the order they were added (ties by item id): the receipt lists the same lines in the
   // same order however the cart was read.
@@ -166,7 +166,7 @@ export function checkout(player: Player, book: PriceBook, context: { opId: strin
     ...lines.map(([itemId, line]): InventoryOp => ({ type: "grant", category: line.category, itemId, quantity: line.itemCount })),
   ];
   // The inventory rules debit and grant (funds, capacities, limits); then the cart empties.
-  const applied = applyOps(player, ops, at);
+  const applied = applyOps(player, ops, at, context.limits);
   const next = applied.player;
   delete next.cart;
   const emptied: CartChange = { lines: Object.fromEntries(lines.map(([itemId]) => [itemId, null])) };

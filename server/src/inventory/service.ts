@@ -12,7 +12,7 @@ import type { ItemService } from "../items/service";
 import type { Committed, Store } from "../store/port";
 import type { Publisher } from "../subscriptions/topics";
 import { commitAndPublish } from "./commit";
-import { applyOps, grantedItemIds, kitOps, newPlayer } from "./rules";
+import { applyOps, grantedItemIds, kitOps, newPlayer, type StateLimits } from "./rules";
 
 /** A resync further behind than this gets a snapshot instead of deltas. */
 export const MAX_DELTA_ENTRIES = 200;
@@ -21,6 +21,8 @@ export interface InventoryDeps {
   store: Store;
   items: ItemService;
   publisher: Publisher;
+  /** How far a player's state may grow. */
+  limits: StateLimits;
 }
 
 /** Players and their inventories: load → rules → commit → publish. */
@@ -44,7 +46,7 @@ export class InventoryService {
           ...(input.name === undefined ? {} : { name: input.name }),
           ...(input.class === undefined ? {} : { class: input.class }),
         };
-        const { player, changes } = applyOps(newPlayer(fields, at), ops, at);
+        const { player, changes } = applyOps(newPlayer(fields, at), ops, at, this.deps.limits);
         return { writes: [{ player, ops, changes }], result: { player } };
       },
     });
@@ -118,7 +120,7 @@ export class InventoryService {
             details: { expectedVersion: input.expectedVersion, version: player.version },
           });
         }
-        const next = applyOps(player, input.ops, at);
+        const next = applyOps(player, input.ops, at, this.deps.limits);
         return {
           writes: [{ player: next.player, ops: input.ops, changes: next.changes }],
           result: { playerId: player.id, version: next.player.version, changes: next.changes, replayed: false },

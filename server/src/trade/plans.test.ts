@@ -1,5 +1,6 @@
 import type { Actor, Player, TradeOffer } from "@hoard/protocol";
 import { describe, expect, it } from "vitest";
+import { DEFAULT_STATE_LIMITS } from "../inventory/rules";
 import { type Guarded, guardKey } from "../store/port";
 import { FEED_GUARD, OFFER_GUARD } from "../store/trade-port";
 import { newOffer, offerAt } from "./offers";
@@ -61,7 +62,16 @@ function guards(stored: { offer?: TradeOffer; feeds?: Record<string, number> } =
 }
 
 function ctx(actor: Actor, at = LATER, fields: Partial<TradeContext> = {}): TradeContext {
-  return { actor, opId: "op-00000001", at, recordId: RECORD_ID, values: new Map([[SWORD, 100]]), threshold: 0.5, ...fields };
+  return {
+    actor,
+    opId: "op-00000001",
+    at,
+    recordId: RECORD_ID,
+    values: new Map([[SWORD, 100]]),
+    threshold: 0.5,
+    limits: DEFAULT_STATE_LIMITS,
+    ...fields,
+  };
 }
 
 const feedWrites = (plan: { guards?: Guarded[] }) =>

@@ -2,7 +2,7 @@ import { HoardError, type Player, type PushMessage } from "@hoard/protocol";
 import { describe, expect, it, vi } from "vitest";
 import { anActor, anOpId, aPlayer, op } from "../../../../test/support/builders";
 import { cursor, driverError, fakeMongoStore, fakeOpResults, setIds } from "../../../../test/support/mongo-fakes";
-import { applyOps, newPlayer } from "../../inventory/rules";
+import { applyOps, DEFAULT_STATE_LIMITS, newPlayer } from "../../inventory/rules";
 import { InventoryService } from "../../inventory/service";
 import { ItemService } from "../../items/service";
 import { requestHash } from "../../lib/canonical";
@@ -54,7 +54,7 @@ function credit(playerId: string, amount: number, opId = anOpId()) {
       counter.runs += 1;
       const player = players.get(playerId);
       if (!player) throw new HoardError("PLAYER_NOT_FOUND");
-      const next = applyOps(player, ops, at);
+      const next = applyOps(player, ops, at, DEFAULT_STATE_LIMITS);
       return { writes: [{ player: next.player, ops, changes: next.changes }], result: { version: next.player.version } };
     },
   };
@@ -72,7 +72,7 @@ function createCommit(id: string): PlayerCommit<{ version: number }> {
     playerIds: [id],
     apply: (players, at) => {
       if (players.has(id)) throw new HoardError("PLAYER_EXISTS", undefined, { details: { id } });
-      const { player, changes } = applyOps(newPlayer({ id }, at), [], at);
+      const { player, changes } = applyOps(newPlayer({ id }, at), [], at, DEFAULT_STATE_LIMITS);
       return { writes: [{ player, ops: [], changes }], result: { version: player.version } };
     },
   };
@@ -278,6 +278,7 @@ describe("a retried commit publishes once", () => {
       store,
       items: new ItemService(store),
       publisher: { publish: (message) => published.push(message) },
+      limits: DEFAULT_STATE_LIMITS,
     });
     return { service, published };
   }
