@@ -29,6 +29,7 @@ export const errorCodes = {
 
   ITEM_NOT_FOUND: { status: 404, message: "No such item definition" },
   KIT_NOT_FOUND: { status: 404, message: "No such kit" },
+  KIT_NOT_STARTER: { status: 403, message: "Only a starter kit may be picked by a player creating itself" },
 
   PLAYER_NOT_FOUND: { status: 404, message: "No such player" },
   PLAYER_EXISTS: { status: 409, message: "A player with this id already exists" },

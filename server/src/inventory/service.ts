@@ -31,8 +31,14 @@ export class InventoryService {
 
   async createPlayer(actor: Actor, input: ParsedInput<"players:create">): Promise<EventOutput<"players:create">> {
     const id = input.id ?? (actor.role === "player" ? actor.sub : randomUUID());
-    // A class needs no kit; a class with a kit of its name is granted that kit.
+    // A class needs no kit; a class with a kit of its name is granted that kit. A player creating
+    // itself may pick only a starter kit, or it could name any bundle a server keeps for rewards.
     const kit = input.class === undefined ? undefined : await this.deps.store.getKit(input.class);
+    if (kit && !kit.starter && actor.role === "player") {
+      throw new HoardError("KIT_NOT_STARTER", `${kit.name} is not a starter kit; only a server or admin may grant it`, {
+        details: { kit: kit.name },
+      });
+    }
     const ops = kit ? kitOps(kit) : [];
     const committed = await commitAndPublish(this.deps, {
       actor,
