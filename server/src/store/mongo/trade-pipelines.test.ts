@@ -76,7 +76,7 @@ describe("economy pipelines", () => {
       { $match: executed },
       { $project: { _id: 0, id: 1, line: { $concatArrays: ["$data.give.items", "$data.want.items"] } } },
       { $unwind: "$line" },
-      { $group: { _id: { id: "$id", itemId: "$line.itemId" }, quantity: { $sum: "$line.quantity" } } },
+      { $group: { _id: { id: "$id", itemId: "$line.itemId" }, quantity: { $sum: { $toDouble: "$line.quantity" } } } },
       { $group: { _id: "$_id.itemId", trades: { $sum: 1 }, quantity: { $sum: "$quantity" } } },
       { $sort: { trades: -1, quantity: -1, _id: 1 } },
       { $limit: 5 },
@@ -119,7 +119,14 @@ describe("economy pipelines", () => {
       },
     });
     expect(pipeline.slice(1)).toEqual([
-      { $project: { _id: 0, playerId: "$_id", distinctItems: { $size: { $setUnion: ["$stacks.k", []] } }, units: { $sum: "$stacks.v" } } },
+      {
+        $project: {
+          _id: 0,
+          playerId: "$_id",
+          distinctItems: { $size: { $setUnion: ["$stacks.k", []] } },
+          units: { $sum: { $map: { input: "$stacks.v", in: { $toDouble: "$$this" } } } },
+        },
+      },
       { $match: { distinctItems: { $gt: 0 } } },
       { $sort: { distinctItems: -1, units: -1, playerId: 1 } },
       { $limit: 10 },
@@ -129,7 +136,7 @@ describe("economy pipelines", () => {
   it("values players by wallet plus items × their definition's value, looking up only the definitions held", () => {
     const pipeline = richestPlayersPipeline({ limit: 7 });
     expect(pipeline[0]?.$project.currency).toEqual({
-      $sum: { $map: { input: { $objectToArray: { $ifNull: ["$wallet", {}] } }, in: "$$this.v" } },
+      $sum: { $map: { input: { $objectToArray: { $ifNull: ["$wallet", {}] } }, in: { $toDouble: "$$this.v" } } },
     });
     expect(pipeline[1]).toEqual({
       $lookup: {
@@ -148,7 +155,8 @@ describe("economy pipelines", () => {
           in: {
             $let: {
               vars: { item: { $arrayElemAt: [{ $filter: { input: "$values", cond: { $eq: ["$$this._id", "$$stack.k"] } } }, 0] } },
-              in: { $multiply: ["$$stack.v", { $ifNull: ["$$item.value", 0] }] },
+              // Doubles: a player's holdings may be worth more than 2^63.
+              in: { $multiply: [{ $toDouble: "$$stack.v" }, { $toDouble: { $ifNull: ["$$item.value", 0] } }] },
             },
           },
         },
