@@ -136,6 +136,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
     settings: config.presence,
     log,
   });
+  /** Whether this node sends area popularity pushes (Redis engine: only while it hears other nodes' changes). */
+  const areaPushes = () => (presenceRegistry.engine === "redis" ? { areaPushes: presenceRegistry.hearsChanges ? "up" : "down" } : {});
   const stock = new StockService({ stock: store.stock, publisher, log, importBatchRows: config.stockImportBatch });
   const actions: Actions = {
     ...itemActions(items),
@@ -165,15 +167,17 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
     consoleDir: overrides.consoleDir ?? fileURLToPath(new URL("../../web-console/dist", import.meta.url)),
     health: () => ({
       // Without Redis a node still serves its own clients: degraded, not down.
-      status: redis && !redis.up ? "degraded" : "ok",
+      status: (redis && !redis.up) || !presenceRegistry.hearsChanges ? "degraded" : "ok",
       nodeId: config.nodeId,
       version,
       store: store.engine,
       presence: presence.engine,
       uptime: (Date.now() - startedAt) / 1000,
       ...(redis ? { redis: redis.up ? "up" : "down" } : {}),
+      ...areaPushes(),
     }),
-    ready: () => httpServer.listening && !dispatcher.isClosing,
+    // Still ready while area pushes are down (as with Redis down): said in the body, not by 503.
+    ready: () => ({ ready: httpServer.listening && !dispatcher.isClosing, ...areaPushes() }),
   });
   httpServer.on("request", http);
   // After express: engine.io takes over the request listeners already there and passes them
