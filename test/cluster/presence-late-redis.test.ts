@@ -3,6 +3,8 @@ import { connect, type HoardClient } from "@hoard/client-sdk";
 import { createApp, type HoardApp } from "@hoard/server/app";
 import { loadConfig } from "@hoard/server/config";
 import { createLogger } from "@hoard/server/log";
+import { RedisRegistry } from "@hoard/server/presence/redis-registry";
+import { Redis } from "ioredis";
 import { afterEach, expect, it } from "vitest";
 import { describeCluster } from "../support/describe-cluster";
 import { freePort, type RedisServer, startRedis } from "../support/redis";
@@ -14,7 +16,7 @@ async function get(url: string, path: string): Promise<{ status: number; body: R
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-describeCluster("presence: a node started while Redis is down", () => {
+describeCluster("presence across Redis outages", () => {
   const lines: string[] = [];
   const clients: HoardClient[] = [];
   let app: HoardApp | undefined;
@@ -24,10 +26,11 @@ describeCluster("presence: a node started while Redis is down", () => {
     for (const client of clients.splice(0)) client.close();
     await app?.close();
     await redis?.stop();
+    lines.splice(0);
   });
 
-  it("subscribes once Redis is up and pushes area popularity; /health and /ready say when it cannot", async () => {
-    const port = await freePort();
+  /** A node on `port`, logging into `lines` at every level down to debug. */
+  function startApp(port: number, nodeId: string): HoardApp {
     const destination = new Writable({
       write(chunk, _encoding, done) {
         lines.push(...String(chunk).split("\n").filter(Boolean));
@@ -39,11 +42,16 @@ describeCluster("presence: a node started while Redis is down", () => {
       HOST: "127.0.0.1",
       HOARD_DB: ":memory:",
       HOARD_SECRET: TEST_SECRET,
-      HOARD_NODE_ID: "late",
+      HOARD_NODE_ID: nodeId,
       REDIS_URL: `redis://127.0.0.1:${port}`,
     });
-    app = createApp(config, { log: createLogger({ nodeId: config.nodeId, level: "debug", destination }) });
-    const node = app;
+    app = createApp(config, { log: createLogger({ nodeId, level: "debug", destination }) });
+    return app;
+  }
+
+  it("subscribes once Redis is up and pushes area popularity; /health and /ready say when it cannot", async () => {
+    const port = await freePort();
+    const node = startApp(port, "late");
     const listening = node.listen();
     // Redis refuses for a while (a dozen refused attempts of the node's connections: presence's
     // own connection has tried several times by then, and the old code had given up).
@@ -85,5 +93,53 @@ describeCluster("presence: a node started while Redis is down", () => {
       )
       .toBe(true);
     await expect.poll(() => pushes.length, { timeout: 5000 }).toBeGreaterThan(before);
+  });
+
+  it("after Redis restarts empty, a node that kept beating says Redis lost its data, not that it was silent", async () => {
+    redis = await startRedis();
+    const node = startApp(redis.port, "steady");
+    await node.listen();
+    const probe = new Redis(redis.url, { maxRetriesPerRequest: null });
+    const heartbeatKey = "hoard:{presence}:hb:steady";
+    try {
+      await expect.poll(() => probe.exists(heartbeatKey), { timeout: 10_000 }).toBe(1);
+      await redis.stop();
+      redis = await startRedis(redis.port);
+      // The node beats into the empty Redis again (every second).
+      await expect.poll(() => probe.exists(heartbeatKey).catch(() => 0), { timeout: 15_000 }).toBe(1);
+      await expect.poll(() => lines.some((line) => line.includes("Redis lost the presence data")), { timeout: 5000 }).toBe(true);
+    } finally {
+      probe.disconnect();
+    }
+    expect(lines.filter((line) => line.includes("silent longer than the node TTL"))).toEqual([]);
+  });
+
+  it("a node whose sessions were reaped while Redis kept its data is still told, at error, that it was silent", async () => {
+    redis = await startRedis();
+    const destination = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(...String(chunk).split("\n").filter(Boolean));
+        done();
+      },
+    });
+    const settings = { eventTtlMs: 60_000, eventIdWindowMs: 60_000, nodeTtlMs: 5000, url: redis.url, prefix: "silent:{presence}:" };
+    const log = createLogger({ nodeId: "test", level: "debug", destination });
+    const stalled = new RedisRegistry({ ...settings, nodeId: "stalled", log });
+    const survivor = new RedisRegistry({ ...settings, nodeId: "survivor", log });
+    const probe = new Redis(redis.url);
+    try {
+      await stalled.heartbeat(Date.now());
+      await survivor.heartbeat(Date.now());
+      // The stalled node's heartbeat expires; the survivor reaps it; then it beats again.
+      await probe.del("silent:{presence}:hb:stalled");
+      expect((await survivor.heartbeat(Date.now())).reaped).toEqual(["stalled"]);
+      await stalled.heartbeat(Date.now());
+    } finally {
+      probe.disconnect();
+      await Promise.all([stalled.close(), survivor.close()]);
+    }
+    const silent = lines.filter((line) => line.includes("silent longer than the node TTL"));
+    expect(silent.map((line) => JSON.parse(line).level)).toEqual([50]);
+    expect(lines.some((line) => line.includes("Redis lost the presence data"))).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { HoardError } from "@hoard/protocol";
 import { Redis } from "ioredis";
 import type { Logger } from "../log";
@@ -37,6 +37,8 @@ export class RedisRegistry implements PresenceRegistry {
   private readonly prefix: string;
   private readonly listeners = new Set<(areaCodes: readonly string[]) => void>();
   private beaten = false;
+  /** The id of the Redis data set this node last beat into (see heartbeat). */
+  private epoch: string | null = null;
   private healthy = true;
   private closed = false;
   /** The subscription to area changes is in place on the subscriber's current connection. */
@@ -185,16 +187,28 @@ export class RedisRegistry implements PresenceRegistry {
         .set(this.key("hb", self), String(now), "PX", this.options.nodeTtlMs)
         .sadd(`${this.prefix}nodes`, self)
         .smembers(`${this.prefix}nodes`)
+        // An id for Redis's presence data set, made by the first node to beat into it. It changes
+        // only when Redis lost its data (restarted empty), which must not read as this node
+        // having been silent: its registration vanished with everything else.
+        .set(`${this.prefix}epoch`, randomUUID(), "NX")
+        .get(`${this.prefix}epoch`)
         .exec(),
     );
     const added = beat?.[1]?.[1];
     const nodes = (beat?.[2]?.[1] ?? []) as string[];
-    if (this.beaten && added === 1) {
+    const epoch = (beat?.[4]?.[1] ?? null) as string | null;
+    if (this.beaten && this.epoch !== epoch) {
+      this.options.log.warn(
+        { nodeId: self },
+        "presence: Redis lost the presence data (restarted empty?): counts start again from zero, players count again when they log in",
+      );
+    } else if (this.beaten && added === 1) {
       this.options.log.error(
         { nodeId: self },
         "presence: this node was silent longer than the node TTL and its sessions were reaped; its players count again when they log in",
       );
     }
+    this.epoch = epoch;
     this.beaten = true;
     const others = nodes.filter((node) => node !== self);
     if (others.length === 0) return { reaped: [] };
