@@ -84,6 +84,17 @@ describe("cart edits", () => {
     const stale = offer({ offeredPrice: 40, saleExpiration: later(2 * HOUR) });
     expect(refusal(() => addLine(player(), stale, onSale, T0)).code).toBe("CART_PRICE_CHANGED");
 
+    // The right price with the wrong sale terms: the message names the term, never "costs 40 now, not 40".
+    const wrongSale = refusal(() => addLine(player(), offer({ offeredPrice: 40, specialSale: false }), onSale, T0));
+    expect(wrongSale).toMatchObject({ details: { term: "specialSale" } });
+    expect(wrongSale.message).toBe(`${itemA}: is on sale until ${later(HOUR)} now (specialSale true, not false)`);
+    const wrongEnd = refusal(() => addLine(player(), stale, onSale, T0));
+    expect(wrongEnd).toMatchObject({ details: { term: "saleExpiration" } });
+    expect(wrongEnd.message).toBe(`${itemA}: is on sale until ${later(HOUR)} now, not on a sale ending ${later(2 * HOUR)}`);
+    const noSale = refusal(() => addLine(player(), offer({ offeredPrice: 50, specialSale: true }), price(), T0));
+    expect(noSale.message).toBe(`${itemA}: is not on sale now (specialSale false, not true)`);
+    expect(refusal(() => addLine(player(), offer({ offeredPrice: 1 }), price(), T0)).message).toBe(`${itemA}: costs 50 gold now, not 1`);
+
     const accepted = addLine(player(), offer({ offeredPrice: 40, specialSale: true, saleExpiration: later(HOUR) }), onSale, T0);
     expect(accepted.lines[itemA]).toMatchObject({ offeredPrice: 40, specialSale: true, saleExpiration: later(HOUR) });
   });
