@@ -323,6 +323,27 @@ describe("applyOps: empty inventories and state limits", () => {
     expect(error.details).toMatchObject({ playerId: "alice", limit: bytes });
   });
 
+  it("refuses growth exactly when the encoded state would pass the limit, over a long chain of commits", () => {
+    const limit = 2000;
+    const unbounded = { ...limits, stateBytes: Number.MAX_SAFE_INTEGER };
+    let state = aPlayer();
+    let refusedAt: number | undefined;
+    for (let i = 0; i < 100 && refusedAt === undefined; i++) {
+      const batch =
+        i % 3 === 2 ? [op.consume("bag", anItemId(`i${i - 1}`), 1)] : [op.grant("bag", anItemId(`i${i}`), 1), op.credit("gold", 1)];
+      const exact = stateBytes(applyOps(state, batch, T1, unbounded).player);
+      try {
+        state = applyOps(state, batch, T1, { ...limits, stateBytes: limit }).player;
+        expect(exact).toBeLessThanOrEqual(limit);
+      } catch (error) {
+        expect((error as HoardError).code).toBe("PLAYER_STATE_LIMIT_EXCEEDED");
+        expect(exact).toBeGreaterThan(limit);
+        refusedAt = i;
+      }
+    }
+    expect(refusedAt).toBeDefined();
+  });
+
   it("lets a state over a lowered limit shrink, and change without growing", () => {
     const over = aPlayer({
       wallet: { gold: 10 },
