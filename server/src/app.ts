@@ -221,11 +221,15 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
     devSecretFile: signing.devSecretFile,
     listen: async () => {
       // Subscribers that connect before the adapter is subscribed would miss other nodes' pushes.
-      if (redis && !(await redis.whenUp(REDIS_START_WAIT_MS))) {
+      // Likewise area popularity: a change made before the registry hears changes is pushed to no
+      // one. Both wait for Redis, so they wait together: at most one REDIS_START_WAIT_MS.
+      const [redisUp, heard] = await Promise.all([
+        redis ? redis.whenUp(REDIS_START_WAIT_MS) : true,
+        settlesWithin(presenceRegistry.whenListening(), REDIS_START_WAIT_MS),
+      ]);
+      if (!redisUp) {
         log.error({ waitedMs: REDIS_START_WAIT_MS }, "listening without redis: other nodes' pushes arrive once it connects");
       }
-      // Likewise area popularity: a change made before the registry hears changes is pushed to no one.
-      const heard = await settlesWithin(presenceRegistry.whenListening(), REDIS_START_WAIT_MS);
       if (!heard)
         log.error({ waitedMs: REDIS_START_WAIT_MS }, "listening before presence hears area changes: popularity pushes start once it does");
       return new Promise<string>((resolve, reject) => {
