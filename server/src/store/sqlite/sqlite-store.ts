@@ -381,9 +381,10 @@ function ownerOnly(path: string): void {
     try {
       chmodSync(file, 0o600);
     } catch (error) {
-      // Absent (no WAL yet), or another user's file that this one may still open: leave it.
+      // Absent (no WAL yet), another user's file that this one may still open, or a file system
+      // without modes: leave it.
       const code = (error as NodeJS.ErrnoException).code;
-      if (code !== "ENOENT" && code !== "EPERM") throw error;
+      if (code !== "ENOENT" && code !== "EPERM" && code !== "ENOTSUP") throw error;
     }
   }
 }
