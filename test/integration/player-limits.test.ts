@@ -98,6 +98,41 @@ describe("player state limits (4 categories, 3 stacks per inventory, 2 metrics)"
     expect(reply).toMatchObject({ ok: false, error: { code: "PLAYER_CATEGORY_LIMIT_EXCEEDED", details: { playerId: "dave" } } });
     expect([await snapshot(server, "dave"), await snapshot(server, "erin")]).toEqual(before);
   });
+
+  it("a checkout granting into a 5th category is refused with the limit: nothing charged, the cart kept", async () => {
+    await w.player("gina", { category: "bag", quantity: 3 });
+    const spread = ["g1", "g2", "g3"].map((to) => ({ type: "move", from: "bag", to, itemId: w.itemId, quantity: 1 }));
+    okData(await w.gm.call("inventory:apply", { playerId: "gina", opId: newOpId(), ops: spread }));
+    // Three categories now (bag emptied and dropped): credit gold, then a cart line into two new ones.
+    okData(
+      await w.gm.call("inventory:apply", { playerId: "gina", opId: newOpId(), ops: [{ type: "credit", currency: "gold", amount: 100 }] }),
+    );
+    const shop = async () => {
+      const itemId = okData(await w.gm.call("items:create", { definition: itemDefinition() })).item.id as string;
+      okData(await w.gm.call("shop:put", { itemId, price: 5 }));
+      return itemId;
+    };
+    const gina = await connectRaw(server.url, await server.token("player", "gina"));
+    for (const category of ["g4", "g5"]) {
+      okData(await gina.call("cart:add", { playerId: "gina", opId: newOpId(), itemId: await shop(), offeredPrice: 5, category }));
+    }
+    const before = await snapshot(server, "gina");
+
+    const reply = await gina.call("cart:checkout", { playerId: "gina", opId: newOpId() });
+    expect(reply).toMatchObject({ ok: false, error: { code: "PLAYER_CATEGORY_LIMIT_EXCEEDED", details: { limit: 4, count: 5 } } });
+    expect(await snapshot(server, "gina")).toEqual(before);
+    gina.close();
+  });
+
+  it("a kit that would hold more stacks than allowed cannot create a player", async () => {
+    const items: string[] = [];
+    for (let i = 0; i < 4; i++) items.push(okData(await w.gm.call("items:create", { definition: itemDefinition() })).item.id);
+    const kit = { name: "hoarder", items: items.map((itemId) => ({ itemId, category: "bag", quantity: 1 })) };
+    okData(await w.gm.call("kits:put", { kit }));
+    const reply = await w.gm.call("players:create", { id: "henry", class: "hoarder", opId: newOpId() });
+    expect(reply).toMatchObject({ ok: false, error: { code: "INVENTORY_STACK_LIMIT_EXCEEDED", details: { limit: 3, count: 4 } } });
+    expect(await snapshot(server, "henry")).toEqual({ player: undefined, history: [] });
+  });
 });
 
 describe("encoded state size (HOARD_PLAYER_MAX_STATE_BYTES=1024)", () => {
