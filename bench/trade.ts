@@ -93,6 +93,7 @@ const classes = {
 for (const [name, spec] of Object.entries(classes)) {
   await admin.kits.put({
     name,
+    starter: true,
     currencies: { gold: spec.gold },
     items: spec.kit.map((item) => ({ itemId: id(item), category: "bag", quantity: 1 })),
   });

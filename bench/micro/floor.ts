@@ -7,7 +7,7 @@ import { newOpId } from "@hoard/client-sdk";
 import { type Actor, clientEvents, type ItemDefinition, type ParsedInput, type Player } from "@hoard/protocol";
 import type { ActionContext, Actions } from "@hoard/server/actions";
 import { inventoryActions } from "@hoard/server/inventory/actions";
-import { applyOps } from "@hoard/server/inventory/rules";
+import { applyOps, DEFAULT_STATE_LIMITS } from "@hoard/server/inventory/rules";
 import { InventoryService } from "@hoard/server/inventory/service";
 import { ItemService, itemId } from "@hoard/server/items/service";
 import { requestHash } from "@hoard/server/lib/canonical";
@@ -54,7 +54,7 @@ async function runFloor(): Promise<FloorResult> {
     const player = samplePlayer(workload.itemIds);
     steps.push(
       timeSync("rules: applyOps on a player of 8 stacks", ITERATIONS, (i) =>
-        applyOps(player, (inputs[i] as ParsedInput<"inventory:apply">).ops, "2026-01-01T00:00:00.000Z"),
+        applyOps(player, (inputs[i] as ParsedInput<"inventory:apply">).ops, "2026-01-01T00:00:00.000Z", DEFAULT_STATE_LIMITS),
       ),
     );
 
@@ -92,7 +92,7 @@ async function runFloor(): Promise<FloorResult> {
       const store = new SqliteStore({ path: join(dir, `floor-${stores++}.db`), synchronous });
       try {
         const items = new ItemService(store);
-        const inventory = new InventoryService({ store, items, publisher: { publish: () => {} } });
+        const inventory = new InventoryService({ store, items, publisher: { publish: () => {} }, limits: DEFAULT_STATE_LIMITS });
         for (const definition of definitions) await items.create(definition);
         for (let k = 0; k < PLAYERS; k++) await inventory.createPlayer(actor, { id: `floor-p${k}`, opId: newOpId() });
         steps.push(await step({ store, inventory }));

@@ -176,7 +176,7 @@ export class HoardClient {
   };
 
   readonly kits = {
-    /** @example await hoard.kits.put({ name: "warrior", currencies: { gold: 100 } }); */
+    /** @example await hoard.kits.put({ name: "warrior", starter: true, currencies: { gold: 100 } }); // starter: players may pick it */
     put: (kit: Kit) => this.call("kits:put", { kit }),
     /** @example const { kit } = await hoard.kits.get("warrior"); */
     get: (name: string) => this.call("kits:get", { name }),

@@ -30,6 +30,8 @@ export function applyChanges(player: Player, changes: Changes, version: number, 
     }
     if (change.capacity === null) delete inventory.capacity;
     else if (change.capacity !== undefined) inventory.capacity = change.capacity;
+    // The server drops an inventory a commit left empty; so does every subscriber.
+    if (isEmptyInventory(inventory)) delete next.inventories[category];
   }
   if (changes.cart) {
     const cart = applyCartChange(next.cart, changes.cart);
@@ -39,6 +41,13 @@ export function applyChanges(player: Player, changes: Changes, version: number, 
   next.version = version;
   next.updatedAt = at;
   return next;
+}
+
+/** No stacks, no metrics, no capacity: a commit that leaves an inventory so removes it. */
+export function isEmptyInventory(inventory: Inventory): boolean {
+  for (const _ in inventory.stacks) return false;
+  for (const _ in inventory.metrics) return false;
+  return inventory.capacity === undefined;
 }
 
 /**

@@ -29,16 +29,20 @@ export const errorCodes = {
 
   ITEM_NOT_FOUND: { status: 404, message: "No such item definition" },
   KIT_NOT_FOUND: { status: 404, message: "No such kit" },
+  KIT_NOT_STARTER: { status: 403, message: "Only a starter kit may be picked by a player creating itself" },
 
   PLAYER_NOT_FOUND: { status: 404, message: "No such player" },
   PLAYER_EXISTS: { status: 409, message: "A player with this id already exists" },
   PLAYER_VERSION_STALE: { status: 409, message: "The player has changed since expectedVersion" },
   PLAYER_CONFLICT: { status: 409, message: "The player changed concurrently too often; retry" },
-  PLAYER_STATE_TOO_LARGE: { status: 422, message: "The change would make a stored document larger than the store allows" },
 
   INVENTORY_INSUFFICIENT_ITEMS: { status: 422, message: "Not enough items" },
   INVENTORY_CAPACITY_EXCEEDED: { status: 422, message: "The inventory is full" },
   INVENTORY_LIMIT_EXCEEDED: { status: 422, message: "A quantity would exceed the largest safe value" },
+  INVENTORY_STACK_LIMIT_EXCEEDED: { status: 422, message: "The inventory would hold more stacks than the node allows" },
+  PLAYER_CATEGORY_LIMIT_EXCEEDED: { status: 422, message: "The player would hold more inventories than the node allows" },
+  PLAYER_METRIC_LIMIT_EXCEEDED: { status: 422, message: "The player would hold more metrics than the node allows" },
+  PLAYER_STATE_LIMIT_EXCEEDED: { status: 422, message: "The player's state would grow past the size the node allows" },
   WALLET_INSUFFICIENT_FUNDS: { status: 422, message: "Not enough currency" },
 
   SHOP_ITEM_NOT_FOR_SALE: { status: 404, message: "The shop has no price for this item in this currency" },

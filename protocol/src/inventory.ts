@@ -109,7 +109,7 @@ export const PlayersCreateInput = z.strictObject({
   /** Defaults to the caller's own id for players, or a generated id. */
   id: PlayerId.optional(),
   name: z.string().min(1).max(64).optional(),
-  /** A class with a kit of the same name receives that kit. */
+  /** A class with a kit of the same name receives that kit (a player creating itself: starter kits only). */
   class: Name.optional(),
   opId: OpId,
 });

@@ -43,9 +43,15 @@ export const ItemsListOutput = z.strictObject({
   next: z.string().nullable(),
 });
 
-/** A named bundle of items and currency, granted to a player created with that class. */
+/**
+ * A named bundle of items and currency, granted to a player created with that class. Only a
+ * `starter` kit may be picked by a player creating itself (its own `players:create {class}`);
+ * server and admin tokens may grant any kit.
+ */
 export const Kit = z.strictObject({
   name: Name,
+  /** A starter (class) kit: a player may pick it when it creates itself. Absent = false. */
+  starter: z.boolean().optional(),
   currencies: z.record(Name, Quantity).optional(),
   items: z
     .array(z.strictObject({ itemId: ItemId, category: Category, quantity: Quantity }))

@@ -90,7 +90,12 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
   if (store.reachable !== undefined)
     metrics.dependencyUp("mongo", "1 while MongoDB has a server that takes writes", () => store.reachable !== false);
   /** Configured dependencies that are down: while any is, the node is not ready (a silent island otherwise). */
-  const dependenciesDown = () => [...(redis && !redis.up ? ["redis"] : []), ...(store.reachable === false ? ["mongo"] : [])];
+  // What a node needs to serve as part of the cluster; /ready is 503 while any is down.
+  const dependenciesDown = () => [
+    ...(redis && !redis.up ? ["redis"] : []),
+    ...(store.reachable === false ? ["mongo"] : []),
+    ...(presenceRegistry.engine === "redis" && !presenceRegistry.hearsChanges ? ["areaPushes"] : []),
+  ];
   const limits = new RateLimits({
     rates: { standard: config.rateLimit, strict: config.rateLimit.strict },
     limiter: redis
@@ -119,10 +124,17 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
   };
 
   const items = new ItemService(store);
-  const inventory = new InventoryService({ store, items, publisher });
-  const carts = new CartService({ store, publisher });
+  const inventory = new InventoryService({ store, items, publisher, limits: config.playerLimits });
+  const carts = new CartService({ store, publisher, limits: config.playerLimits });
   const shop = new ShopService({ store, items });
-  const trades = new TradeService({ store, items, publisher, log, imbalanceThreshold: config.trade.imbalanceThreshold });
+  const trades = new TradeService({
+    store,
+    items,
+    publisher,
+    log,
+    imbalanceThreshold: config.trade.imbalanceThreshold,
+    limits: config.playerLimits,
+  });
   const economy = new EconomyService({ store, imbalanceThreshold: config.trade.imbalanceThreshold });
   const presenceRegistry = openPresenceRegistry(config, log);
   const presence = new PresenceService({
@@ -137,6 +149,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
     settings: config.presence,
     log,
   });
+  /** Whether this node sends area popularity pushes (Redis engine: only while it hears other nodes' changes). */
+  const areaPushes = () => (presenceRegistry.engine === "redis" ? { areaPushes: presenceRegistry.hearsChanges ? "up" : "down" } : {});
   const stock = new StockService({ stock: store.stock, publisher, log, importBatchRows: config.stockImportBatch });
   const actions: Actions = {
     ...itemActions(items),
@@ -174,8 +188,9 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
       uptime: (Date.now() - startedAt) / 1000,
       ...(redis ? { redis: redis.up ? "up" : "down" } : {}),
       ...(store.reachable !== undefined ? { mongo: store.reachable ? "up" : "down" } : {}),
+      ...areaPushes(),
     }),
-    ready: () => httpServer.listening && !dispatcher.isClosing && dependenciesDown().length === 0,
+    ready: () => ({ ready: httpServer.listening && !dispatcher.isClosing && dependenciesDown().length === 0, ...areaPushes() }),
   });
   httpServer.on("request", http);
   // After express: engine.io takes over the request listeners already there and passes them
@@ -230,7 +245,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
         redis.command.off("error", remember);
         if (!up) throw redisUnreachable(config.redisUrl ?? "", REDIS_START_WAIT_MS, lastError);
       }
-      // Likewise area popularity: a change made before the registry hears changes is pushed to no one.
+      // Likewise area popularity: a change made before the registry hears changes is pushed to no
+      // one. Redis is up by now, so this wait is short; the subscription keeps retrying after it.
       const heard = await settlesWithin(presenceRegistry.whenListening(), REDIS_START_WAIT_MS);
       if (!heard)
         log.error({ waitedMs: REDIS_START_WAIT_MS }, "listening before presence hears area changes: popularity pushes start once it does");

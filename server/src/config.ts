@@ -1,5 +1,6 @@
 import { hostname } from "node:os";
 import { z } from "zod";
+import { DEFAULT_STATE_LIMITS, type StateLimits } from "./inventory/rules";
 
 const Int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const csv = z.string().transform((value) =>
@@ -56,6 +57,11 @@ export const ConfigSchema = z.object({
   HOARD_PRESENCE_SAMPLE_SECONDS: Int(1, 86_400).default(60),
   HOARD_PRESENCE_HISTORY_DAYS: Int(1, 3650).default(7),
   HOARD_STOCK_IMPORT_BATCH: Int(1, 1_000_000).default(16_384),
+  HOARD_PLAYER_MAX_CATEGORIES: Int(1, 100_000).default(DEFAULT_STATE_LIMITS.categories),
+  HOARD_INVENTORY_MAX_STACKS: Int(1, 100_000).default(DEFAULT_STATE_LIMITS.stacks),
+  HOARD_PLAYER_MAX_METRICS: Int(0, 100_000).default(DEFAULT_STATE_LIMITS.metrics),
+  // At most 8 MiB: a MongoDB document (the state plus the cart) must stay under 16 MiB.
+  HOARD_PLAYER_MAX_STATE_BYTES: Int(1024, 8 * 1024 * 1024).default(DEFAULT_STATE_LIMITS.stateBytes),
 });
 
 export type EnvConfig = z.infer<typeof ConfigSchema>;
@@ -105,6 +111,8 @@ export interface Config {
   };
   /** Rows (key days) per transaction of a stock import. */
   stockImportBatch: number;
+  /** How far one player's state may grow. */
+  playerLimits: StateLimits;
 }
 
 export class ConfigError extends Error {
@@ -162,6 +170,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       historyMs: e.HOARD_PRESENCE_HISTORY_DAYS * 86_400_000,
     },
     stockImportBatch: e.HOARD_STOCK_IMPORT_BATCH,
+    playerLimits: {
+      categories: e.HOARD_PLAYER_MAX_CATEGORIES,
+      stacks: e.HOARD_INVENTORY_MAX_STACKS,
+      metrics: e.HOARD_PLAYER_MAX_METRICS,
+      stateBytes: e.HOARD_PLAYER_MAX_STATE_BYTES,
+    },
   };
 }
 

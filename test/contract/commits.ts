@@ -1,6 +1,6 @@
 import { type Actor, type CartChange, type CartLine, type Changes, HoardError, type InventoryOp } from "@hoard/protocol";
 import { withCartChange } from "@hoard/server/cart/rules";
-import { applyOps, newPlayer } from "@hoard/server/inventory/rules";
+import { applyOps, DEFAULT_STATE_LIMITS, newPlayer } from "@hoard/server/inventory/rules";
 import { requestHash } from "@hoard/server/lib/canonical";
 import type { DomainRecord, PlayerCommit } from "@hoard/server/store/port";
 import { anActor, anOpId } from "../support/builders";
@@ -32,7 +32,7 @@ export function createPlayer(id: string, options: CommitOptions & { name?: strin
     apply: (players, at) => {
       if (players.has(id)) throw new HoardError("PLAYER_EXISTS", undefined, { details: { id } });
       const fields = options.name === undefined ? { id } : { id, name: options.name };
-      const { player, changes } = applyOps(newPlayer(fields, at), [], at);
+      const { player, changes } = applyOps(newPlayer(fields, at), [], at, DEFAULT_STATE_LIMITS);
       return { writes: [{ player, ops: [], changes }], result: { playerId: id, version: player.version, changes } };
     },
   };
@@ -51,7 +51,7 @@ export function applyTo(playerId: string, ops: InventoryOp[], options: CommitOpt
     apply: (players, at) => {
       const player = players.get(playerId);
       if (!player) throw new HoardError("PLAYER_NOT_FOUND", undefined, { details: { playerId } });
-      const next = applyOps(player, ops, at);
+      const next = applyOps(player, ops, at, DEFAULT_STATE_LIMITS);
       return {
         writes: [{ player: next.player, ops, changes: next.changes }],
         result: { playerId, version: next.player.version, changes: next.changes },
@@ -87,7 +87,7 @@ export function editCart(playerId: string, change: CartChange, ops: InventoryOp[
       const player = players.get(playerId);
       if (!player) throw new HoardError("PLAYER_NOT_FOUND", undefined, { details: { playerId } });
       const edited = withCartChange(player, change, at);
-      const granted = ops.length === 0 ? undefined : applyOps({ ...edited.player, version: player.version }, ops, at);
+      const granted = ops.length === 0 ? undefined : applyOps({ ...edited.player, version: player.version }, ops, at, DEFAULT_STATE_LIMITS);
       const next = granted ? granted.player : edited.player;
       const changes = granted ? { ...granted.changes, ...edited.changes } : edited.changes;
       return { writes: [{ player: next, ops, changes }], result: { playerId, version: next.version, changes } };

@@ -277,6 +277,26 @@ export function describeDomainStores(name: string, makeStore: () => Promise<Cont
         ]);
         expect(await store.trades.richestPlayers({ limit: 1 })).toEqual([{ playerId: "bob", currency: 500, itemValue: 0 }]);
       });
+
+      it("answers holdings worth more than 2^63 (as doubles) instead of failing the whole question", async () => {
+        const crown = aStoredItem({ name: "Crown", value: 1e12 });
+        const throne = aStoredItem({ name: "Throne", value: 1e12 });
+        for (const item of [crown, throne]) await store.saveItem(item);
+        for (const id of ["whale", "minnow"]) await store.commitPlayers(createPlayer(id));
+        const big = Number.MAX_SAFE_INTEGER - 1;
+        await store.commitPlayers(
+          applyTo("whale", [op.grant("vault", crown.id, 5_000_000), op.grant("vault", throne.id, 5_000_000), op.credit("gold", big)]),
+        );
+        await store.commitPlayers(applyTo("minnow", [op.credit("gold", big), op.credit("gems", big)]));
+
+        expect(await store.trades.richestPlayers({ limit: 2 })).toEqual([
+          { playerId: "whale", currency: big, itemValue: 1e19 },
+          { playerId: "minnow", currency: 2 * big, itemValue: 0 },
+        ]);
+        expect(await store.trades.mostDiverseInventories({ limit: 1 })).toEqual([
+          { playerId: "whale", distinctItems: 2, units: 10_000_000 },
+        ]);
+      });
     });
 
     describe("shop catalog", () => {

@@ -4,7 +4,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { applyOps, newPlayer } from "@hoard/server/inventory/rules";
+import { applyOps, DEFAULT_STATE_LIMITS, newPlayer } from "@hoard/server/inventory/rules";
 import { SqliteStore } from "@hoard/server/store/sqlite/sqlite-store";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { anActor, anOpId } from "../support/builders";
@@ -80,7 +80,7 @@ describe("sqlite shared by several processes", () => {
         requestHash: opId,
         playerIds: [id],
         apply: (_, at) => {
-          const { player, changes } = applyOps(newPlayer({ id }, at), [], at);
+          const { player, changes } = applyOps(newPlayer({ id }, at), [], at, DEFAULT_STATE_LIMITS);
           return { writes: [{ player, ops: [], changes }], result: null };
         },
       });

@@ -1,5 +1,5 @@
 import { HoardError, type Player } from "@hoard/protocol";
-import { applyOps, newPlayer } from "@hoard/server/inventory/rules";
+import { applyOps, DEFAULT_STATE_LIMITS, newPlayer } from "@hoard/server/inventory/rules";
 import { requestHash } from "@hoard/server/lib/canonical";
 import type { DomainRecord, PlayerCommit, Store } from "@hoard/server/store/port";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -315,8 +315,8 @@ export function describeStore(name: string, makeStore: () => Promise<ContractSto
           requestHash: requestHash("trade:commit", request),
           playerIds: ["zed", "amy"],
           apply: (players, at) => {
-            const paid = applyOps(players.get("zed") as Player, [op.debit("gold", 20)], at);
-            const got = applyOps(players.get("amy") as Player, [op.credit("gold", 20)], at);
+            const paid = applyOps(players.get("zed") as Player, [op.debit("gold", 20)], at, DEFAULT_STATE_LIMITS);
+            const got = applyOps(players.get("amy") as Player, [op.credit("gold", 20)], at, DEFAULT_STATE_LIMITS);
             // Planned payer first: the engine must still write and report in id order.
             return {
               writes: [
@@ -346,7 +346,7 @@ export function describeStore(name: string, makeStore: () => Promise<ContractSto
         const before = [await store.getPlayer("amy"), await store.getPlayer("zed")];
         const twoWrites = (players: ReadonlyMap<string, Player>, at: string) =>
           ["amy", "zed"].map((id) => {
-            const next = applyOps(players.get(id) as Player, [op.credit("gold", 1)], at);
+            const next = applyOps(players.get(id) as Player, [op.credit("gold", 1)], at, DEFAULT_STATE_LIMITS);
             return { player: next.player, ops: [op.credit("gold", 1)], changes: next.changes };
           });
         const base = { actor: anActor(), kind: "trade:commit", playerIds: ["amy", "zed"] };

@@ -73,9 +73,11 @@ describe("shop carts and checkout through the SDK", () => {
     const error = await failure(cheat.cart.add("cheat", { itemId: gem, offeredPrice: 1 }));
     expect(error).toBeInstanceOf(HoardError);
     expect(error).toMatchObject({ code: "CART_PRICE_CHANGED", details: { current: { price: 500, specialSale: false } } });
-    expect(await failure(cheat.cart.add("cheat", { itemId: gem, offeredPrice: 500, specialSale: true }))).toMatchObject({
-      code: "CART_PRICE_CHANGED",
-    });
+    // The right price with the wrong sale terms: the message names the term that differs.
+    const wrongTerms = await failure(cheat.cart.add("cheat", { itemId: gem, offeredPrice: 500, specialSale: true }));
+    expect(wrongTerms).toMatchObject({ code: "CART_PRICE_CHANGED", details: { term: "specialSale" } });
+    expect(wrongTerms.message).toContain("not on sale now");
+    expect(wrongTerms.message).not.toContain("costs 500 gold now, not 500");
     expect(await cheat.cart.get("cheat")).toEqual(before);
   });
 

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { HoardError } from "@hoard/protocol";
-import { applyOps } from "@hoard/server/inventory/rules";
+import { applyOps, DEFAULT_STATE_LIMITS } from "@hoard/server/inventory/rules";
 import { requestHash } from "@hoard/server/lib/canonical";
 import type { PlayerCommit, Store } from "@hoard/server/store/port";
 
@@ -22,7 +22,7 @@ export function creditCommit(worker: string, playerId: string, opId: string): Pl
     apply: (stored, at) => {
       const player = stored.get(playerId);
       if (!player) throw new HoardError("PLAYER_NOT_FOUND", undefined, { details: { playerId } });
-      const next = applyOps(player, ops, at);
+      const next = applyOps(player, ops, at, DEFAULT_STATE_LIMITS);
       return { writes: [{ player: next.player, ops, changes: next.changes }], result: { version: next.player.version } };
     },
   };

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
-import { applyOps, newPlayer } from "@hoard/server/inventory/rules";
+import { applyOps, DEFAULT_STATE_LIMITS, newPlayer } from "@hoard/server/inventory/rules";
 import type { Store } from "@hoard/server/store/port";
 import { MongoClient } from "mongodb";
 import { expect, it } from "vitest";
@@ -55,7 +55,7 @@ export async function createPlayers(store: Store, ids: readonly string[]): Promi
       requestHash: opId,
       playerIds: [id],
       apply: (_, at) => {
-        const { player, changes } = applyOps(newPlayer({ id }, at), [], at);
+        const { player, changes } = applyOps(newPlayer({ id }, at), [], at, DEFAULT_STATE_LIMITS);
         return { writes: [{ player, ops: [], changes }], result: null };
       },
     });

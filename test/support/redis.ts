@@ -22,10 +22,11 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts a throwaway redis-server on a free port (no persistence). */
-export async function startRedis(port?: number): Promise<RedisServer> {
+/** Starts a throwaway redis-server on a free port (no persistence); `args` adds options (`--requirepass x`). */
+export async function startRedis(port?: number, args: readonly string[] = []): Promise<RedisServer> {
   const chosen = port ?? (await freePort());
-  const child: ChildProcess = spawn("redis-server", ["--port", String(chosen), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
+  const options = ["--port", String(chosen), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", ...args];
+  const child: ChildProcess = spawn("redis-server", options, {
     stdio: ["ignore", "pipe", "pipe"],
   });
   await new Promise<void>((resolve, reject) => {

@@ -11,7 +11,7 @@ export function devSecret(dbPath: string): { secret: string; file: string | unde
   if (dbPath === ":memory:") return { secret: randomBytes(32).toString("hex"), file: undefined };
   const file = join(dirname(dbPath), "dev-secret");
   if (existsSync(file)) return { secret: readFileSync(file, "utf8").trim(), file };
-  mkdirSync(dirname(file), { recursive: true });
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const secret = randomBytes(32).toString("hex");
   writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   chmodSync(file, 0o600);

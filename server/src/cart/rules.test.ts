@@ -1,6 +1,6 @@
 import { applyChanges, type CartChange, type HoardError, MAX_CART_LINES, type Player, type ShopPrice } from "@hoard/protocol";
 import { describe, expect, it } from "vitest";
-import { newPlayer } from "../inventory/rules";
+import { DEFAULT_STATE_LIMITS as limits, newPlayer } from "../inventory/rules";
 import { currentPrice, PriceBook } from "./pricing";
 import { addLine, cartTotals, checkout, clearCart, type Offer, PricesNotLoaded, removeLine, setLineCount, withCartChange } from "./rules";
 
@@ -84,6 +84,17 @@ describe("cart edits", () => {
     const stale = offer({ offeredPrice: 40, saleExpiration: later(2 * HOUR) });
     expect(refusal(() => addLine(player(), stale, onSale, T0)).code).toBe("CART_PRICE_CHANGED");
 
+    // The right price with the wrong sale terms: the message names the term, never "costs 40 now, not 40".
+    const wrongSale = refusal(() => addLine(player(), offer({ offeredPrice: 40, specialSale: false }), onSale, T0));
+    expect(wrongSale).toMatchObject({ details: { term: "specialSale" } });
+    expect(wrongSale.message).toBe(`${itemA}: is on sale until ${later(HOUR)} now (specialSale true, not false)`);
+    const wrongEnd = refusal(() => addLine(player(), stale, onSale, T0));
+    expect(wrongEnd).toMatchObject({ details: { term: "saleExpiration" } });
+    expect(wrongEnd.message).toBe(`${itemA}: is on sale until ${later(HOUR)} now, not on a sale ending ${later(2 * HOUR)}`);
+    const noSale = refusal(() => addLine(player(), offer({ offeredPrice: 50, specialSale: true }), price(), T0));
+    expect(noSale.message).toBe(`${itemA}: is not on sale now (specialSale false, not true)`);
+    expect(refusal(() => addLine(player(), offer({ offeredPrice: 1 }), price(), T0)).message).toBe(`${itemA}: costs 50 gold now, not 1`);
+
     const accepted = addLine(player(), offer({ offeredPrice: 40, specialSale: true, saleExpiration: later(HOUR) }), onSale, T0);
     expect(accepted.lines[itemA]).toMatchObject({ offeredPrice: 40, specialSale: true, saleExpiration: later(HOUR) });
   });
@@ -127,7 +138,7 @@ describe("checkout", () => {
 
   it("debits the total, grants every line, empties the cart and writes the receipt, in one version", () => {
     const before = filled({ gold: 130 });
-    const plan = checkout(before, book(), { opId: "op-checkout-1", at: later(1) });
+    const plan = checkout(before, book(), { opId: "op-checkout-1", at: later(1), limits });
     if (plan.outcome !== "order") throw new Error(plan.outcome);
     expect(plan.player.version).toBe(before.version + 1);
     expect(plan.player.wallet).toEqual({});
@@ -155,19 +166,20 @@ describe("checkout", () => {
     const plan = checkout({ ...player({ gold: 110 }), cart }, new PriceBook({ itemIds: [low, high, third], entries }), {
       opId: "op-x",
       at: later(10),
+      limits,
     });
     if (plan.outcome !== "order") throw new Error(plan.outcome);
     expect(plan.order.lines.map((orderLine) => orderLine.itemId)).toEqual([low, high, third]);
   });
 
   it("refuses an empty cart, too little gold and a full inventory, changing nothing", () => {
-    expect(refusal(() => checkout(player({ gold: 100 }), book(), { opId: "op-x", at: T0 })).code).toBe("CART_EMPTY");
-    expect(refusal(() => checkout(filled({ gold: 129 }), book(), { opId: "op-x", at: T0 }))).toMatchObject({
+    expect(refusal(() => checkout(player({ gold: 100 }), book(), { opId: "op-x", at: T0, limits })).code).toBe("CART_EMPTY");
+    expect(refusal(() => checkout(filled({ gold: 129 }), book(), { opId: "op-x", at: T0, limits }))).toMatchObject({
       code: "WALLET_INSUFFICIENT_FUNDS",
       details: { have: 129, need: 130 },
     });
     const cramped = { ...filled({ gold: 130 }), inventories: { bag: { stacks: {}, metrics: {}, capacity: 4 } } };
-    expect(refusal(() => checkout(cramped, book(), { opId: "op-x", at: T0 })).code).toBe("INVENTORY_CAPACITY_EXCEEDED");
+    expect(refusal(() => checkout(cramped, book(), { opId: "op-x", at: T0, limits })).code).toBe("INVENTORY_CAPACITY_EXCEEDED");
   });
 
   it("re-prices instead of charging when a sale ended or an item was withdrawn", () => {
@@ -176,7 +188,7 @@ describe("checkout", () => {
     alice = commit(alice, addLine(alice, offer({ offeredPrice: 40, itemCount: 2 }), onSale, T0));
     alice = commit(alice, addLine(alice, offer({ itemId: itemB, offeredPrice: 10 }), price({ itemId: itemB, price: 10 }), T0));
 
-    const plan = checkout(alice, book([onSale]), { opId: "op-x", at: later(HOUR) });
+    const plan = checkout(alice, book([onSale]), { opId: "op-x", at: later(HOUR), limits });
     if (plan.outcome !== "repriced") throw new Error(plan.outcome);
     expect(plan.repriced).toEqual([
       { itemId: itemA, currency: "gold", offeredPrice: 40, current: { price: 50, specialSale: false } },
@@ -192,8 +204,8 @@ describe("checkout", () => {
 
   it("asks for prices again when the cart holds an item that was not loaded", () => {
     const alice = filled({ gold: 130 });
-    expect(refusal(() => checkout(alice, new PriceBook({ itemIds: [itemA], entries: prices }), { opId: "op-x", at: T0 }))).toBeInstanceOf(
-      PricesNotLoaded,
-    );
+    expect(
+      refusal(() => checkout(alice, new PriceBook({ itemIds: [itemA], entries: prices }), { opId: "op-x", at: T0, limits })),
+    ).toBeInstanceOf(PricesNotLoaded);
   });
 });

@@ -14,7 +14,7 @@ import {
   type Player,
   type ShopPrice,
 } from "@hoard/protocol";
-import { applyOps } from "../inventory/rules";
+import { applyOps, type StateLimits } from "../inventory/rules";
 import { currentPrice, type PriceBook, sameInstant, samePrice } from "./pricing";
 
 /**
@@ -51,14 +51,11 @@ export function withCartChange(player: Player, change: CartChange, at: string): 
 export function addLine(player: Player, offer: Offer, price: ShopPrice | undefined, at: string): CartChange {
   if (!price) throw notForSale(offer.itemId, offer.currency);
   const now = currentPrice(price, Date.parse(at));
-  const accepted =
-    offer.offeredPrice === now.price &&
-    (offer.specialSale === undefined || offer.specialSale === now.specialSale) &&
-    (offer.saleExpiration === undefined || sameInstant(offer.saleExpiration, now.saleExpiration));
-  if (!accepted) {
+  const term = differingTerm(offer, now);
+  if (term) {
     const offered = { offeredPrice: offer.offeredPrice, specialSale: offer.specialSale, saleExpiration: offer.saleExpiration };
-    throw new HoardError("CART_PRICE_CHANGED", `${offer.itemId} costs ${now.price} ${offer.currency} now, not ${offer.offeredPrice}`, {
-      details: { itemId: offer.itemId, currency: offer.currency, offered, current: now },
+    throw new HoardError("CART_PRICE_CHANGED", `${offer.itemId}: ${term.says}`, {
+      details: { itemId: offer.itemId, currency: offer.currency, term: term.name, offered, current: now },
     });
   }
   const existing = player.cart?.lines[offer.itemId];
@@ -135,7 +132,7 @@ export type CheckoutPlan =
  * grants every line into its category (the inventory rules, capacities included), empties
  * the cart and writes the receipt.
  */
-export function checkout(player: Player, book: PriceBook, context: { opId: string; at: string }): CheckoutPlan {
+export function checkout(player: Player, book: PriceBook, context: { opId: string; at: string; limits: StateLimits }): CheckoutPlan {
   const { at } = context;
   // In the order they were added (ties by item id): the receipt lists the same lines in the
   // same order however the cart was read.
@@ -166,7 +163,7 @@ export function checkout(player: Player, book: PriceBook, context: { opId: strin
     ...lines.map(([itemId, line]): InventoryOp => ({ type: "grant", category: line.category, itemId, quantity: line.itemCount })),
   ];
   // The inventory rules debit and grant (funds, capacities, limits); then the cart empties.
-  const applied = applyOps(player, ops, at);
+  const applied = applyOps(player, ops, at, context.limits);
   const next = applied.player;
   delete next.cart;
   const emptied: CartChange = { lines: Object.fromEntries(lines.map(([itemId]) => [itemId, null])) };
@@ -189,6 +186,24 @@ export function checkout(player: Player, book: PriceBook, context: { opId: strin
     at,
   };
   return { outcome: "order", player: next, ops, changes: { ...applied.changes, cart: emptied }, order };
+}
+
+/**
+ * The first term of an offer that is not the current one, and a message naming it: an offer at
+ * the right price with the wrong sale terms must not read "costs 40 now, not 40".
+ */
+function differingTerm(offer: Offer, now: CurrentPrice): { name: "price" | "specialSale" | "saleExpiration"; says: string } | undefined {
+  if (offer.offeredPrice !== now.price) {
+    return { name: "price", says: `costs ${now.price} ${offer.currency} now, not ${offer.offeredPrice}` };
+  }
+  const sale = now.specialSale ? `on sale until ${now.saleExpiration}` : "not on sale";
+  if (offer.specialSale !== undefined && offer.specialSale !== now.specialSale) {
+    return { name: "specialSale", says: `is ${sale} now (specialSale ${now.specialSale}, not ${offer.specialSale})` };
+  }
+  if (offer.saleExpiration !== undefined && !sameInstant(offer.saleExpiration, now.saleExpiration)) {
+    return { name: "saleExpiration", says: `is ${sale} now, not on a sale ending ${offer.saleExpiration}` };
+  }
+  return undefined;
 }
 
 function compareText(a: string, b: string): number {

@@ -9,6 +9,7 @@ import {
   type Player,
 } from "@hoard/protocol";
 import { commitAndPublish } from "../inventory/commit";
+import type { StateLimits } from "../inventory/rules";
 import type { Store } from "../store/port";
 import type { Publisher } from "../subscriptions/topics";
 import { PriceBook } from "./pricing";
@@ -32,6 +33,8 @@ const PRICE_LOADS = 3;
 export interface CartDeps {
   store: Store;
   publisher: Publisher;
+  /** How far a player's state may grow (checkout grants through the inventory rules). */
+  limits: StateLimits;
 }
 
 type CartMutation = EventOutput<"cart:add">;
@@ -112,7 +115,7 @@ export class CartService {
       input,
       playerIds: [input.playerId],
       apply: (players, at) => {
-        const plan = checkout(playerIn(players, input.playerId), book, { opId: input.opId, at });
+        const plan = checkout(playerIn(players, input.playerId), book, { opId: input.opId, at, limits: this.deps.limits });
         if (plan.outcome === "repriced") {
           // Committed, not thrown: the cart shows the new prices to every subscriber, and a
           // repeat of this opId answers CART_PRICE_CHANGED again instead of charging.

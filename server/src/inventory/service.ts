@@ -12,7 +12,7 @@ import type { ItemService } from "../items/service";
 import type { Committed, Store } from "../store/port";
 import type { Publisher } from "../subscriptions/topics";
 import { commitAndPublish } from "./commit";
-import { applyOps, grantedItemIds, kitOps, newPlayer } from "./rules";
+import { applyOps, grantedItemIds, kitOps, newPlayer, type StateLimits } from "./rules";
 
 /** A resync further behind than this gets a snapshot instead of deltas. */
 export const MAX_DELTA_ENTRIES = 200;
@@ -21,6 +21,8 @@ export interface InventoryDeps {
   store: Store;
   items: ItemService;
   publisher: Publisher;
+  /** How far a player's state may grow. */
+  limits: StateLimits;
 }
 
 /** Players and their inventories: load → rules → commit → publish. */
@@ -29,8 +31,14 @@ export class InventoryService {
 
   async createPlayer(actor: Actor, input: ParsedInput<"players:create">): Promise<EventOutput<"players:create">> {
     const id = input.id ?? (actor.role === "player" ? actor.sub : randomUUID());
-    // A class needs no kit; a class with a kit of its name is granted that kit.
+    // A class needs no kit; a class with a kit of its name is granted that kit. A player creating
+    // itself may pick only a starter kit, or it could name any bundle a server keeps for rewards.
     const kit = input.class === undefined ? undefined : await this.deps.store.getKit(input.class);
+    if (kit && !kit.starter && actor.role === "player") {
+      throw new HoardError("KIT_NOT_STARTER", `${kit.name} is not a starter kit; only a server or admin may grant it`, {
+        details: { kit: kit.name },
+      });
+    }
     const ops = kit ? kitOps(kit) : [];
     const committed = await commitAndPublish(this.deps, {
       actor,
@@ -44,7 +52,7 @@ export class InventoryService {
           ...(input.name === undefined ? {} : { name: input.name }),
           ...(input.class === undefined ? {} : { class: input.class }),
         };
-        const { player, changes } = applyOps(newPlayer(fields, at), ops, at);
+        const { player, changes } = applyOps(newPlayer(fields, at), ops, at, this.deps.limits);
         return { writes: [{ player, ops, changes }], result: { player } };
       },
     });
@@ -118,7 +126,7 @@ export class InventoryService {
             details: { expectedVersion: input.expectedVersion, version: player.version },
           });
         }
-        const next = applyOps(player, input.ops, at);
+        const next = applyOps(player, input.ops, at, this.deps.limits);
         return {
           writes: [{ player: next.player, ops: input.ops, changes: next.changes }],
           result: { playerId: player.id, version: next.player.version, changes: next.changes, replayed: false },

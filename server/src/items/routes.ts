@@ -25,7 +25,8 @@ export const itemRoutes: HttpRoute[] = [
     method: "put",
     path: "/api/v1/kits/:name",
     event: "kits:put",
-    summary: "Create or replace a kit (granted to players created with the class of that name)",
+    summary:
+      "Create or replace a kit (granted to players created with the class of that name; a player creating itself may pick only a `starter` kit)",
     body: Kit.omit({ name: true }),
     input: ({ body, params }) => ({ kit: { ...(body as object), name: params.name } }),
   },

@@ -110,6 +110,7 @@ export class MemoryRegistry implements PresenceRegistry {
 
   /** Changes are heard from the start: they happen in this process. */
   async whenListening(): Promise<void> {}
+  readonly hearsChanges = true;
 
   onChange(listener: Listener): () => void {
     this.listeners.add(listener);

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { HoardError } from "@hoard/protocol";
 import { Redis } from "ioredis";
 import type { Logger } from "../log";
@@ -37,15 +37,27 @@ export class RedisRegistry implements PresenceRegistry {
   private readonly prefix: string;
   private readonly listeners = new Set<(areaCodes: readonly string[]) => void>();
   private beaten = false;
+  /** The id of the Redis data set this node last beat into (see heartbeat). */
+  private epoch: string | null = null;
   private healthy = true;
-  private readonly listening: Promise<void>;
+  private closed = false;
+  /** The subscription to area changes is in place on the subscriber's current connection. */
+  private subscribed = false;
+  private everSubscribed = false;
+  /** Counts the subscriber's connections, so a late confirmation of an old one is ignored. */
+  private subscriberConnection = 0;
+  private readonly firstSubscription: Promise<void>;
+  private resolveFirstSubscription: () => void = () => {};
 
   constructor(private readonly options: RedisRegistryOptions) {
     this.prefix = options.prefix ?? "hoard:{presence}:";
     // Fail a command after one reconnect attempt rather than queueing it for long: callers get
     // PRESENCE_UNAVAILABLE and the SDK retries (logins and events are idempotent).
     this.redis = new Redis(options.url, { maxRetriesPerRequest: 1 });
-    this.subscriber = this.redis.duplicate();
+    // The subscriber, though, waits for Redis as long as it takes: its SUBSCRIBE stays queued
+    // until a connection is ready (with one retry it failed for good when the node started
+    // before Redis, and area pushes never started), and ioredis renews it on every reconnect.
+    this.subscriber = this.redis.duplicate({ maxRetriesPerRequest: null });
     for (const connection of [this.redis, this.subscriber]) {
       connection.on("error", (error: Error) => {
         if (this.healthy) options.log.warn({ err: error }, "presence: Redis connection failed; retrying");
@@ -60,12 +72,50 @@ export class RedisRegistry implements PresenceRegistry {
       const areas = message.split(",");
       for (const listener of this.listeners) listener(areas);
     });
-    this.listening = this.subscriber.subscribe(`${this.prefix}changed`).then(
-      () => {},
+    this.firstSubscription = new Promise((resolve) => {
+      this.resolveFirstSubscription = resolve;
+    });
+    this.subscriber.on("close", () => {
+      this.subscribed = false;
+    });
+    this.subscriber.on("ready", () => {
+      const connection = ++this.subscriberConnection;
+      if (!this.everSubscribed) return;
+      // ioredis sent the renewed SUBSCRIBE before this event; a PING answered after it on the
+      // same connection confirms it.
+      this.subscriber.ping().then(
+        () => {
+          if (connection === this.subscriberConnection) this.subscribed = true;
+        },
+        () => {},
+      );
+    });
+    this.subscribe(false);
+  }
+
+  /** Subscribes to area changes, again and again until Redis accepts (an error reply, e.g. a refused ACL). */
+  private subscribe(retrying: boolean): void {
+    this.subscriber.subscribe(`${this.prefix}changed`).then(
+      () => {
+        this.subscribed = true;
+        this.everSubscribed = true;
+        if (retrying) this.options.log.info("presence: subscribed to area changes; pushes start");
+        this.resolveFirstSubscription();
+      },
       (error: unknown) => {
-        options.log.error({ err: error }, "presence: subscribing to area changes failed; pushes will stop");
+        if (this.closed) return;
+        const level = retrying ? "debug" : "warn";
+        this.options.log[level](
+          { err: error },
+          "presence: subscribing to area changes failed; retrying every second, no area pushes until then",
+        );
+        setTimeout(() => this.subscribe(true), 1000).unref();
       },
     );
+  }
+
+  get hearsChanges(): boolean {
+    return this.subscribed;
   }
 
   async login(input: { userId: string; areaCode: string; mode: string; connectionId: string; now: number }): Promise<void> {
@@ -137,16 +187,28 @@ export class RedisRegistry implements PresenceRegistry {
         .set(this.key("hb", self), String(now), "PX", this.options.nodeTtlMs)
         .sadd(`${this.prefix}nodes`, self)
         .smembers(`${this.prefix}nodes`)
+        // An id for Redis's presence data set, made by the first node to beat into it. It changes
+        // only when Redis lost its data (restarted empty), which must not read as this node
+        // having been silent: its registration vanished with everything else.
+        .set(`${this.prefix}epoch`, randomUUID(), "NX")
+        .get(`${this.prefix}epoch`)
         .exec(),
     );
     const added = beat?.[1]?.[1];
     const nodes = (beat?.[2]?.[1] ?? []) as string[];
-    if (this.beaten && added === 1) {
+    const epoch = (beat?.[4]?.[1] ?? null) as string | null;
+    if (this.beaten && this.epoch !== epoch) {
+      this.options.log.warn(
+        { nodeId: self },
+        "presence: Redis lost the presence data (restarted empty?): counts start again from zero, players count again when they log in",
+      );
+    } else if (this.beaten && added === 1) {
       this.options.log.error(
         { nodeId: self },
         "presence: this node was silent longer than the node TTL and its sessions were reaped; its players count again when they log in",
       );
     }
+    this.epoch = epoch;
     this.beaten = true;
     const others = nodes.filter((node) => node !== self);
     if (others.length === 0) return { reaped: [] };
@@ -175,7 +237,7 @@ export class RedisRegistry implements PresenceRegistry {
   }
 
   whenListening(): Promise<void> {
-    return this.listening;
+    return this.firstSubscription;
   }
 
   onChange(listener: (areaCodes: readonly string[]) => void): () => void {
@@ -185,6 +247,7 @@ export class RedisRegistry implements PresenceRegistry {
 
   /** Graceful: this node's players are logged out now rather than reaped later. */
   async close(): Promise<void> {
+    this.closed = true;
     this.listeners.clear();
     try {
       await this.reapNode(this.options.nodeId, Date.now());

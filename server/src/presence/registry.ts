@@ -44,6 +44,12 @@ export interface PresenceRegistry {
    * changes asynchronously; until then changes, its own included, go unheard). Never rejects.
    */
   whenListening(): Promise<void>;
+  /**
+   * True while `onChange` hears every change (the Redis engine's subscription is in place on a
+   * live connection); false while Redis is away or the subscription is being renewed, when this
+   * node sends no area pushes. /health and /ready report it.
+   */
+  readonly hearsChanges: boolean;
   close(): Promise<void>;
 }
 

@@ -1,5 +1,6 @@
 import type { Actor, Player, TradeOffer } from "@hoard/protocol";
 import { describe, expect, it } from "vitest";
+import { DEFAULT_STATE_LIMITS } from "../inventory/rules";
 import { type Guarded, guardKey } from "../store/port";
 import { FEED_GUARD, OFFER_GUARD } from "../store/trade-port";
 import { newOffer, offerAt } from "./offers";
@@ -61,7 +62,16 @@ function guards(stored: { offer?: TradeOffer; feeds?: Record<string, number> } =
 }
 
 function ctx(actor: Actor, at = LATER, fields: Partial<TradeContext> = {}): TradeContext {
-  return { actor, opId: "op-00000001", at, recordId: RECORD_ID, values: new Map([[SWORD, 100]]), threshold: 0.5, ...fields };
+  return {
+    actor,
+    opId: "op-00000001",
+    at,
+    recordId: RECORD_ID,
+    values: new Map([[SWORD, 100]]),
+    threshold: 0.5,
+    limits: DEFAULT_STATE_LIMITS,
+    ...fields,
+  };
 }
 
 const feedWrites = (plan: { guards?: Guarded[] }) =>
@@ -107,6 +117,22 @@ describe("acceptPlan", () => {
       ["bob", "accepted"],
       ["_suspicious", "suspicious"],
     ]);
+  });
+
+  it("flags a swap just above the threshold, though its record shows the score rounded onto it", () => {
+    // 2 swords of 1,000,000 and 1 gold for 1,000,000 gold: 0.50000025.
+    const rich = players(player("alice", { swords: 2, gold: 1 }), player("bob", { gold: 1_000_000 }));
+    const lopsided = offer({
+      give: { items: [{ category: "bag", itemId: SWORD, quantity: 2 }], currencies: { gold: 1 } },
+      want: { items: [], currencies: { gold: 1_000_000 } },
+    });
+    const plan = acceptPlan(
+      { tradeId: OFFER_ID },
+      ctx(as("bob"), LATER, { values: new Map([[SWORD, 1_000_000]]) }),
+      rich,
+      guards({ offer: lopsided }),
+    );
+    expect(plan.result.trade).toMatchObject({ imbalance: 0.5, suspicious: true });
   });
 
   it("returns a refusal that cannot be paid for with its record, leaving the offer pending", () => {

@@ -10,6 +10,7 @@ import {
   type TradeRecord,
   type WireError,
 } from "@hoard/protocol";
+import type { StateLimits } from "../inventory/rules";
 import { type CommitPlan, type DomainRecord, type Guarded, type GuardRef, type Guards, guardKey, type PlayerWrite } from "../store/port";
 import { FEED_GUARD, OFFER_GUARD, TRADE_RECORD } from "../store/trade-port";
 import {
@@ -30,6 +31,7 @@ import {
   isTradeRefusal,
   requireAffordable,
   type SwapTerms,
+  shownImbalance,
   swap,
   type TradeRefusal,
 } from "./rules";
@@ -68,6 +70,8 @@ export interface TradeContext {
   values: ItemValues;
   /** Imbalance above which an executed trade is suspicious. */
   threshold: number;
+  /** How far each party's state may grow. */
+  limits: StateLimits;
 }
 
 export function offerRef(id: string): GuardRef {
@@ -87,7 +91,7 @@ export function proposePlan(fields: NewOffer, ctx: TradeContext, players: Readon
   if (fields.from === fields.to) throw new HoardError("TRADE_SELF", undefined, { details: { playerId: fields.from } });
   const from = requirePlayer(players, fields.from);
   requirePlayer(players, fields.to);
-  requireAffordable(from, fields.give, ctx.at);
+  requireAffordable(from, fields.give, ctx.at, ctx.limits);
   const offer = newOffer(fields, ctx.at);
   plan.putOffer(offer);
   plan.announce("proposed", [offer.from, offer.to]);
@@ -119,7 +123,7 @@ export function acceptPlan(
   const to = requirePlayer(players, offer.to);
   let writes: [PlayerWrite, PlayerWrite];
   try {
-    writes = swap({ from, to }, terms, ctx.at);
+    writes = swap({ from, to }, terms, ctx.at, ctx.limits);
   } catch (error) {
     if (!isTradeRefusal(error)) throw error;
     // The offer stays pending: the parties may still make it good before it expires.
@@ -175,7 +179,7 @@ export function executePlan(terms: SwapTerms, ctx: TradeContext, players: Readon
   try {
     const from = requirePlayer(players, terms.from);
     const to = requirePlayer(players, terms.to);
-    writes = swap({ from, to }, terms, ctx.at);
+    writes = swap({ from, to }, terms, ctx.at, ctx.limits);
   } catch (error) {
     if (!isTradeRefusal(error)) throw error;
     plan.announce("refused", parties);
@@ -211,7 +215,7 @@ function tradeRecord(
     give: terms.give,
     want: terms.want,
     value,
-    imbalance: score,
+    imbalance: shownImbalance(score),
     suspicious: outcome === "executed" && score > ctx.threshold,
     actor: ctx.actor,
     opId: ctx.opId,

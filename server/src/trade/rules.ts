@@ -1,5 +1,5 @@
 import { type ErrorCode, HoardError, type InventoryOp, type Player, type TradeBundle, TradeReason } from "@hoard/protocol";
-import { applyOps } from "../inventory/rules";
+import { applyOps, type StateLimits } from "../inventory/rules";
 import type { PlayerWrite } from "../store/port";
 
 /**
@@ -41,12 +41,12 @@ export function sideOps(gives: TradeBundle, receives: TradeBundle, into?: string
  * Both sides of a swap, or a trade refusal (a HoardError with a TradeReason code naming the
  * player in `details.playerId`). The `from` side is judged first.
  */
-export function swap(players: { from: Player; to: Player }, terms: SwapTerms, at: string): [PlayerWrite, PlayerWrite] {
+export function swap(players: { from: Player; to: Player }, terms: SwapTerms, at: string, limits: StateLimits): [PlayerWrite, PlayerWrite] {
   if (terms.from === terms.to) throw new HoardError("TRADE_SELF", undefined, { details: { playerId: terms.from } });
   const fromOps = sideOps(terms.give, terms.want, terms.fromInto);
   const toOps = sideOps(terms.want, terms.give, terms.toInto);
-  const from = onSide(players.from, fromOps, at);
-  const to = onSide(players.to, toOps, at);
+  const from = onSide(players.from, fromOps, at, limits);
+  const to = onSide(players.to, toOps, at, limits);
   return [
     { player: from.player, ops: fromOps, changes: from.changes },
     { player: to.player, ops: toOps, changes: to.changes },
@@ -54,8 +54,8 @@ export function swap(players: { from: Player; to: Player }, terms: SwapTerms, at
 }
 
 /** Throws the trade refusal when `player` could not hand over `bundle` now (used when proposing). */
-export function requireAffordable(player: Player, bundle: TradeBundle, at: string): void {
-  onSide(player, sideOps(bundle, { items: [], currencies: {} }), at);
+export function requireAffordable(player: Player, bundle: TradeBundle, at: string, limits: StateLimits): void {
+  onSide(player, sideOps(bundle, { items: [], currencies: {} }), at, limits);
 }
 
 /** Every currency unit is worth 1; items are worth their definition's value (absent = 0). */
@@ -68,12 +68,19 @@ export function bundleValue(bundle: TradeBundle, values: ItemValues): number {
 
 /**
  * |give − want| / max(give, want): 0 for an even trade, 1 for a gift, 0.5 when one side gets
- * twice what it gives. Scale-free, so one threshold fits cheap and dear trades alike.
+ * twice what it gives. Scale-free, so one threshold fits cheap and dear trades alike. Unrounded:
+ * judge the threshold with this, and round only what is shown (`shownImbalance`), or a score a
+ * hair above the threshold would round down onto it and go unflagged.
  */
 export function imbalance(give: number, want: number): number {
   const larger = Math.max(give, want);
   if (larger === 0) return 0;
-  return Math.round((Math.abs(give - want) / larger) * 1e6) / 1e6;
+  return Math.abs(give - want) / larger;
+}
+
+/** The score as trade records carry it: 6 decimals. */
+export function shownImbalance(score: number): number {
+  return Math.round(score * 1e6) / 1e6;
 }
 
 /** A refusal a trade record can carry as its reason. */
@@ -89,9 +96,9 @@ const asTradeCode: Partial<Record<ErrorCode, TradeReason>> = {
   INVENTORY_CAPACITY_EXCEEDED: "TRADE_CAPACITY_EXCEEDED",
 };
 
-function onSide(player: Player, ops: readonly InventoryOp[], at: string): ReturnType<typeof applyOps> {
+function onSide(player: Player, ops: readonly InventoryOp[], at: string, limits: StateLimits): ReturnType<typeof applyOps> {
   try {
-    return applyOps(player, ops, at);
+    return applyOps(player, ops, at, limits);
   } catch (error) {
     if (!(error instanceof HoardError)) throw error;
     const details = typeof error.details === "object" && error.details !== null ? error.details : {};

@@ -10,6 +10,7 @@ import {
   topicOf,
 } from "@hoard/protocol";
 import { commitAndPublish } from "../inventory/commit";
+import type { StateLimits } from "../inventory/rules";
 import type { ItemService } from "../items/service";
 import { sha256Hex } from "../lib/canonical";
 import type { Logger } from "../log";
@@ -37,6 +38,8 @@ export interface TradeDeps {
   log: Logger;
   /** An executed trade with an imbalance above this is suspicious (HOARD_TRADE_IMBALANCE_THRESHOLD). */
   imbalanceThreshold: number;
+  /** How far a player's state may grow (the inventory rules judge both sides). */
+  limits: StateLimits;
 }
 
 /** Who settles lapsed offers: the node itself. Its op ids are `expire:{tradeId}`, the same on every node. */
@@ -246,7 +249,8 @@ export class TradeService {
       input,
       playerIds: spec.playerIds,
       guards: spec.guards,
-      apply: (players, at, guards) => spec.plan({ actor, opId: input.opId, at, recordId, values, threshold }, players, guards),
+      apply: (players, at, guards) =>
+        spec.plan({ actor, opId: input.opId, at, recordId, values, threshold, limits: this.deps.limits }, players, guards),
     });
     if (!committed.replayed) this.publish(committed);
     if (committed.result.refused) throw HoardError.fromWire(committed.result.refused);

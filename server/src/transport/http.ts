@@ -19,7 +19,8 @@ export interface HttpDeps {
   metrics: Metrics;
   log: Logger;
   health: () => Record<string, unknown>;
-  ready: () => boolean;
+  /** `ready` false answers 503; the other fields say what is degraded. */
+  ready: () => { ready: boolean } & Record<string, unknown>;
   version: string;
   maxPayloadBytes: number;
   /** The built web console (served at /console), if there is one. */
@@ -50,8 +51,8 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     res.json(deps.health());
   });
   app.get("/ready", (_req, res) => {
-    const ready = deps.ready();
-    res.status(ready ? 200 : 503).json({ ready });
+    const readiness = deps.ready();
+    res.status(readiness.ready ? 200 : 503).json(readiness);
   });
   app.get("/metrics", async (_req, res) => {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());

@@ -72,6 +72,7 @@ async function send(ctx: TrafficContext, client: HoardClient, playerId: string, 
 async function defineKits(gm: HoardClient, items: ItemIds): Promise<void> {
   await gm.kits.put({
     name: "warrior",
+    starter: true,
     currencies: { gold: 50 },
     items: [
       { itemId: items.sword, category: "bag", quantity: 1 },
@@ -81,6 +82,7 @@ async function defineKits(gm: HoardClient, items: ItemIds): Promise<void> {
   });
   await gm.kits.put({
     name: "ranger",
+    starter: true,
     currencies: { gold: 40 },
     items: [
       { itemId: items.bow, category: "bag", quantity: 1 },
@@ -90,6 +92,7 @@ async function defineKits(gm: HoardClient, items: ItemIds): Promise<void> {
   });
   await gm.kits.put({
     name: "mage",
+    starter: true,
     currencies: { gold: 60 },
     items: [
       { itemId: items.elixir, category: "bag", quantity: 2 },

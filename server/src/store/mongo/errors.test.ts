@@ -80,8 +80,8 @@ describe("storeError", () => {
       new MongoServerError({ message: "Resulting document after update is larger than 16777216", code: 17419 }),
     ],
     ["the driver's own refusal", new MongoInvalidArgumentError("Document is larger than the maximum size 16777216")],
-  ])("maps %s to the typed limit PLAYER_STATE_TOO_LARGE, keeping the cause", (_name, error) => {
-    expect(storeError(error)).toMatchObject({ code: "PLAYER_STATE_TOO_LARGE", status: 422, cause: error });
+  ])("maps %s to the typed limit PLAYER_STATE_LIMIT_EXCEEDED, keeping the cause", (_name, error) => {
+    expect(storeError(error)).toMatchObject({ code: "PLAYER_STATE_LIMIT_EXCEEDED", status: 422, cause: error });
   });
 
   it("names the player of a version conflict, and the document of a guard conflict", () => {

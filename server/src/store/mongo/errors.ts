@@ -128,7 +128,7 @@ export function isTooLarge(error: unknown): boolean {
 /**
  * The error a caller of the store sees. HoardErrors (the rules' refusals) pass through as they
  * are; conflicts become PLAYER_CONFLICT, a missing or changing primary STORE_UNAVAILABLE and a
- * document past 16 MiB PLAYER_STATE_TOO_LARGE, each with the driver error as `cause`. Anything else (a bug, a broken document) passes through
+ * document past 16 MiB PLAYER_STATE_LIMIT_EXCEEDED, each with the driver error as `cause`. Anything else (a bug, a broken document) passes through
  * unchanged and becomes INTERNAL at the edge, with its detail in the log.
  */
 export function storeError(error: unknown): unknown {
@@ -136,7 +136,7 @@ export function storeError(error: unknown): unknown {
   if (isConflict(error)) return new HoardError("PLAYER_CONFLICT", undefined, { cause: error, details: conflictDetails(error) });
   if (isUnavailable(error)) return new HoardError("STORE_UNAVAILABLE", undefined, { cause: error });
   // A limit, not a fault: the caller's change is refused and nothing was written.
-  if (isTooLarge(error)) return new HoardError("PLAYER_STATE_TOO_LARGE", undefined, { cause: error });
+  if (isTooLarge(error)) return new HoardError("PLAYER_STATE_LIMIT_EXCEEDED", undefined, { cause: error });
   return error;
 }
 

@@ -3,7 +3,7 @@ import { MongoServerError } from "mongodb";
 import { describe, expect, it, vi } from "vitest";
 import { anActor, anOpId, aPlayer, op } from "../../../../test/support/builders";
 import { cursor, driverError, fakeMongoStore, fakeOpResults, setIds } from "../../../../test/support/mongo-fakes";
-import { applyOps, newPlayer } from "../../inventory/rules";
+import { applyOps, DEFAULT_STATE_LIMITS, newPlayer } from "../../inventory/rules";
 import { InventoryService } from "../../inventory/service";
 import { ItemService } from "../../items/service";
 import { requestHash } from "../../lib/canonical";
@@ -55,7 +55,7 @@ function credit(playerId: string, amount: number, opId = anOpId()) {
       counter.runs += 1;
       const player = players.get(playerId);
       if (!player) throw new HoardError("PLAYER_NOT_FOUND");
-      const next = applyOps(player, ops, at);
+      const next = applyOps(player, ops, at, DEFAULT_STATE_LIMITS);
       return { writes: [{ player: next.player, ops, changes: next.changes }], result: { version: next.player.version } };
     },
   };
@@ -73,7 +73,7 @@ function createCommit(id: string): PlayerCommit<{ version: number }> {
     playerIds: [id],
     apply: (players, at) => {
       if (players.has(id)) throw new HoardError("PLAYER_EXISTS", undefined, { details: { id } });
-      const { player, changes } = applyOps(newPlayer({ id }, at), [], at);
+      const { player, changes } = applyOps(newPlayer({ id }, at), [], at, DEFAULT_STATE_LIMITS);
       return { writes: [{ player, ops: [], changes }], result: { version: player.version } };
     },
   };
@@ -296,7 +296,7 @@ describe("MongoStore.commitPlayers on driver-shaped fakes", () => {
     );
     const { commit, counter } = credit("alice", 5);
 
-    await expect(store.commitPlayers(commit)).rejects.toMatchObject({ code: "PLAYER_STATE_TOO_LARGE" });
+    await expect(store.commitPlayers(commit)).rejects.toMatchObject({ code: "PLAYER_STATE_LIMIT_EXCEEDED" });
     expect(counter.runs).toBe(1);
     expect(collections.op_results.insertOne).not.toHaveBeenCalled();
     expect(session.events).toEqual(["start", "abort", "end"]);
@@ -346,6 +346,7 @@ describe("a retried commit publishes once", () => {
       store,
       items: new ItemService(store),
       publisher: { publish: (message) => published.push(message) },
+      limits: DEFAULT_STATE_LIMITS,
     });
     return { service, published };
   }

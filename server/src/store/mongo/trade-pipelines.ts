@@ -80,7 +80,7 @@ export function topTradedItemsPipeline(query: Period & { by: "trades" | "quantit
     { $project: { _id: 0, id: 1, line: { $concatArrays: ["$data.give.items", "$data.want.items"] } } },
     { $unwind: "$line" },
     // One row per trade and item first, so an item on both sides of one trade counts once.
-    { $group: { _id: { id: "$id", itemId: "$line.itemId" }, quantity: { $sum: "$line.quantity" } } },
+    { $group: { _id: { id: "$id", itemId: "$line.itemId" }, quantity: { $sum: { $toDouble: "$line.quantity" } } } },
     { $group: { _id: "$_id.itemId", trades: { $sum: 1 }, quantity: { $sum: "$quantity" } } },
     { $sort: { [by]: -1, [then]: -1, _id: 1 } },
     { $limit: count(query.limit, "limit") },
@@ -100,6 +100,12 @@ export function imbalancedTradesPipeline(query: Period & { minImbalance: number;
 }
 
 /**
+ * Quantities and values are summed as doubles (`$toDouble`), as the sqlite engine's TOTAL()
+ * does: one player's holdings can be worth more than 2^63 (two items of value 10^12 held
+ * 5,000,000 each), past what integer arithmetic holds, and the answers are doubles in JSON.
+ */
+
+/**
  * Every stack of a player over all its inventories, as `{k: itemId, v: quantity}` pairs.
  * Categories (`equipment.weapons`) are field names with dots: $objectToArray reads them as they are.
  */
@@ -115,7 +121,14 @@ const stacksOfPlayer = {
 export function mostDiverseInventoriesPipeline(query: { limit: number }): Document[] {
   return [
     { $project: { _id: 1, stacks: stacksOfPlayer } },
-    { $project: { _id: 0, playerId: "$_id", distinctItems: { $size: { $setUnion: ["$stacks.k", []] } }, units: { $sum: "$stacks.v" } } },
+    {
+      $project: {
+        _id: 0,
+        playerId: "$_id",
+        distinctItems: { $size: { $setUnion: ["$stacks.k", []] } },
+        units: { $sum: { $map: { input: "$stacks.v", in: { $toDouble: "$$this" } } } },
+      },
+    },
     { $match: { distinctItems: { $gt: 0 } } },
     { $sort: { distinctItems: -1, units: -1, playerId: 1 } },
     { $limit: count(query.limit, "limit") },
@@ -127,14 +140,14 @@ export function richestPlayersPipeline(query: { limit: number }): Document[] {
   const valueOfStack = {
     $let: {
       vars: { item: { $arrayElemAt: [{ $filter: { input: "$values", cond: { $eq: ["$$this._id", "$$stack.k"] } } }, 0] } },
-      in: { $multiply: ["$$stack.v", { $ifNull: ["$$item.value", 0] }] },
+      in: { $multiply: [{ $toDouble: "$$stack.v" }, { $toDouble: { $ifNull: ["$$item.value", 0] } }] },
     },
   };
   return [
     {
       $project: {
         _id: 1,
-        currency: { $sum: { $map: { input: { $objectToArray: { $ifNull: ["$wallet", {}] } }, in: "$$this.v" } } },
+        currency: { $sum: { $map: { input: { $objectToArray: { $ifNull: ["$wallet", {}] } }, in: { $toDouble: "$$this.v" } } } },
         stacks: stacksOfPlayer,
       },
     },

@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import { type HistoryEntry, HoardError, type Kit, type Player, type StoredItem } from "@hoard/protocol";
 import Database from "better-sqlite3";
@@ -73,7 +73,7 @@ export class SqliteStore implements Store {
   private readonly runBatch: (batch: Pending[]) => Array<{ ok: true; value: unknown } | { ok: false; error: unknown }>;
 
   constructor(options: SqliteStoreOptions) {
-    if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
+    if (options.path !== ":memory:") ownerOnly(options.path);
     this.db = new Database(options.path);
     this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     this.db.pragma("journal_mode = WAL");
@@ -366,4 +366,25 @@ function compare(a: string, b: string): number {
 function isBusy(error: unknown): boolean {
   const code = (error as { code?: unknown })?.code;
   return code === "SQLITE_BUSY" || code === "SQLITE_LOCKED";
+}
+
+/**
+ * The database holds every player's state: its files are for this user only. SQLite would
+ * create the file 0644 (less the umask), and makes `-wal` and `-shm` with the mode of the
+ * database file, so the file is made first, 0600; files left by an older version are tightened.
+ * A directory made here is 0700.
+ */
+function ownerOnly(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  closeSync(openSync(path, "a", 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      chmodSync(file, 0o600);
+    } catch (error) {
+      // Absent (no WAL yet), another user's file that this one may still open, or a file system
+      // without modes: leave it.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== "ENOENT" && code !== "EPERM" && code !== "ENOTSUP") throw error;
+    }
+  }
 }

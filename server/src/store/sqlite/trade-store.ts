@@ -60,7 +60,7 @@ export class SqliteTradeStore implements TradeStore {
            UNION ALL
            SELECT e.id, j.value AS line FROM executed e, json_each(e.data, '$.data.want.items') j
          )
-         SELECT line ->> '$.itemId' AS itemId, COUNT(DISTINCT id) AS trades, SUM(line ->> '$.quantity') AS quantity
+         SELECT line ->> '$.itemId' AS itemId, COUNT(DISTINCT id) AS trades, TOTAL(line ->> '$.quantity') AS quantity
          FROM lines GROUP BY itemId
          ORDER BY CASE WHEN :by = 'quantity' THEN quantity ELSE trades END DESC,
                   CASE WHEN :by = 'quantity' THEN trades ELSE quantity END DESC, itemId
@@ -72,16 +72,19 @@ export class SqliteTradeStore implements TradeStore {
                   abs((data ->> '$.data.value.give') - (data ->> '$.data.value.want')) DESC, at DESC
          LIMIT :limit`,
       ),
+      // Sums of quantities and values are TOTAL(), a double, never SUM(): SUM of integers fails
+      // the whole query with "integer overflow" past 2^63, which one player's holdings can reach
+      // (two items of value 10^12 held 5,000,000 each). The answers are doubles in JSON anyway.
       diverse: db.prepare(
-        `SELECT p.id AS playerId, COUNT(DISTINCT s.key) AS distinctItems, SUM(s.value) AS units
+        `SELECT p.id AS playerId, COUNT(DISTINCT s.key) AS distinctItems, TOTAL(s.value) AS units
          FROM players p, json_each(p.state, '$.inventories') inv, json_each(inv.value, '$.stacks') s
          GROUP BY p.id ORDER BY distinctItems DESC, units DESC, p.id LIMIT ?`,
       ),
       richest: db.prepare(
         `SELECT playerId, currency, itemValue FROM (
            SELECT p.id AS playerId,
-             (SELECT COALESCE(SUM(w.value), 0) FROM json_each(p.state, '$.wallet') w) AS currency,
-             (SELECT COALESCE(SUM(s.value * COALESCE(i.definition ->> '$.value', 0)), 0)
+             (SELECT TOTAL(w.value) FROM json_each(p.state, '$.wallet') w) AS currency,
+             (SELECT TOTAL(s.value * COALESCE(i.definition ->> '$.value', 0))
                 FROM json_each(p.state, '$.inventories') inv, json_each(inv.value, '$.stacks') s
                 LEFT JOIN items i ON i.id = s.key) AS itemValue
            FROM players p)
