@@ -44,9 +44,14 @@ export {
   type TradeRecord,
 } from "@hoard/protocol";
 export { AreaWatch, type AreaWatchEvents } from "./area-watch";
+export type { BackoffOptions } from "./backoff";
+export type { CallOptions } from "./calls";
 export { type ConnectOptions, connect, HoardClient, type HoardSocket, type MutationOptions } from "./client";
+export type { ConnectionEvents, ConnectionStatus, DisconnectInfo, TokenSource } from "./connection";
 export { fetchHealth, fetchMetrics, type MetricSample, type NodeHealth, parsePrometheusText } from "./node-status";
 export { newOpId } from "./op-id";
+export { Outbox, type OutboxEntry, type OutboxEvents, type OutboxStorage } from "./outbox";
+export { fileOutboxStorage, localStorageOutbox } from "./outbox-storage";
 export { TradeWatch, type TradeWatchEvents } from "./trade-watch";
 export type { TradeTerms } from "./trades";
 export { PlayerWatch, type PlayerWatchEvents } from "./watch";

@@ -1,4 +1,4 @@
-import type { PushMessage } from "@hoard/protocol";
+import { HoardError, type PushMessage } from "@hoard/protocol";
 import type { HoardClient } from "./client";
 import { Emitter } from "./emitter";
 
@@ -82,7 +82,9 @@ export abstract class TopicWatch<
         await this.load(undefined);
       } while (this.loadAgain && !this.closed);
     } catch (error) {
-      this.emit("error", ...([error] as Parameters<Events["error"]>));
+      // Cut off mid-load: the next connect resyncs every watch, so there is nothing to report.
+      if (!(error instanceof HoardError && error.code === "CLIENT_OFFLINE"))
+        this.emit("error", ...([error] as Parameters<Events["error"]>));
     } finally {
       this.loading = false;
     }

@@ -85,7 +85,7 @@ export class TradeFeed {
         return;
       }
       this.watch = watch;
-      watch.on("event", (push) => {
+      watch.on("change", (push) => {
         if (push.trade) this.add([push.trade]);
       });
       // Missed pushes: the next read covers them.
