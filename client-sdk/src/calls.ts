@@ -110,6 +110,14 @@ export class Caller {
       }
       if (reply.ok) return reply.data;
       const error = HoardError.fromWire(reply.error);
+      if (error.code === "SERVER_SHUTTING_DOWN" && run.wait) {
+        // The node is draining and will hang up: not a failure of this call. Wait for the
+        // hang-up (then for the next connection), asking again now and then meanwhile.
+        lastError = error;
+        const wait = Math.min(250, deadline - Date.now());
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        continue;
+      }
       if (!retryable.has(error.code)) throw error;
       lastError = error;
       if (++failures > this.retries && bounded) break;
