@@ -1,6 +1,7 @@
-import type { HoardClient } from "@hoard/client-sdk";
+import type { ConnectionStatus, DisconnectInfo, HoardClient } from "@hoard/client-sdk";
 import type { TokenClaims } from "./auth";
 import { h, replaceChildren, setText } from "./lib/dom";
+import { showLive } from "./lib/live-dot";
 import { parseRoute, routeHref } from "./router";
 import type { ConsoleView, MountedView, ViewContext } from "./view";
 
@@ -19,6 +20,7 @@ export function mountShell(root: HTMLElement, options: ShellOptions): () => void
   const { hoard, views, claims } = options;
   const connection = h("span", { class: "conn", "data-state": "live", role: "status", "aria-live": "polite" }, "live");
   const banner = h("div", { class: "banner", hidden: true, role: "alert" });
+  const connectionBanner = h("div", { class: "banner", hidden: true, role: "alert", "data-testid": "connection-banner" });
   const title = h("h1", { class: "view-title" });
   const summary = h("p", { class: "view-summary" });
   const host = h("div", { class: "view-host" });
@@ -40,7 +42,7 @@ export function mountShell(root: HTMLElement, options: ShellOptions): () => void
         h("button", { type: "button", class: "link", onclick: options.signOut }, "Sign out"),
       ),
       h("nav", { class: "nav", "aria-label": "Views" }, [...links.values()]),
-      h("main", { class: "main" }, banner, h("header", { class: "view-head" }, title, summary), host),
+      h("main", { class: "main" }, connectionBanner, banner, h("header", { class: "view-head" }, title, summary), host),
     ),
   );
 
@@ -48,25 +50,17 @@ export function mountShell(root: HTMLElement, options: ShellOptions): () => void
     showBanner(`This token has the ${claims.role} role; the console needs an admin token to read every player.`);
   }
 
-  const setConnection = (state: "live" | "reconnecting" | "closed", text: string) => {
-    connection.dataset.state = state;
-    setText(connection, text);
+  // The connection's state, from the SDK: it reconnects by itself, whatever ended the connection.
+  const onStatus = (status: ConnectionStatus) => {
+    connection.dataset.state = status === "connected" ? "live" : status;
+    setText(connection, status === "connected" ? "live" : status === "closed" ? "disconnected" : `${status}…`);
+    for (const dot of root.querySelectorAll<HTMLElement>("[data-live-dot]")) showLive(dot, status);
+    const text = connectionProblem(status, hoard.lastDisconnect);
+    connectionBanner.hidden = text === undefined;
+    setText(connectionBanner, text ?? "");
   };
-  const onConnect = () => {
-    setConnection("live", "live");
-    banner.hidden = true;
-  };
-  const onDisconnect = (reason: string) => {
-    if (reason === "io server disconnect") {
-      // The node hung up on purpose: the token expired or the node is shutting down.
-      setConnection("closed", "disconnected");
-      showBanner("The node closed the connection (the token may have expired). Sign out and sign in again.");
-    } else if (reason !== "io client disconnect") {
-      setConnection("reconnecting", "reconnecting…");
-    }
-  };
-  hoard.socket.on("connect", onConnect);
-  hoard.socket.on("disconnect", onDisconnect);
+  const stopStatus = hoard.on("status", onStatus);
+  onStatus(hoard.status);
 
   function showBanner(text: string): void {
     setText(banner, text);
@@ -106,8 +100,7 @@ export function mountShell(root: HTMLElement, options: ShellOptions): () => void
 
   return () => {
     window.removeEventListener("hashchange", route);
-    hoard.socket.off("connect", onConnect);
-    hoard.socket.off("disconnect", onDisconnect);
+    stopStatus();
     current?.mounted.unmount();
     current = undefined;
     root.replaceChildren();
@@ -117,4 +110,21 @@ export function mountShell(root: HTMLElement, options: ShellOptions): () => void
 function expiryText(claims: TokenClaims | undefined): string {
   if (claims?.exp === undefined) return "token without expiry";
   return `token expires ${new Date(claims.exp * 1000).toLocaleString()}`;
+}
+
+/**
+ * What the banner says while the connection is not live. Only a refused or expired token
+ * blames the token; a node that went away (a restart, a crash, the network) is waited for.
+ */
+export function connectionProblem(status: ConnectionStatus, last: DisconnectInfo | undefined): string | undefined {
+  if (status === "connected" || status === "connecting") return undefined;
+  const code = last?.error?.code;
+  if (status === "closed") {
+    return code?.startsWith("AUTH_")
+      ? `The node refused the token (${code}). Sign out and sign in again with a fresh token.`
+      : "Disconnected from the node.";
+  }
+  if (code === "AUTH_TOKEN_EXPIRED") return "The token expired; trying to connect again…";
+  if (last?.reason === "io server disconnect") return "The node closed the connection (it may be restarting); reconnecting…";
+  return `Lost the connection to the node (${last?.reason ?? "unknown"}); reconnecting…`;
 }
