@@ -63,6 +63,8 @@ export class Outbox extends Emitter<OutboxEvents> {
         this.entries = entries.filter((entry) => typeof entry?.opId === "string" && typeof entry.event === "string");
         this.pump();
       });
+    // A storage that cannot be read fails every push and list; nothing else is to be told.
+    this.loaded.catch(() => {});
   }
 
   /** Stores a mutation, then delivers it; resolves to its ack's data, rejects with its refusal. */
