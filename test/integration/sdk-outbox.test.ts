@@ -51,6 +51,9 @@ it("queued with the node down by one process, delivered by a new client on the s
   clients.push(setup);
   await setup.players.create({ id: "ann" });
   await setup.players.create({ id: "ben" });
+  // This one will reach the node once more from the outbox, as a mutation whose ack was lost
+  // before a reload would: it must apply once (the node replays its result).
+  await setup.inventory.apply("ann", [{ type: "credit", currency: "gold", amount: 1 }], { opId: "queued-ann-1" });
   setup.close();
   await node.kill("SIGTERM");
 
@@ -83,14 +86,19 @@ it("queued with the node down by one process, delivered by a new client on the s
   );
   expect(pending.every((entry) => !entry.sent)).toBe(true);
   const delivered: string[] = [];
+  const replayed: string[] = [];
   const refused: Array<{ entry: OutboxEntry; error: HoardError }> = [];
-  outbox.on("delivered", (entry) => delivered.push(entry.opId));
+  outbox.on("delivered", (entry, data) => {
+    delivered.push(entry.opId);
+    if ((data as { replayed?: boolean }).replayed) replayed.push(entry.opId);
+  });
   outbox.on("refused", (entry, error) => refused.push({ entry, error }));
   const ann3 = outbox.wait("queued-ann-3");
 
   node = await startNode({ name: "node-a", env: { HOARD_DB: dbFile, PORT: port } });
   await expect.poll(() => delivered.length + refused.length, { timeout: 15_000 }).toBe(7);
   expect(await ann3).toMatchObject({ playerId: "ann", replayed: false });
+  expect(replayed).toEqual(["queued-ann-1"]);
   expect(await outbox.list()).toEqual([]);
   expect(await fileOutboxStorage(outboxFile).load()).toEqual([]);
   expect(refused.map(({ entry, error }) => [entry.opId, error.code])).toEqual([["queued-ben-overdraw", "WALLET_INSUFFICIENT_FUNDS"]]);

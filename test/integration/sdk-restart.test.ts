@@ -80,6 +80,7 @@ describe("SDK clients through a node restart", () => {
       // Three writers credit the players in turn, one call at a time, without stopping.
       const acked: Acked[] = [];
       const failures: unknown[] = [];
+      let replays = 0;
       stop = false;
       const writers = await Promise.all([1, 2, 3].map((n) => open(`writer-${n}`)));
       const loops = writers.map(async (writer, w) => {
@@ -87,8 +88,10 @@ describe("SDK clients through a node restart", () => {
           const playerId = players[(i + w) % players.length] as string;
           const opId = `${signal}-${w}-${i}`;
           try {
-            const { version } = await writer.inventory.credit(playerId, "gold", 1, { opId });
+            const { version, replayed } = await writer.inventory.credit(playerId, "gold", 1, { opId });
             acked.push({ playerId, opId, version });
+            // Committed before the stop, its ack lost with the connection, sent again after it.
+            if (replayed) replays++;
           } catch (error) {
             failures.push(error);
             if (stop || (error instanceof HoardError && error.code === "CLIENT_CLOSED")) return;
@@ -136,7 +139,8 @@ describe("SDK clients through a node restart", () => {
       const resyncedMs = performance.now() - upAt;
       console.log(
         `${signal}: all ${clients.length} clients connected ${connectedMs.toFixed(0)} ms after the node listened; ` +
-          `every watch at the store's version ${resyncedMs.toFixed(0)} ms after (writers running throughout)`,
+          `every watch at the store's version ${resyncedMs.toFixed(0)} ms after (writers running throughout); ` +
+          `${replays} call(s) committed before the stop were sent again and replayed`,
       );
 
       for (const client of clients.splice(0)) client.close();
