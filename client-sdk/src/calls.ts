@@ -89,7 +89,7 @@ export class Caller {
       }
       const left = deadline - Date.now();
       if (left <= 0) break;
-      await run.beforeSend?.();
+      if (run.beforeSend) await run.beforeSend();
       const generation = connection.generation;
       let reply: Ack<EventOutput<E>>;
       try {

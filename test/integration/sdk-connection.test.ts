@@ -1,6 +1,7 @@
 import { type ConnectionStatus, connect, HoardClient, HoardError } from "@hoard/client-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { failure, itemDefinition, startServer, type TestServer } from "../support/server";
+import { startTcpProxy } from "../support/tcp-proxy";
 
 /**
  * The SDK's connection on one real node: a node that is not there, and a token that expires
@@ -59,6 +60,30 @@ describe("SDK connection", () => {
     client.close();
     expect(client.status).toBe("closed");
     expect((await failure(client.ready)).code).toBe("CLIENT_CLOSED");
+  });
+
+  it("a network cut with mutations in flight: the client reconnects and every mutation applies once, none fails", async () => {
+    const proxy = await startTcpProxy(server.url);
+    try {
+      const gm = track(await connect(proxy.url, { token: () => server.token("server", "cutter") }));
+      await gm.players.create({ id: "cut" });
+      const watch = await gm.watch("cut");
+      const versions: number[] = [];
+      watch.on("change", (entry) => versions.push(entry.version));
+      const sent = Array.from({ length: 40 }, (_, i) => gm.inventory.credit("cut", "gold", 1, { opId: `network-cut-${i}` }));
+      // Cut every connection while those are under way (some sent, some acked, some neither).
+      proxy.dropAll();
+      const acks = await Promise.all(sent);
+      expect(gm.lastDisconnect?.reason).toMatch(/transport (close|error)/);
+      expect(new Set(acks.map((ack) => ack.version)).size).toBe(40);
+      const { player } = await gm.players.get("cut");
+      expect(player.wallet.gold).toBe(40);
+      expect(player.version).toBe(41);
+      await expect.poll(() => watch.version).toBe(41);
+      expect(versions).toEqual(Array.from({ length: 40 }, (_, i) => i + 2));
+    } finally {
+      await proxy.close();
+    }
   });
 
   it("expired mid-session: the node says why and hangs up, the token function is called again, the client goes on", async () => {
