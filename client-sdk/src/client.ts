@@ -1,21 +1,9 @@
-import {
-  type ClientEventName,
-  type EventInput,
-  type EventOutput,
-  type InventoryOp,
-  type ItemDefinition,
-  type Kit,
-  type PresenceEvent,
-  type PushMessage,
-  type StockNegativePush,
-  type StockPush,
-  type StoredItem,
-  topicOf,
-} from "@hoard/protocol";
+import type { ClientEventName, EventInput, EventOutput, PresenceEvent, PushMessage } from "@hoard/protocol";
 import type { ManagerOptions, SocketOptions } from "socket.io-client";
 import { AreaWatch } from "./area-watch";
 import type { BackoffOptions } from "./backoff";
 import { Caller, type CallOptions, hasOpId } from "./calls";
+import { cartApi, shopApi } from "./cart-api";
 import {
   Connection,
   type ConnectionEvents,
@@ -24,9 +12,11 @@ import {
   type HoardSocket,
   type TokenSource,
 } from "./connection";
+import { inventoryApi, itemsApi, kitsApi, playersApi } from "./inventory-api";
 import { fetchHealth, fetchMetrics } from "./node-status";
 import { newOpId } from "./op-id";
 import { Outbox, type OutboxStorage } from "./outbox";
+import { stockApi } from "./stock-api";
 import { economyApi, tradesApi } from "./trades";
 import { PlayerWatch } from "./watch";
 
@@ -112,7 +102,6 @@ export class HoardClient {
   private readonly caller: Caller;
   private readonly topics = new Map<string, Set<PushHandler>>();
   private readonly resyncHandlers = new Set<() => void>();
-  private readonly itemCache = new Map<string, StoredItem>();
   /** The last presence login, sent again on every reconnect (a new connection holds no presence). */
   private presenceLogin: EventInput<"presence:login"> | undefined;
 
@@ -199,76 +188,12 @@ export class HoardClient {
   }
 
   /** Item definitions, content-addressed: fetched once, then served from memory forever. */
-  readonly items = {
-    /** @example const { item } = await hoard.items.create({ name: "Potion", value: 5 }); */
-    create: (definition: ItemDefinition) => this.call("items:create", { definition }),
-    /** @example const potion = await hoard.items.get(itemId); */
-    get: async (id: string): Promise<StoredItem> => {
-      const cached = this.itemCache.get(id);
-      if (cached) return cached;
-      const item = await this.call("items:get", { id });
-      this.itemCache.set(id, item);
-      return item;
-    },
-    /** @example const { items, next } = await hoard.items.list({ limit: 50 }); */
-    list: (page: EventInput<"items:list"> = {}) => this.call("items:list", page),
-  };
-
-  readonly kits = {
-    /** @example await hoard.kits.put({ name: "warrior", currencies: { gold: 100 } }); */
-    put: (kit: Kit) => this.call("kits:put", { kit }),
-    /** @example const { kit } = await hoard.kits.get("warrior"); */
-    get: (name: string) => this.call("kits:get", { name }),
-    /** @example const { kits } = await hoard.kits.list(); */
-    list: () => this.call("kits:list", {}),
-  };
-
-  readonly players = {
-    /** @example const { player } = await hoard.players.create({ id: "alice", class: "warrior" }); */
-    create: (fields: Omit<EventInput<"players:create">, "opId"> = {}, options: MutationOptions = {}) =>
-      this.mutate("players:create", fields, options),
-    /** @example const { player } = await hoard.players.get("alice"); */
-    get: (playerId: string) => this.call("players:get", { playerId }),
-    /** @example const { players, next } = await hoard.players.list({ prefix: "a" }); */
-    list: (page: EventInput<"players:list"> = {}) => this.call("players:list", page),
-  };
-
-  readonly inventory = {
-    /**
-     * Applies a batch of operations atomically: all of them or none.
-     * @example
-     * await hoard.inventory.apply("alice", [
-     *   { type: "debit", currency: "gold", amount: 50 },
-     *   { type: "grant", category: "bag", itemId, quantity: 1 },
-     * ], { expectedVersion: 7 });
-     */
-    apply: (playerId: string, ops: InventoryOp[], options: MutationOptions & { expectedVersion?: number } = {}) =>
-      this.mutate(
-        "inventory:apply",
-        { playerId, ops, ...(options.expectedVersion === undefined ? {} : { expectedVersion: options.expectedVersion }) },
-        options,
-      ),
-    /** @example await hoard.inventory.grant("alice", { category: "bag", itemId, quantity: 3 }); */
-    grant: (playerId: string, stack: { category: string; itemId: string; quantity: number }, options?: MutationOptions) =>
-      this.inventory.apply(playerId, [{ type: "grant", ...stack }], options),
-    /** @example await hoard.inventory.consume("alice", { category: "bag", itemId, quantity: 1 }); */
-    consume: (playerId: string, stack: { category: string; itemId: string; quantity: number }, options?: MutationOptions) =>
-      this.inventory.apply(playerId, [{ type: "consume", ...stack }], options),
-    /** @example await hoard.inventory.move("alice", { from: "bag", to: "equipment.weapons", itemId, quantity: 1 }); */
-    move: (playerId: string, move: { from: string; to: string; itemId: string; quantity: number }, options?: MutationOptions) =>
-      this.inventory.apply(playerId, [{ type: "move", ...move }], options),
-    /** @example await hoard.inventory.credit("alice", "gold", 100); */
-    credit: (playerId: string, currency: string, amount: number, options?: MutationOptions) =>
-      this.inventory.apply(playerId, [{ type: "credit", currency, amount }], options),
-    /** @example await hoard.inventory.debit("alice", "gold", 30); */
-    debit: (playerId: string, currency: string, amount: number, options?: MutationOptions) =>
-      this.inventory.apply(playerId, [{ type: "debit", currency, amount }], options),
-    /** @example const { inventories } = await hoard.inventory.list("alice", "equipment"); */
-    list: (playerId: string, prefix?: string) => this.call("inventory:list", { playerId, ...(prefix === undefined ? {} : { prefix }) }),
-    /** @example const { entries } = await hoard.inventory.history("alice", { sinceVersion: 0 }); */
-    history: (playerId: string, range: { sinceVersion?: number; limit?: number } = {}) =>
-      this.call("inventory:history", { playerId, ...range }),
-  };
+  readonly items = itemsApi(this);
+  /** Named bundles of items and currency given to new players of a class. */
+  readonly kits = kitsApi(this);
+  readonly players = playersApi(this);
+  /** Atomic batches of operations on a player (grant, consume, move, credit…), and its op log. */
+  readonly inventory = inventoryApi(this);
 
   /** Offers, direct trades, trade history and live trade feeds (client-sdk/src/trades.ts). */
   readonly trades = tradesApi(this);
@@ -279,46 +204,10 @@ export class HoardClient {
    * The player's shop cart. Each line is offered at the shop's current price (see
    * `shop.list`); every change is a versioned commit of the player, pushed to its watchers.
    */
-  readonly cart = {
-    /** @example const { cart, totals } = await hoard.cart.get("alice"); */
-    get: (playerId: string) => this.call("cart:get", { playerId }),
-    /**
-     * Adds an item at its current price; an item already in the cart adds to its count.
-     * Refused with CART_PRICE_CHANGED (details hold the current price) when the offer is not it.
-     * @example await hoard.cart.add("alice", { itemId, offeredPrice: 50, itemCount: 2 });
-     */
-    add: (playerId: string, line: Omit<EventInput<"cart:add">, "playerId" | "opId">, options: MutationOptions = {}) =>
-      this.mutate("cart:add", { ...line, playerId }, options),
-    /** @example await hoard.cart.update("alice", itemId, 1); // 0 removes the line */
-    update: (playerId: string, itemId: string, itemCount: number, options: MutationOptions = {}) =>
-      this.mutate("cart:update", { playerId, itemId, itemCount }, options),
-    /** @example await hoard.cart.remove("alice", itemId); */
-    remove: (playerId: string, itemId: string, options: MutationOptions = {}) => this.mutate("cart:remove", { playerId, itemId }, options),
-    /** @example await hoard.cart.clear("alice"); */
-    clear: (playerId: string, options: MutationOptions = {}) => this.mutate("cart:clear", { playerId }, options),
-    /**
-     * Pays for the whole cart and receives its items in one atomic step; resolves to the receipt.
-     * A repeat with the same opId returns the same receipt and charges once.
-     * @example const { order } = await hoard.cart.checkout("alice"); console.log(order.totals.gold);
-     */
-    checkout: (playerId: string, options: MutationOptions = {}) => this.mutate("cart:checkout", { playerId }, options),
-    /** @example const { orders, next } = await hoard.cart.orders("alice", { limit: 20 }); */
-    orders: (playerId: string, page: Omit<EventInput<"cart:orders">, "playerId"> = {}) => this.call("cart:orders", { playerId, ...page }),
-  };
+  readonly cart = cartApi(this);
 
   /** The shop catalog: everyone reads it; `server` and `admin` tokens set prices and sales. */
-  readonly shop = {
-    /**
-     * @example
-     * await hoard.shop.put({ itemId, currency: "gold", price: 50,
-     *   sale: { price: 40, expiresAt: "2026-12-26T00:00:00Z" } });
-     */
-    put: (entry: EventInput<"shop:put">) => this.call("shop:put", entry),
-    /** @example const { entries } = await hoard.shop.list({ itemId }); const price = entries[0]?.current.price; */
-    list: (query: EventInput<"shop:list"> = {}) => this.call("shop:list", query),
-    /** @example await hoard.shop.remove(itemId, "gold"); */
-    remove: (itemId: string, currency?: string) => this.call("shop:remove", { itemId, ...(currency === undefined ? {} : { currency }) }),
-  };
+  readonly shop = shopApi(this);
   readonly presence = {
     /**
      * Counts this player (a `player` token) in an area and mode, bound to this connection: a
@@ -382,50 +271,7 @@ export class HoardClient {
    * Stock ledger (`server` or `admin` token): per-day counters per key, split in named
    * partitions. Days are `YYYY-MM-DD`, ranges inclusive (≤ 3660 days).
    */
-  readonly stock = {
-    /**
-     * Adds `amount` units to one partition (default `default`) on every day of the range.
-     * @example await hoard.stock.acquire("supplier1/component12/unit3", { from: "2025-01-01", to: "2025-12-31", amount: 10, partition: "p0" });
-     */
-    acquire: (key: string, change: Omit<EventInput<"stock:acquire">, "key" | "opId">, options: MutationOptions = {}) =>
-      this.mutate("stock:acquire", { key, ...change }, options),
-    /**
-     * Takes `amount` (default 1) from every day of the range, all days or none: a day short of
-     * it refuses the sale with STOCK_INSUFFICIENT (details: the days short). With
-     * `allowNegative` the sale is applied anyway and a `stock:negative` push is raised.
-     * @example
-     * try {
-     *   await hoard.stock.sell("supplier1/component12/unit3", { from: "2025-03-01", to: "2025-03-07" });
-     * } catch (error) {
-     *   if (error instanceof HoardError && error.code === "STOCK_INSUFFICIENT") console.log(error.details);
-     * }
-     */
-    sell: (key: string, sale: Omit<EventInput<"stock:sell">, "key" | "opId">, options: MutationOptions = {}) =>
-      this.mutate("stock:sell", { key, ...sale }, options),
-    /**
-     * Every day of the range gets exactly these partitions (the others are removed).
-     * @example await hoard.stock.setPartitions("supplier1/component12/unit3", { from: "2025-01-01", to: "2025-01-31", partitions: { p0: 5, p1: 5 } });
-     */
-    setPartitions: (key: string, change: Omit<EventInput<"stock:setPartitions">, "key" | "opId">, options: MutationOptions = {}) =>
-      this.mutate("stock:setPartitions", { key, ...change }, options),
-    /** @example const { version, days } = await hoard.stock.read("supplier1/component12/unit3", { from: "2025-01-01", to: "2025-01-31" }); */
-    read: (key: string, range: { from: string; to: string }) => this.call("stock:read", { key, ...range }),
-    /** @example const { keys, next } = await hoard.stock.list({ prefix: "supplier1", from: "2025-01-01", to: "2025-01-14" }); */
-    list: (query: EventInput<"stock:list">) => this.call("stock:list", query),
-    /**
-     * Pushes of one key (`{ key }`) or of every key under a prefix (`{ prefix }`, "" = all).
-     * Each push's `seq` is its key's version: apply a `stock` push whose seq is one above the
-     * version you hold for that key, re-read the key on a gap.
-     * @example
-     * const { unsubscribe } = await hoard.stock.subscribe({ prefix: "supplier1" }, (push) => {
-     *   if (push.type === "stock") grid.update(push.key, push.from, push.totals);
-     * });
-     */
-    subscribe: (target: { key: string } | { prefix: string }, handler: (push: StockPush | StockNegativePush) => void) =>
-      this.subscribe("key" in target ? topicOf("stock", target.key) : topicOf("stockprefix", target.prefix), (message) => {
-        if (message.type === "stock" || message.type === "stock:negative") handler(message);
-      }),
-  };
+  readonly stock = stockApi(this);
 
   /**
    * Live state of a player: a snapshot, then every committed change in order. On a gap in the
