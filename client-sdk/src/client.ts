@@ -1,37 +1,53 @@
-import {
-  type Ack,
-  type ClientEventName,
-  type ClientToServerEvents,
-  type ErrorCode,
-  type EventInput,
-  type EventOutput,
-  HoardError,
-  type InventoryOp,
-  type ItemDefinition,
-  type Kit,
-  type PresenceEvent,
-  type PushMessage,
-  type ServerToClientEvents,
-  type StockNegativePush,
-  type StockPush,
-  type StoredItem,
-  topicOf,
-} from "@hoard/protocol/client";
-import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
+import type { ClientEventName, EventInput, EventOutput, PresenceEvent, PushMessage } from "@hoard/protocol/client";
+import type { ManagerOptions, SocketOptions } from "socket.io-client";
 import { AreaWatch } from "./area-watch.js";
+import type { BackoffOptions } from "./backoff.js";
+import { Caller, type CallOptions, hasOpId } from "./calls.js";
+import { cartApi, shopApi } from "./cart-api.js";
+import {
+  Connection,
+  type ConnectionEvents,
+  type ConnectionStatus,
+  type DisconnectInfo,
+  type HoardSocket,
+  type TokenSource,
+} from "./connection.js";
+import { inventoryApi, itemsApi, kitsApi, playersApi } from "./inventory-api.js";
 import { fetchHealth, fetchMetrics } from "./node-status.js";
 import { newOpId } from "./op-id.js";
+import { Outbox, type OutboxStorage } from "./outbox.js";
+import { stockApi } from "./stock-api.js";
 import { economyApi, tradesApi } from "./trades.js";
 import { PlayerWatch } from "./watch.js";
 
+export type { HoardSocket } from "./connection.js";
+
 export interface ConnectOptions {
-  /** A JWT, or a function that returns a fresh one (called on every (re)connect). */
-  token: string | (() => string | Promise<string>);
+  /**
+   * A JWT, or a function that returns one, called before every (re)connect: hand it your
+   * game's token endpoint and the client rides through token expiry. A connection refused for
+   * its token calls it once more; refused again, the client closes with that error
+   * (AUTH_TOKEN_EXPIRED, AUTH_UNAUTHENTICATED).
+   */
+  token: TokenSource;
   /** How long a call waits for its ack before it is sent again (default 5000 ms). */
   timeoutMs?: number;
-  /** How many times a call is sent again after a timeout or a retryable error (default 3). */
+  /**
+   * How many times a call is sent again after a timeout or a retryable error (default 3). A
+   * call's whole time, waits for the connection included, is `timeoutMs × (retries + 1)`.
+   */
   retries?: number;
-  /** Extra Socket.IO client options (transports default to websocket only). */
+  /** Waits between connection attempts, for as long as the client is open (default 250 ms doubling to 2 s, jittered). */
+  reconnect?: BackoffOptions;
+  /** How long one connection attempt may take (default `timeoutMs`). */
+  connectTimeoutMs?: number;
+  /**
+   * Opt-in offline outbox: every mutation is stored before it is sent and delivered exactly once,
+   * in order per player, however long the node is away, also by a later client (after a reload)
+   * opening the same storage. See `hoard.outbox`.
+   */
+  outbox?: { storage: OutboxStorage /** Default 1000; beyond it mutations fail with CLIENT_OUTBOX_FULL. */; maxEntries?: number };
+  /** Extra Socket.IO client options (transports default to websocket only; reconnection is the SDK's own). */
   socket?: Partial<ManagerOptions & SocketOptions>;
 }
 
@@ -41,83 +57,81 @@ export interface MutationOptions {
   opId?: string;
 }
 
-export type HoardSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 type PushHandler = (message: PushMessage) => void;
-
-/** Errors worth sending the same request again for (same opId, so it still applies once). */
-const retryable: ReadonlySet<ErrorCode> = new Set([
-  "SERVER_SHUTTING_DOWN",
-  "STORE_UNAVAILABLE",
-  "PRESENCE_UNAVAILABLE",
-  "RATE_LIMITED",
-  "CLIENT_TIMEOUT",
-]);
+/** Events whose payload carries an opId. */
+type MutationEvent = { [E in ClientEventName]: "opId" extends keyof EventInput<E> ? E : never }[ClientEventName];
 
 /**
- * Connects to a Hoard node and resolves once the handshake is accepted.
+ * Connects to a Hoard node and resolves once connected. Rejects with a HoardError when the first
+ * attempt fails: CLIENT_UNREACHABLE (the node is down or cannot be reached) or the node's refusal
+ * (AUTH_UNAUTHENTICATED, AUTH_TOKEN_EXPIRED…). To start while the node may be away (an offline
+ * outbox), make the client with `new HoardClient(url, options)`: it keeps trying.
  *
  * @example
  * import { connect } from "@hoard/client-sdk";
- * const hoard = await connect("http://localhost:3000", { token });
+ * const hoard = await connect("http://localhost:3000", { token: () => fetchMyToken() });
  * const { player } = await hoard.players.get("alice");
  */
 export async function connect(url: string, options: ConnectOptions): Promise<HoardClient> {
   const client = new HoardClient(url, options);
-  await client.ready;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const stop = client.on("connectError", reject);
+      client.ready.then(resolve, reject).finally(stop);
+    });
+  } catch (error) {
+    client.close();
+    throw error;
+  }
   return client;
 }
 
 /**
  * A typed client for game code, game servers and the console. Every call resolves to the
- * ack's data or throws a HoardError carrying the registry code.
+ * ack's data or throws a HoardError carrying the registry code. It stays connected for as long
+ * as it is open: after a restart, a crash, a network cut or a token expiry it connects again,
+ * subscribes again, logs its presence in again and resyncs every watch.
  */
 export class HoardClient {
   readonly socket: HoardSocket;
-  /** Resolves when first connected; rejects with the server's reason (e.g. AUTH_UNAUTHENTICATED). */
+  /** Resolves when first connected; rejects when closed before (e.g. the token was refused). */
   readonly ready: Promise<void>;
-  private readonly timeoutMs: number;
-  private readonly retries: number;
+  /** The offline outbox (when `outbox` was given): list, await and cancel what is pending. */
+  readonly outbox: Outbox | undefined;
+  private readonly connection: Connection;
+  private readonly caller: Caller;
   private readonly topics = new Map<string, Set<PushHandler>>();
   private readonly resyncHandlers = new Set<() => void>();
-  private readonly itemCache = new Map<string, StoredItem>();
   /** The last presence login, sent again on every reconnect (a new connection holds no presence). */
   private presenceLogin: EventInput<"presence:login"> | undefined;
-  private closed = false;
 
   constructor(
     /** The node's base URL, as given to `connect`. */
     readonly url: string,
     options: ConnectOptions,
   ) {
-    this.timeoutMs = options.timeoutMs ?? 5000;
-    this.retries = options.retries ?? 3;
-    const token = options.token;
-    this.socket = io(url, {
-      transports: ["websocket"],
-      ...options.socket,
-      auth: (callback) => {
-        Promise.resolve(typeof token === "function" ? token() : token).then(
-          (value) => callback({ token: value }),
-          () => callback({}),
-        );
-      },
+    const timeoutMs = options.timeoutMs ?? 5000;
+    this.connection = new Connection(url, {
+      token: options.token,
+      connectTimeoutMs: options.connectTimeoutMs ?? timeoutMs,
+      backoff: options.reconnect ?? {},
+      socket: options.socket ?? {},
+      // Rooms do not survive a reconnect: subscribe again, log in again, then let watchers resync.
+      onConnect: (first) => (first ? Promise.resolve() : this.resubscribe()),
     });
-    this.ready = new Promise((resolve, reject) => {
-      this.socket.once("connect", () => resolve());
-      this.socket.once("connect_error", (error) => {
-        const data = (error as { data?: { code?: string; message?: string } }).data;
-        this.socket.close();
-        reject(data?.code ? HoardError.fromWire({ code: data.code as ErrorCode, message: data.message ?? error.message }) : error);
-      });
-    });
-    // Rooms do not survive a reconnect: subscribe again, then let watchers resync.
-    let connectedBefore = false;
-    this.socket.on("connect", () => {
-      if (!connectedBefore) {
-        connectedBefore = true;
-        return;
-      }
-      void this.resubscribe();
+    this.socket = this.connection.socket;
+    this.ready = this.connection.ready;
+    this.caller = new Caller(this.connection, timeoutMs, options.retries ?? 3);
+    this.outbox = options.outbox
+      ? new Outbox(
+          options.outbox.storage,
+          (entry, beforeSend) => this.caller.deliver(entry.event, entry.input, beforeSend),
+          options.outbox.maxEntries ?? 1000,
+        )
+      : undefined;
+    this.connection.on("status", (status) => {
+      if (status === "connected") this.notifyResync();
+      else if (status === "closed") this.outbox?.close();
     });
     this.socket.on("push", (message) => {
       for (const handler of this.topics.get(message.topic) ?? []) handler(message);
@@ -131,106 +145,55 @@ export class HoardClient {
     });
   }
 
+  /** `connecting`, `connected`, `reconnecting` or `closed`; `on("status")` tells each change. */
+  get status(): ConnectionStatus {
+    return this.connection.status;
+  }
+
+  /** Why the last connection ended (undefined while the first one lasts). */
+  get lastDisconnect(): DisconnectInfo | undefined {
+    return this.connection.lastDisconnect;
+  }
+
   /**
-   * Sends one event and resolves to its ack's data. A timeout or a retryable error sends the
-   * same payload again (same opId), up to `retries` times.
+   * Connection events: `status` at every change, `connectError` at every failed attempt.
+   * Returns a function that removes the listener.
+   * @example
+   * hoard.on("status", (status) => {
+   *   if (status === "reconnecting") showBanner(`reconnecting (${hoard.lastDisconnect?.reason})`);
+   * });
    */
-  async call<E extends ClientEventName>(event: E, input: EventInput<E>): Promise<EventOutput<E>> {
-    // Built only when an attempt fails: an Error captures a stack, too dear for every call.
-    let lastError: HoardError | undefined;
-    for (let attempt = 0; attempt <= this.retries; attempt++) {
-      if (this.closed) throw new HoardError("CLIENT_CLOSED");
-      let reply: Ack<EventOutput<E>>;
-      try {
-        const timed = this.socket.timeout(this.timeoutMs) as unknown as {
-          emitWithAck(event: string, input: unknown): Promise<Ack<EventOutput<E>>>;
-        };
-        reply = await timed.emitWithAck(event, input);
-      } catch {
-        lastError = new HoardError("CLIENT_TIMEOUT", `no ack for ${event} within ${this.timeoutMs} ms`);
-        continue;
-      }
-      if (reply.ok) return reply.data;
-      lastError = HoardError.fromWire(reply.error);
-      if (!retryable.has(lastError.code)) throw lastError;
-      const wait = (reply.error.details as { retryAfterMs?: number } | undefined)?.retryAfterMs ?? 50 * 2 ** attempt;
-      await new Promise((resolve) => setTimeout(resolve, wait));
-    }
-    throw lastError ?? new HoardError("CLIENT_TIMEOUT");
+  on<K extends keyof ConnectionEvents>(event: K, listener: ConnectionEvents[K]): () => void {
+    return this.connection.on(event, listener);
+  }
+
+  /**
+   * Sends one event and resolves to its ack's data. Mutations (and other writes) wait for the
+   * connection while it is away and are sent again after a lost ack, with the same payload (so
+   * the same opId), within `timeoutMs × (retries + 1)`; with an outbox they go through it. Reads
+   * fail at once with CLIENT_OFFLINE while disconnected unless `waitForConnection` is set.
+   * @example const { player } = await hoard.call("players:get", { playerId: "alice" }, { waitForConnection: true });
+   */
+  call<E extends ClientEventName>(event: E, input: EventInput<E>, options?: CallOptions): Promise<EventOutput<E>> {
+    if (this.outbox && hasOpId(input)) return this.outbox.push(event, input) as Promise<EventOutput<E>>;
+    return this.caller.call(event, input, options);
+  }
+
+  /**
+   * Sends a mutation with the caller's opId or a fresh one.
+   * @example await hoard.mutate("cart:clear", { playerId: "alice" }, { opId: savedOpId });
+   */
+  mutate<E extends MutationEvent>(event: E, input: Omit<EventInput<E>, "opId">, options: MutationOptions = {}): Promise<EventOutput<E>> {
+    return this.call(event, { ...input, opId: options.opId ?? newOpId() } as EventInput<E>);
   }
 
   /** Item definitions, content-addressed: fetched once, then served from memory forever. */
-  readonly items = {
-    /** @example const { item } = await hoard.items.create({ name: "Potion", value: 5 }); */
-    create: (definition: ItemDefinition) => this.call("items:create", { definition }),
-    /** @example const potion = await hoard.items.get(itemId); */
-    get: async (id: string): Promise<StoredItem> => {
-      const cached = this.itemCache.get(id);
-      if (cached) return cached;
-      const item = await this.call("items:get", { id });
-      this.itemCache.set(id, item);
-      return item;
-    },
-    /** @example const { items, next } = await hoard.items.list({ limit: 50 }); */
-    list: (page: EventInput<"items:list"> = {}) => this.call("items:list", page),
-  };
-
-  readonly kits = {
-    /** @example await hoard.kits.put({ name: "warrior", starter: true, currencies: { gold: 100 } }); // starter: players may pick it */
-    put: (kit: Kit) => this.call("kits:put", { kit }),
-    /** @example const { kit } = await hoard.kits.get("warrior"); */
-    get: (name: string) => this.call("kits:get", { name }),
-    /** @example const { kits } = await hoard.kits.list(); */
-    list: () => this.call("kits:list", {}),
-  };
-
-  readonly players = {
-    /** @example const { player } = await hoard.players.create({ id: "alice", class: "warrior" }); */
-    create: (fields: Omit<EventInput<"players:create">, "opId"> = {}, options: MutationOptions = {}) =>
-      this.call("players:create", { ...fields, opId: options.opId ?? newOpId() }),
-    /** @example const { player } = await hoard.players.get("alice"); */
-    get: (playerId: string) => this.call("players:get", { playerId }),
-    /** @example const { players, next } = await hoard.players.list({ prefix: "a" }); */
-    list: (page: EventInput<"players:list"> = {}) => this.call("players:list", page),
-  };
-
-  readonly inventory = {
-    /**
-     * Applies a batch of operations atomically: all of them or none.
-     * @example
-     * await hoard.inventory.apply("alice", [
-     *   { type: "debit", currency: "gold", amount: 50 },
-     *   { type: "grant", category: "bag", itemId, quantity: 1 },
-     * ], { expectedVersion: 7 });
-     */
-    apply: (playerId: string, ops: InventoryOp[], options: MutationOptions & { expectedVersion?: number } = {}) =>
-      this.call("inventory:apply", {
-        playerId,
-        ops,
-        opId: options.opId ?? newOpId(),
-        ...(options.expectedVersion === undefined ? {} : { expectedVersion: options.expectedVersion }),
-      }),
-    /** @example await hoard.inventory.grant("alice", { category: "bag", itemId, quantity: 3 }); */
-    grant: (playerId: string, stack: { category: string; itemId: string; quantity: number }, options?: MutationOptions) =>
-      this.inventory.apply(playerId, [{ type: "grant", ...stack }], options),
-    /** @example await hoard.inventory.consume("alice", { category: "bag", itemId, quantity: 1 }); */
-    consume: (playerId: string, stack: { category: string; itemId: string; quantity: number }, options?: MutationOptions) =>
-      this.inventory.apply(playerId, [{ type: "consume", ...stack }], options),
-    /** @example await hoard.inventory.move("alice", { from: "bag", to: "equipment.weapons", itemId, quantity: 1 }); */
-    move: (playerId: string, move: { from: string; to: string; itemId: string; quantity: number }, options?: MutationOptions) =>
-      this.inventory.apply(playerId, [{ type: "move", ...move }], options),
-    /** @example await hoard.inventory.credit("alice", "gold", 100); */
-    credit: (playerId: string, currency: string, amount: number, options?: MutationOptions) =>
-      this.inventory.apply(playerId, [{ type: "credit", currency, amount }], options),
-    /** @example await hoard.inventory.debit("alice", "gold", 30); */
-    debit: (playerId: string, currency: string, amount: number, options?: MutationOptions) =>
-      this.inventory.apply(playerId, [{ type: "debit", currency, amount }], options),
-    /** @example const { inventories } = await hoard.inventory.list("alice", "equipment"); */
-    list: (playerId: string, prefix?: string) => this.call("inventory:list", { playerId, ...(prefix === undefined ? {} : { prefix }) }),
-    /** @example const { entries } = await hoard.inventory.history("alice", { sinceVersion: 0 }); */
-    history: (playerId: string, range: { sinceVersion?: number; limit?: number } = {}) =>
-      this.call("inventory:history", { playerId, ...range }),
-  };
+  readonly items = itemsApi(this);
+  /** Named bundles of items and currency given to new players of a class. */
+  readonly kits = kitsApi(this);
+  readonly players = playersApi(this);
+  /** Atomic batches of operations on a player (grant, consume, move, credit…), and its op log. */
+  readonly inventory = inventoryApi(this);
 
   /** Offers, direct trades, trade history and live trade feeds (client-sdk/src/trades.ts). */
   readonly trades = tradesApi(this);
@@ -241,48 +204,10 @@ export class HoardClient {
    * The player's shop cart. Each line is offered at the shop's current price (see
    * `shop.list`); every change is a versioned commit of the player, pushed to its watchers.
    */
-  readonly cart = {
-    /** @example const { cart, totals } = await hoard.cart.get("alice"); */
-    get: (playerId: string) => this.call("cart:get", { playerId }),
-    /**
-     * Adds an item at its current price; an item already in the cart adds to its count.
-     * Refused with CART_PRICE_CHANGED (details hold the current price) when the offer is not it.
-     * @example await hoard.cart.add("alice", { itemId, offeredPrice: 50, itemCount: 2 });
-     */
-    add: (playerId: string, line: Omit<EventInput<"cart:add">, "playerId" | "opId">, options: MutationOptions = {}) =>
-      this.call("cart:add", { ...line, playerId, opId: options.opId ?? newOpId() }),
-    /** @example await hoard.cart.update("alice", itemId, 1); // 0 removes the line */
-    update: (playerId: string, itemId: string, itemCount: number, options: MutationOptions = {}) =>
-      this.call("cart:update", { playerId, itemId, itemCount, opId: options.opId ?? newOpId() }),
-    /** @example await hoard.cart.remove("alice", itemId); */
-    remove: (playerId: string, itemId: string, options: MutationOptions = {}) =>
-      this.call("cart:remove", { playerId, itemId, opId: options.opId ?? newOpId() }),
-    /** @example await hoard.cart.clear("alice"); */
-    clear: (playerId: string, options: MutationOptions = {}) => this.call("cart:clear", { playerId, opId: options.opId ?? newOpId() }),
-    /**
-     * Pays for the whole cart and receives its items in one atomic step; resolves to the receipt.
-     * A repeat with the same opId returns the same receipt and charges once.
-     * @example const { order } = await hoard.cart.checkout("alice"); console.log(order.totals.gold);
-     */
-    checkout: (playerId: string, options: MutationOptions = {}) =>
-      this.call("cart:checkout", { playerId, opId: options.opId ?? newOpId() }),
-    /** @example const { orders, next } = await hoard.cart.orders("alice", { limit: 20 }); */
-    orders: (playerId: string, page: Omit<EventInput<"cart:orders">, "playerId"> = {}) => this.call("cart:orders", { playerId, ...page }),
-  };
+  readonly cart = cartApi(this);
 
   /** The shop catalog: everyone reads it; `server` and `admin` tokens set prices and sales. */
-  readonly shop = {
-    /**
-     * @example
-     * await hoard.shop.put({ itemId, currency: "gold", price: 50,
-     *   sale: { price: 40, expiresAt: "2026-12-26T00:00:00Z" } });
-     */
-    put: (entry: EventInput<"shop:put">) => this.call("shop:put", entry),
-    /** @example const { entries } = await hoard.shop.list({ itemId }); const price = entries[0]?.current.price; */
-    list: (query: EventInput<"shop:list"> = {}) => this.call("shop:list", query),
-    /** @example await hoard.shop.remove(itemId, "gold"); */
-    remove: (itemId: string, currency?: string) => this.call("shop:remove", { itemId, ...(currency === undefined ? {} : { currency }) }),
-  };
+  readonly shop = shopApi(this);
   readonly presence = {
     /**
      * Counts this player (a `player` token) in an area and mode, bound to this connection: a
@@ -346,50 +271,7 @@ export class HoardClient {
    * Stock ledger (`server` or `admin` token): per-day counters per key, split in named
    * partitions. Days are `YYYY-MM-DD`, ranges inclusive (≤ 3660 days).
    */
-  readonly stock = {
-    /**
-     * Adds `amount` units to one partition (default `default`) on every day of the range.
-     * @example await hoard.stock.acquire("supplier1/component12/unit3", { from: "2025-01-01", to: "2025-12-31", amount: 10, partition: "p0" });
-     */
-    acquire: (key: string, change: Omit<EventInput<"stock:acquire">, "key" | "opId">, options: MutationOptions = {}) =>
-      this.call("stock:acquire", { key, ...change, opId: options.opId ?? newOpId() }),
-    /**
-     * Takes `amount` (default 1) from every day of the range, all days or none: a day short of
-     * it refuses the sale with STOCK_INSUFFICIENT (details: the days short). With
-     * `allowNegative` the sale is applied anyway and a `stock:negative` push is raised.
-     * @example
-     * try {
-     *   await hoard.stock.sell("supplier1/component12/unit3", { from: "2025-03-01", to: "2025-03-07" });
-     * } catch (error) {
-     *   if (error instanceof HoardError && error.code === "STOCK_INSUFFICIENT") console.log(error.details);
-     * }
-     */
-    sell: (key: string, sale: Omit<EventInput<"stock:sell">, "key" | "opId">, options: MutationOptions = {}) =>
-      this.call("stock:sell", { key, ...sale, opId: options.opId ?? newOpId() }),
-    /**
-     * Every day of the range gets exactly these partitions (the others are removed).
-     * @example await hoard.stock.setPartitions("supplier1/component12/unit3", { from: "2025-01-01", to: "2025-01-31", partitions: { p0: 5, p1: 5 } });
-     */
-    setPartitions: (key: string, change: Omit<EventInput<"stock:setPartitions">, "key" | "opId">, options: MutationOptions = {}) =>
-      this.call("stock:setPartitions", { key, ...change, opId: options.opId ?? newOpId() }),
-    /** @example const { version, days } = await hoard.stock.read("supplier1/component12/unit3", { from: "2025-01-01", to: "2025-01-31" }); */
-    read: (key: string, range: { from: string; to: string }) => this.call("stock:read", { key, ...range }),
-    /** @example const { keys, next } = await hoard.stock.list({ prefix: "supplier1", from: "2025-01-01", to: "2025-01-14" }); */
-    list: (query: EventInput<"stock:list">) => this.call("stock:list", query),
-    /**
-     * Pushes of one key (`{ key }`) or of every key under a prefix (`{ prefix }`, "" = all).
-     * Each push's `seq` is its key's version: apply a `stock` push whose seq is one above the
-     * version you hold for that key, re-read the key on a gap.
-     * @example
-     * const { unsubscribe } = await hoard.stock.subscribe({ prefix: "supplier1" }, (push) => {
-     *   if (push.type === "stock") grid.update(push.key, push.from, push.totals);
-     * });
-     */
-    subscribe: (target: { key: string } | { prefix: string }, handler: (push: StockPush | StockNegativePush) => void) =>
-      this.subscribe("key" in target ? topicOf("stock", target.key) : topicOf("stockprefix", target.prefix), (message) => {
-        if (message.type === "stock" || message.type === "stock:negative") handler(message);
-      }),
-  };
+  readonly stock = stockApi(this);
 
   /**
    * Live state of a player: a snapshot, then every committed change in order. On a gap in the
@@ -439,17 +321,17 @@ export class HoardClient {
     return () => this.resyncHandlers.delete(handler);
   }
 
-  /** Closes the connection; calls still waiting fail with CLIENT_CLOSED. */
+  /** Closes the connection for good; calls still waiting fail with CLIENT_CLOSED (outbox entries stay stored). */
   close(): void {
-    this.closed = true;
-    this.socket.close();
+    this.connection.close();
   }
 
   private async unsubscribe(topic: string, handler: PushHandler): Promise<void> {
     const handlers = this.topics.get(topic);
     if (!handlers?.delete(handler) || handlers.size > 0) return;
     this.topics.delete(topic);
-    if (this.socket.connected) await this.call("sub:unsubscribe", { topic });
+    // Offline, the topic is simply not subscribed again at the next connect.
+    if (this.socket.connected) await this.call("sub:unsubscribe", { topic }).catch(() => {});
   }
 
   private async resubscribe(): Promise<void> {
@@ -462,11 +344,10 @@ export class HoardClient {
       ),
       ...(login ? [this.call("presence:login", login).catch(() => {})] : []),
     ]);
-    this.notifyResync();
   }
 
   private notifyResync(): void {
-    if (this.closed) return;
+    if (this.status === "closed") return;
     for (const handler of this.resyncHandlers) handler();
   }
 }

@@ -44,9 +44,14 @@ export {
   type TradeRecord,
 } from "@hoard/protocol/client";
 export { AreaWatch, type AreaWatchEvents } from "./area-watch.js";
+export type { BackoffOptions } from "./backoff.js";
+export type { CallOptions } from "./calls.js";
 export { type ConnectOptions, connect, HoardClient, type HoardSocket, type MutationOptions } from "./client.js";
+export type { ConnectionEvents, ConnectionStatus, DisconnectInfo, TokenSource } from "./connection.js";
 export { fetchHealth, fetchMetrics, type MetricSample, type NodeHealth, parsePrometheusText } from "./node-status.js";
 export { newOpId } from "./op-id.js";
+export { Outbox, type OutboxEntry, type OutboxEvents, type OutboxStorage } from "./outbox.js";
+export { fileOutboxStorage, localStorageOutbox } from "./outbox-storage.js";
 export { TradeWatch, type TradeWatchEvents } from "./trade-watch.js";
 export type { TradeTerms } from "./trades.js";
 export { PlayerWatch, type PlayerWatchEvents } from "./watch.js";

@@ -1,4 +1,4 @@
-import type { PushMessage } from "@hoard/protocol/client";
+import { HoardError, type PushMessage } from "@hoard/protocol/client";
 import type { HoardClient } from "./client.js";
 import { Emitter } from "./emitter.js";
 
@@ -82,7 +82,9 @@ export abstract class TopicWatch<
         await this.load(undefined);
       } while (this.loadAgain && !this.closed);
     } catch (error) {
-      this.emit("error", ...([error] as Parameters<Events["error"]>));
+      // Cut off mid-load: the next connect resyncs every watch, so there is nothing to report.
+      if (!(error instanceof HoardError && error.code === "CLIENT_OFFLINE"))
+        this.emit("error", ...([error] as Parameters<Events["error"]>));
     } finally {
       this.loading = false;
     }

@@ -3,8 +3,8 @@ import type { HoardClient } from "./client.js";
 import { TopicWatch } from "./topic-watch.js";
 
 export type TradeWatchEvents = {
-  /** One trade event, in feed order (seq exactly one above the last). */
-  event: (push: TradePush) => void;
+  /** One trade event, in feed order (seq exactly one above the last); `change` like every watch. */
+  change: (push: TradePush) => void;
   /**
    * Pushes were missed (a gap in seq, or a reconnect) and the watch caught up: for a player's
    * feed `pending` was reloaded; for the admin feed, fetch economy.imbalancedTrades if needed.
@@ -48,7 +48,7 @@ export class TradeWatch extends TopicWatch<TradePush, TradeWatchEvents> {
       if (push.event === "proposed") this.pending.set(offer.id, offer);
       else if (settledEvents.has(push.event)) this.pending.delete(offer.id);
     }
-    this.emit("event", push);
+    this.emit("change", push);
     return true;
   }
 

@@ -1,6 +1,5 @@
 import { type EventInput, SUSPICIOUS_TRADES_KEY, type TradeBundleInput } from "@hoard/protocol/client";
 import type { HoardClient, MutationOptions } from "./client.js";
-import { newOpId } from "./op-id.js";
 import { TradeWatch } from "./trade-watch.js";
 
 /** The terms of an offer or a direct trade: what `from` gives, what it wants in return. */
@@ -9,7 +8,6 @@ export interface TradeTerms {
   want?: TradeBundleInput;
 }
 
-const opIdOf = (options: MutationOptions) => options.opId ?? newOpId();
 const defined = <T extends object>(fields: T) =>
   Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
 
@@ -26,23 +24,22 @@ export function tradesApi(client: HoardClient) {
      * }, { expiresIn: 300 });
      */
     propose: (to: string, terms: TradeTerms, options: MutationOptions & { from?: string; into?: string; expiresIn?: number } = {}) =>
-      client.call("trades:propose", {
-        to,
-        ...terms,
-        ...defined({ from: options.from, into: options.into, expiresIn: options.expiresIn }),
-        opId: opIdOf(options),
-      }),
+      client.mutate(
+        "trades:propose",
+        { to, ...terms, ...defined({ from: options.from, into: options.into, expiresIn: options.expiresIn }) },
+        options,
+      ),
     /**
      * Accepts an offer: the swap happens in one atomic commit across both players, or the call
      * throws the reason (TRADE_INSUFFICIENT_ITEMS, TRADE_EXPIRED, TRADE_ALREADY_SETTLED…).
      * @example const { trade } = await hoard.trades.accept(offer.id, { into: "bag" });
      */
     accept: (tradeId: string, options: MutationOptions & { into?: string } = {}) =>
-      client.call("trades:accept", { tradeId, ...defined({ into: options.into }), opId: opIdOf(options) }),
+      client.mutate("trades:accept", { tradeId, ...defined({ into: options.into }) }, options),
     /** @example await hoard.trades.decline(offer.id); */
-    decline: (tradeId: string, options: MutationOptions = {}) => client.call("trades:decline", { tradeId, opId: opIdOf(options) }),
+    decline: (tradeId: string, options: MutationOptions = {}) => client.mutate("trades:decline", { tradeId }, options),
     /** @example await hoard.trades.cancel(offer.id); */
-    cancel: (tradeId: string, options: MutationOptions = {}) => client.call("trades:cancel", { tradeId, opId: opIdOf(options) }),
+    cancel: (tradeId: string, options: MutationOptions = {}) => client.mutate("trades:cancel", { tradeId }, options),
     /** @example const { offer } = await hoard.trades.get(tradeId); */
     get: (tradeId: string) => client.call("trades:get", { tradeId }),
     /** @example const { offers } = await hoard.trades.list("alice", { status: "pending", as: "to" }); */
@@ -59,19 +56,13 @@ export function tradesApi(client: HoardClient) {
      * });
      */
     execute: (from: string, to: string, terms: TradeTerms, options: MutationOptions & { fromInto?: string; toInto?: string } = {}) =>
-      client.call("trades:execute", {
-        from,
-        to,
-        ...terms,
-        ...defined({ fromInto: options.fromInto, toInto: options.toInto }),
-        opId: opIdOf(options),
-      }),
+      client.mutate("trades:execute", { from, to, ...terms, ...defined({ fromInto: options.fromInto, toInto: options.toInto }) }, options),
     /**
      * The live trade feed of a player: its pending offers, kept current, and every trade event
      * in order; resyncs after a gap or a reconnect.
      * @example
      * const feed = await hoard.trades.watch("bob");
-     * feed.on("event", (push) => push.event === "proposed" && console.log("new offer", push.offer));
+     * feed.on("change", (push) => push.event === "proposed" && console.log("new offer", push.offer));
      */
     watch: async (playerId: string): Promise<TradeWatch> => {
       const watch = new TradeWatch(client, playerId);
@@ -98,7 +89,7 @@ export function economyApi(client: HoardClient) {
      * The admin feed of suspicious trades (executed above the node's imbalance threshold).
      * @example
      * const flags = await admin.economy.watchSuspicious();
-     * flags.on("event", ({ trade }) => console.warn("suspicious", trade?.imbalance, trade?.from, trade?.to));
+     * flags.on("change", ({ trade }) => console.warn("suspicious", trade?.imbalance, trade?.from, trade?.to));
      */
     watchSuspicious: async (): Promise<TradeWatch> => {
       const watch = new TradeWatch(client, SUSPICIOUS_TRADES_KEY);

@@ -16,6 +16,14 @@ export const errorCodes = {
   CLIENT_TIMEOUT: { status: 504, message: "No reply from the server in time" },
   /** Raised by the SDK: the client was closed while the call was waiting. */
   CLIENT_CLOSED: { status: 499, message: "The client was closed" },
+  /** Raised by the SDK: the node could not be reached (down, restarting, or the network is cut). */
+  CLIENT_UNREACHABLE: { status: 503, message: "The node could not be reached" },
+  /** Raised by the SDK: a read while disconnected, or a mutation never sent before its time ran out. */
+  CLIENT_OFFLINE: { status: 503, message: "Not connected to the node" },
+  /** Raised by the SDK: a mutation waiting in the outbox was cancelled before it was sent. */
+  CLIENT_CANCELLED: { status: 499, message: "The mutation was cancelled before it was sent" },
+  /** Raised by the SDK: the offline outbox holds as many mutations as it may. */
+  CLIENT_OUTBOX_FULL: { status: 507, message: "The offline outbox is full" },
 
   AUTH_UNAUTHENTICATED: { status: 401, message: "A valid token is required" },
   AUTH_TOKEN_EXPIRED: { status: 401, message: "The token has expired" },

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import * as cart from "./cart.js";
 import type { Ack } from "./envelope.js";
+import type { WireError } from "./errors.js";
 import * as inv from "./inventory.js";
 import * as items from "./items.js";
 import * as presence from "./presence.js";
@@ -89,4 +90,10 @@ export type ClientToServerEvents = {
 export interface ServerToClientEvents {
   push: (message: push.PushMessage) => void;
   resync: (hint: ResyncHint) => void;
+  /**
+   * Sent just before the node hangs up on a connection on purpose, saying why, e.g.
+   * AUTH_TOKEN_EXPIRED when the token's exp passed: the client fetches a fresh token and
+   * connects again at once rather than treating it as an outage.
+   */
+  closing: (reason: WireError) => void;
 }

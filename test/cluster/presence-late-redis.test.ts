@@ -71,11 +71,11 @@ describeCluster("presence across Redis outages", () => {
     expect(await get(url, "/health")).toMatchObject({ status: 200, body: { status: "ok", redis: "up", areaPushes: "up" } });
     expect(await get(url, "/ready")).toEqual({ status: 200, body: { ready: true, areaPushes: "up" } });
 
-    // While Redis is away the node says so (still ready: every node is in the same state).
+    // While Redis is away the node says so, and is not ready: it cannot take part in the cluster.
     await redis.stop();
     await expect.poll(async () => (await get(url, "/health")).body.areaPushes, { timeout: 10_000 }).toBe("down");
     expect((await get(url, "/health")).body.status).toBe("degraded");
-    expect(await get(url, "/ready")).toEqual({ status: 200, body: { ready: true, areaPushes: "down" } });
+    expect(await get(url, "/ready")).toEqual({ status: 503, body: { ready: false, areaPushes: "down" } });
 
     // Back again: the subscription is renewed and pushes resume.
     redis = await startRedis(port);

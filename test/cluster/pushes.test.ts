@@ -23,7 +23,7 @@ for (const adapter of ["classic", "sharded"] as const) {
     const proxies: TcpProxy[] = [];
     const open = async (url: string, role: "player" | "server" | "admin", sub?: string) => {
       // Reconnect quickly: the tests cut connections on purpose.
-      const client = await connect(url, { token: await cluster.token(role, sub), timeoutMs: 3000, socket: { reconnectionDelay: 100 } });
+      const client = await connect(url, { token: await cluster.token(role, sub), timeoutMs: 3000, reconnect: { initialDelayMs: 100 } });
       clients.push(client);
       return client;
     };
@@ -104,7 +104,13 @@ for (const adapter of ["classic", "sharded"] as const) {
       await expect.poll(() => live.version).toBe(4);
 
       // Node A drops out of the balancer: the viewer's connection is cut and comes back on B.
-      const back = new Promise<void>((resolve) => viewer.socket.io.once("reconnect", () => resolve()));
+      const back = new Promise<void>((resolve) => {
+        const stop = viewer.on("status", (status) => {
+          if (status !== "connected") return;
+          stop();
+          resolve();
+        });
+      });
       proxy.switchTo(b.url);
       proxy.dropAll();
       for (let i = 0; i < 3; i++) await writer.inventory.credit("roamer", "gold", 1);

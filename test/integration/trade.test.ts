@@ -27,7 +27,7 @@ describe("trades through the SDK on a real node", () => {
     const asBob = await open("player", bob);
     const bobFeed = await asBob.trades.watch(bob);
     const events: TradePush[] = [];
-    bobFeed.on("event", (push) => events.push(push));
+    bobFeed.on("change", (push) => events.push(push));
     const aliceLive = await asAlice.watch(alice);
     const bobLive = await asBob.watch(bob);
 
@@ -144,7 +144,7 @@ describe("trades through the SDK on a real node", () => {
     const asBob = await open("player", bob);
     const feed = await asBob.trades.watch(bob);
     const events: string[] = [];
-    feed.on("event", (push) => events.push(push.event));
+    feed.on("change", (push) => events.push(push.event));
     const { offer } = await gm.trades.propose(bob, { give: items({ [item.potion]: 1 }), want: gold(5) }, { from: alice, expiresIn: 1 });
 
     await expect.poll(() => events, { timeout: 5000 }).toEqual(["proposed", "expired"]);
@@ -209,7 +209,7 @@ describe("trades through the SDK on a real node", () => {
     const main = await stockedPlayer(gm, "main", { gold: 100 });
     const flags = await admin.economy.watchSuspicious();
     const flagged: TradePush[] = [];
-    flags.on("event", (push) => flagged.push(push));
+    flags.on("change", (push) => flagged.push(push));
     const before = flags.seq;
 
     const fair = await gm.trades.execute(alt, main, { give: items({ [item.sword]: 1 }), want: gold(100) });

@@ -1,6 +1,8 @@
-import type { HoardClient } from "@hoard/client-sdk";
+import type { ConnectionStatus, HoardClient } from "@hoard/client-sdk";
 import type { TokenClaims } from "./auth";
+import { connectionProblem } from "./connection-text";
 import { h, replaceChildren, setText } from "./lib/dom";
+import { showLive } from "./lib/live-dot";
 import { parseRoute, routeHref } from "./router";
 import type { ConsoleView, MountedView, ViewContext } from "./view";
 
@@ -19,6 +21,7 @@ export function mountShell(root: HTMLElement, options: ShellOptions): () => void
   const { hoard, views, claims } = options;
   const connection = h("span", { class: "conn", "data-state": "live", role: "status", "aria-live": "polite" }, "live");
   const banner = h("div", { class: "banner", hidden: true, role: "alert" });
+  const connectionBanner = h("div", { class: "banner", hidden: true, role: "alert", "data-testid": "connection-banner" });
   const title = h("h1", { class: "view-title" });
   const summary = h("p", { class: "view-summary" });
   const host = h("div", { class: "view-host" });
@@ -40,7 +43,7 @@ export function mountShell(root: HTMLElement, options: ShellOptions): () => void
         h("button", { type: "button", class: "link", onclick: options.signOut }, "Sign out"),
       ),
       h("nav", { class: "nav", "aria-label": "Views" }, [...links.values()]),
-      h("main", { class: "main" }, banner, h("header", { class: "view-head" }, title, summary), host),
+      h("main", { class: "main" }, connectionBanner, banner, h("header", { class: "view-head" }, title, summary), host),
     ),
   );
 
@@ -48,25 +51,17 @@ export function mountShell(root: HTMLElement, options: ShellOptions): () => void
     showBanner(`This token has the ${claims.role} role; the console needs an admin token to read every player.`);
   }
 
-  const setConnection = (state: "live" | "reconnecting" | "closed", text: string) => {
-    connection.dataset.state = state;
-    setText(connection, text);
+  // The connection's state, from the SDK: it reconnects by itself, whatever ended the connection.
+  const onStatus = (status: ConnectionStatus) => {
+    connection.dataset.state = status === "connected" ? "live" : status;
+    setText(connection, status === "connected" ? "live" : status === "closed" ? "disconnected" : `${status}…`);
+    for (const dot of root.querySelectorAll<HTMLElement>("[data-live-dot]")) showLive(dot, status);
+    const text = connectionProblem(status, hoard.lastDisconnect);
+    connectionBanner.hidden = text === undefined;
+    setText(connectionBanner, text ?? "");
   };
-  const onConnect = () => {
-    setConnection("live", "live");
-    banner.hidden = true;
-  };
-  const onDisconnect = (reason: string) => {
-    if (reason === "io server disconnect") {
-      // The node hung up on purpose: the token expired or the node is shutting down.
-      setConnection("closed", "disconnected");
-      showBanner("The node closed the connection (the token may have expired). Sign out and sign in again.");
-    } else if (reason !== "io client disconnect") {
-      setConnection("reconnecting", "reconnecting…");
-    }
-  };
-  hoard.socket.on("connect", onConnect);
-  hoard.socket.on("disconnect", onDisconnect);
+  const stopStatus = hoard.on("status", onStatus);
+  onStatus(hoard.status);
 
   function showBanner(text: string): void {
     setText(banner, text);
@@ -106,8 +101,7 @@ export function mountShell(root: HTMLElement, options: ShellOptions): () => void
 
   return () => {
     window.removeEventListener("hashchange", route);
-    hoard.socket.off("connect", onConnect);
-    hoard.socket.off("disconnect", onDisconnect);
+    stopStatus();
     current?.mounted.unmount();
     current = undefined;
     root.replaceChildren();

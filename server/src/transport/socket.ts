@@ -58,7 +58,7 @@ export function createSocketServer(
     const { principal } = socket.data;
     deps.metrics.connections.inc();
     const expiry =
-      principal.exp === undefined ? undefined : setTimeout(() => socket.disconnect(true), Math.max(0, principal.exp * 1000 - Date.now()));
+      principal.exp === undefined ? undefined : setTimeout(() => hangUpExpired(socket), Math.max(0, principal.exp * 1000 - Date.now()));
     socket.on("disconnect", () => {
       deps.metrics.connections.dec();
       if (expiry) clearTimeout(expiry);
@@ -94,6 +94,12 @@ export function createSocketServer(
     });
   });
   return io;
+}
+
+/** Says why before hanging up, so the client fetches a fresh token rather than waiting out an outage. */
+function hangUpExpired(socket: Socket<ClientToServerEvents, ServerToClientEvents>): void {
+  socket.emit("closing", new HoardError("AUTH_TOKEN_EXPIRED", "the token expired; connect again with a fresh one").toWire());
+  socket.disconnect(true);
 }
 
 function tokenOf(socket: Socket): string {

@@ -3,6 +3,7 @@ import { type BarChart, barChart, type TimeChart, timeChart } from "../../lib/ch
 import { errorBox, flash, frameScheduler, h, replaceChildren, setText } from "../../lib/dom";
 import { clockTime, formatNumber } from "../../lib/format";
 import { type KeyedList, keyedList } from "../../lib/keyed";
+import { liveDot } from "../../lib/live-dot";
 import type { ViewContext } from "../../view";
 import { AreaTimeline, changedModes } from "./timeline";
 
@@ -104,7 +105,7 @@ class LiveArea {
         h(
           "div",
           { class: "area-grid" },
-          h("section", { class: "card" }, h("h3", null, "Mode popularity ", h("span", { class: "live-dot" }, "live")), barHost, this.empty),
+          h("section", { class: "card" }, h("h3", null, "Mode popularity ", liveDot(ctx.hoard)), barHost, this.empty),
           h(
             "section",
             { class: "card" },

@@ -62,6 +62,7 @@ export function areasList(ctx: ViewContext): AreasList {
   const stopPolling = poll({
     everyMs: pollMs,
     problem,
+    hoard: ctx.hoard,
     read: () => ctx.hoard.presence.areas({ limit: shown }),
     show: (reply) => {
       const busiest = reply.areas[0]?.players ?? 0;

@@ -164,6 +164,7 @@ export const clusterView: ConsoleView = {
     const stopPolling = poll({
       everyMs: pollMs,
       problem,
+      hoard: ctx.hoard,
       read: () => Promise.all([ctx.hoard.node.health(), ctx.hoard.node.metrics()]),
       show: ([health, samples]) => {
         const reading = readNode(health, samples, Date.now());

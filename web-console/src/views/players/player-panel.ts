@@ -3,6 +3,7 @@ import { errorBox, flash, frameScheduler, h, replaceChildren, setText } from "..
 import { formatNumber, timeAgo } from "../../lib/format";
 import { ItemNames } from "../../lib/item-names";
 import { type KeyedList, keyedList } from "../../lib/keyed";
+import { liveDot } from "../../lib/live-dot";
 import type { ViewContext } from "../../view";
 import { CartCard } from "./cart-card";
 import { changedKeys, inventoryKey, metricKey, stackKey, walletKey } from "./describe";
@@ -124,12 +125,7 @@ class LivePlayer {
             this.cart.el,
             h("section", null, h("h3", { class: "section-title" }, "Inventories"), cardGrid),
           ),
-          h(
-            "section",
-            { class: "card player-history" },
-            h("h3", null, "History ", h("span", { class: "live-dot" }, "live")),
-            this.history.el,
-          ),
+          h("section", { class: "card player-history" }, h("h3", null, "History ", liveDot(ctx.hoard)), this.history.el),
         ),
       ),
     );

@@ -2,6 +2,7 @@ import type { StockNegativePush, StockPush } from "@hoard/client-sdk";
 import { errorBox, flash, frameScheduler, h, replaceChildren, setText } from "../../lib/dom";
 import { clockTime, formatCompact, formatNumber } from "../../lib/format";
 import { type KeyedList, keyedList } from "../../lib/keyed";
+import { liveDot } from "../../lib/live-dot";
 import type { ViewContext } from "../../view";
 import { CellDetail } from "./cell-detail";
 import { StockGridModel } from "./grid-model";
@@ -80,7 +81,7 @@ export class LiveStockGrid {
       h(
         "section",
         { class: "card stock-grid-card" },
-        h("h3", null, "Units per day ", h("span", { class: "live-dot" }, "live"), " ", this.status, " ", this.negatives),
+        h("h3", null, "Units per day ", liveDot(ctx.hoard), " ", this.status, " ", this.negatives),
         this.problem,
         h(
           "div",

@@ -39,6 +39,7 @@ export class EconomyPanel {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
   private request = 0;
+  private stopStatus: (() => void) | undefined;
 
   constructor(
     private readonly hoard: HoardClient,
@@ -118,11 +119,16 @@ export class EconomyPanel {
 
   start(): void {
     void this.poll();
+    // Back from a disconnect: read at once rather than at the next turn.
+    this.stopStatus = this.hoard.on("status", (status) => {
+      if (status === "connected") void this.poll();
+    });
   }
 
   close(): void {
     this.closed = true;
     clearTimeout(this.timer);
+    this.stopStatus?.();
   }
 
   private async poll(): Promise<void> {

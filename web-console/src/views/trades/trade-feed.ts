@@ -3,6 +3,7 @@ import { errorBox, flash, frameScheduler, h, replaceChildren, setText } from "..
 import { clockTime, formatNumber } from "../../lib/format";
 import type { ItemNames } from "../../lib/item-names";
 import { type KeyedList, keyedList } from "../../lib/keyed";
+import { liveDot } from "../../lib/live-dot";
 import type { ViewContext } from "../../view";
 import { describeBundle, mergeTrades, nextReadFrom, type Part, percent } from "./feed-model";
 
@@ -48,7 +49,7 @@ export class TradeFeed {
     this.el = h(
       "section",
       { class: "card trade-feed" },
-      h("h3", null, "Trade feed ", h("span", { class: "live-dot" }, "live"), " ", this.status),
+      h("h3", null, "Trade feed ", liveDot(this.options.hoard), " ", this.status),
       this.problem,
       h(
         "div",
@@ -85,7 +86,7 @@ export class TradeFeed {
         return;
       }
       this.watch = watch;
-      watch.on("event", (push) => {
+      watch.on("change", (push) => {
         if (push.trade) this.add([push.trade]);
       });
       // Missed pushes: the next read covers them.

@@ -1,0 +1,87 @@
+import type { EventInput, InventoryOp, ItemDefinition, Kit, StoredItem } from "@hoard/protocol/client";
+import type { HoardClient, MutationOptions } from "./client.js";
+
+/** `hoard.items`: item definitions, content-addressed: fetched once, then served from memory forever. */
+export function itemsApi(client: HoardClient) {
+  const itemCache = new Map<string, StoredItem>();
+  return {
+    /** @example const { item } = await hoard.items.create({ name: "Potion", value: 5 }); */
+    create: (definition: ItemDefinition) => client.call("items:create", { definition }),
+    /** @example const potion = await hoard.items.get(itemId); */
+    get: async (id: string): Promise<StoredItem> => {
+      const cached = itemCache.get(id);
+      if (cached) return cached;
+      const item = await client.call("items:get", { id });
+      itemCache.set(id, item);
+      return item;
+    },
+    /** @example const { items, next } = await hoard.items.list({ limit: 50 }); */
+    list: (page: EventInput<"items:list"> = {}) => client.call("items:list", page),
+  };
+}
+
+/** `hoard.kits`: named bundles of items and currency given to new players of a class. */
+export function kitsApi(client: HoardClient) {
+  return {
+    /** @example await hoard.kits.put({ name: "warrior", currencies: { gold: 100 } }); */
+    put: (kit: Kit) => client.call("kits:put", { kit }),
+    /** @example const { kit } = await hoard.kits.get("warrior"); */
+    get: (name: string) => client.call("kits:get", { name }),
+    /** @example const { kits } = await hoard.kits.list(); */
+    list: () => client.call("kits:list", {}),
+  };
+}
+
+/** `hoard.players`. */
+export function playersApi(client: HoardClient) {
+  return {
+    /** @example const { player } = await hoard.players.create({ id: "alice", class: "warrior" }); */
+    create: (fields: Omit<EventInput<"players:create">, "opId"> = {}, options: MutationOptions = {}) =>
+      client.mutate("players:create", fields, options),
+    /** @example const { player } = await hoard.players.get("alice"); */
+    get: (playerId: string) => client.call("players:get", { playerId }),
+    /** @example const { players, next } = await hoard.players.list({ prefix: "a" }); */
+    list: (page: EventInput<"players:list"> = {}) => client.call("players:list", page),
+  };
+}
+
+/** `hoard.inventory`: atomic batches of operations on a player, and its op log. */
+export function inventoryApi(client: HoardClient) {
+  const api = {
+    /**
+     * Applies a batch of operations atomically: all of them or none.
+     * @example
+     * await hoard.inventory.apply("alice", [
+     *   { type: "debit", currency: "gold", amount: 50 },
+     *   { type: "grant", category: "bag", itemId, quantity: 1 },
+     * ], { expectedVersion: 7 });
+     */
+    apply: (playerId: string, ops: InventoryOp[], options: MutationOptions & { expectedVersion?: number } = {}) =>
+      client.mutate(
+        "inventory:apply",
+        { playerId, ops, ...(options.expectedVersion === undefined ? {} : { expectedVersion: options.expectedVersion }) },
+        options,
+      ),
+    /** @example await hoard.inventory.grant("alice", { category: "bag", itemId, quantity: 3 }); */
+    grant: (playerId: string, stack: { category: string; itemId: string; quantity: number }, options?: MutationOptions) =>
+      api.apply(playerId, [{ type: "grant", ...stack }], options),
+    /** @example await hoard.inventory.consume("alice", { category: "bag", itemId, quantity: 1 }); */
+    consume: (playerId: string, stack: { category: string; itemId: string; quantity: number }, options?: MutationOptions) =>
+      api.apply(playerId, [{ type: "consume", ...stack }], options),
+    /** @example await hoard.inventory.move("alice", { from: "bag", to: "equipment.weapons", itemId, quantity: 1 }); */
+    move: (playerId: string, move: { from: string; to: string; itemId: string; quantity: number }, options?: MutationOptions) =>
+      api.apply(playerId, [{ type: "move", ...move }], options),
+    /** @example await hoard.inventory.credit("alice", "gold", 100); */
+    credit: (playerId: string, currency: string, amount: number, options?: MutationOptions) =>
+      api.apply(playerId, [{ type: "credit", currency, amount }], options),
+    /** @example await hoard.inventory.debit("alice", "gold", 30); */
+    debit: (playerId: string, currency: string, amount: number, options?: MutationOptions) =>
+      api.apply(playerId, [{ type: "debit", currency, amount }], options),
+    /** @example const { inventories } = await hoard.inventory.list("alice", "equipment"); */
+    list: (playerId: string, prefix?: string) => client.call("inventory:list", { playerId, ...(prefix === undefined ? {} : { prefix }) }),
+    /** @example const { entries } = await hoard.inventory.history("alice", { sinceVersion: 0 }); */
+    history: (playerId: string, range: { sinceVersion?: number; limit?: number } = {}) =>
+      client.call("inventory:history", { playerId, ...range }),
+  };
+  return api;
+}
