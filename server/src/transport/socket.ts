@@ -3,6 +3,7 @@ import { type ClientToServerEvents, HoardError, isClientEventName, type ServerTo
 import { Server, type ServerOptions, type Socket } from "socket.io";
 import type { Session } from "../actions";
 import type { Principal, TokenService } from "../auth/tokens";
+import { atTime } from "../lib/long-timeout";
 import type { Logger } from "../log";
 import type { Dispatcher } from "./dispatch";
 import type { Metrics } from "./metrics";
@@ -57,11 +58,11 @@ export function createSocketServer(
   io.on("connection", (socket) => {
     const { principal } = socket.data;
     deps.metrics.connections.inc();
-    const expiry =
-      principal.exp === undefined ? undefined : setTimeout(() => socket.disconnect(true), Math.max(0, principal.exp * 1000 - Date.now()));
+    // Game servers hold tokens for months: atTime re-arms past setTimeout's 24.8-day limit.
+    const cancelExpiry = principal.exp === undefined ? undefined : atTime(principal.exp * 1000, () => socket.disconnect(true));
     socket.on("disconnect", () => {
       deps.metrics.connections.dec();
-      if (expiry) clearTimeout(expiry);
+      cancelExpiry?.();
       deps.onDisconnect?.(principal, socket.id);
     });
 
