@@ -87,13 +87,17 @@ export class Dispatcher {
   }
 }
 
+/**
+ * How deeply a payload may nest objects and arrays. No protocol message needs more than 6
+ * levels; anything deeper is refused before zod sees it, so no depth can reach a recursion.
+ */
+export const MAX_PAYLOAD_DEPTH = 32;
+
 /** Parses with a protocol schema; a mismatch is VALIDATION_FAILED listing every issue. */
 export function parseInput(schema: z.ZodType, payload: unknown): unknown {
-  const proto = protoKeyPath(payload);
-  if (proto !== undefined) {
-    throw new HoardError("VALIDATION_FAILED", `${proto}: __proto__ is not allowed as a key`, {
-      details: { issues: [{ path: proto, message: "__proto__ is not allowed as a key" }] },
-    });
+  const refused = shapeIssue(payload);
+  if (refused !== undefined) {
+    throw new HoardError("VALIDATION_FAILED", `${refused.path || "payload"}: ${refused.message}`, { details: { issues: [refused] } });
   }
   const parsed = schema.safeParse(payload);
   if (parsed.success) return parsed.data;
@@ -105,29 +109,38 @@ export function parseInput(schema: z.ZodType, payload: unknown): unknown {
   throw new HoardError("VALIDATION_FAILED", summary, { details: { issues } });
 }
 
+/** An object or array met by the scan: where it sits, for the path of an issue. */
+interface Visit {
+  value: object;
+  depth: number;
+  key: string;
+  parent: Visit | undefined;
+}
+
 /**
- * The path of the first own `__proto__` key (JSON.parse makes one), if any. Strict objects
- * refuse it, but zod's records silently drop it, so a request would be changed, not refused.
- * Iterative: a payload may nest deeper than the stack.
+ * What zod must not see: nesting deeper than MAX_PAYLOAD_DEPTH, or an own `__proto__` key
+ * (JSON.parse makes one; strict objects refuse it, but zod's records silently drop it, so a
+ * request would be changed, not refused). Iterative, with the path kept as parent links: a
+ * payload may nest deeper than the stack.
  */
-function protoKeyPath(payload: unknown): string | undefined {
-  // Objects only, no path strings: this runs on every request and almost never finds one.
-  const pending: object[] = [];
-  if (payload !== null && typeof payload === "object") pending.push(payload);
-  for (let value = pending.pop(); value !== undefined; value = pending.pop()) {
-    if (Object.hasOwn(value, "__proto__")) return pathTo(payload, value);
-    for (const child of Object.values(value)) if (child !== null && typeof child === "object") pending.push(child);
+function shapeIssue(payload: unknown): { path: string; message: string } | undefined {
+  if (payload === null || typeof payload !== "object") return undefined;
+  const pending: Visit[] = [{ value: payload, depth: 1, key: "", parent: undefined }];
+  for (let visit = pending.pop(); visit !== undefined; visit = pending.pop()) {
+    if (visit.depth > MAX_PAYLOAD_DEPTH) return { path: pathOf(visit), message: `nests deeper than ${MAX_PAYLOAD_DEPTH} levels` };
+    if (Object.hasOwn(visit.value, "__proto__")) {
+      const path = pathOf(visit);
+      return { path: path ? `${path}.__proto__` : "__proto__", message: "__proto__ is not allowed as a key" };
+    }
+    for (const [key, child] of Object.entries(visit.value)) {
+      if (child !== null && typeof child === "object") pending.push({ value: child, depth: visit.depth + 1, key, parent: visit });
+    }
   }
   return undefined;
 }
 
-/** The dotted path from `root` to `target` (which holds an own `__proto__` key). */
-function pathTo(root: unknown, target: object, path = ""): string | undefined {
-  if (root === target) return path ? `${path}.__proto__` : "__proto__";
-  if (root === null || typeof root !== "object") return undefined;
-  for (const [key, child] of Object.entries(root)) {
-    const found = pathTo(child, target, path ? `${path}.${key}` : key);
-    if (found !== undefined) return found;
-  }
-  return undefined;
+function pathOf(visit: Visit): string {
+  const keys: string[] = [];
+  for (let at: Visit | undefined = visit; at?.parent !== undefined; at = at.parent) keys.push(at.key);
+  return keys.reverse().join(".");
 }
