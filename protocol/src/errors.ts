@@ -8,6 +8,8 @@ export const errorCodes = {
   EVENT_UNKNOWN: { status: 404, message: "No such event" },
   ROUTE_NOT_FOUND: { status: 404, message: "No such route" },
   PAYLOAD_TOO_LARGE: { status: 413, message: "The request is too large" },
+  REQUEST_URL_MALFORMED: { status: 400, message: "The URL is not valid percent-encoding" },
+  REQUEST_BODY_UNREADABLE: { status: 400, message: "The request body could not be read (it does not decompress, or was cut short)" },
   RATE_LIMITED: { status: 429, message: "Too many requests; retry later" },
   INTERNAL: { status: 500, message: "Internal error" },
   SERVER_SHUTTING_DOWN: { status: 503, message: "The node is shutting down; retry on another node" },

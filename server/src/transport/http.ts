@@ -95,15 +95,11 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   app.use((_req, res) => {
     sendError(res, new HoardError("ROUTE_NOT_FOUND").toWire());
   });
-  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const type = (error as { type?: unknown }).type;
-    const wire =
-      type === "entity.too.large"
-        ? new HoardError("PAYLOAD_TOO_LARGE").toWire()
-        : type === "entity.parse.failed" || type === "encoding.unsupported" || type === "charset.unsupported"
-          ? new HoardError("VALIDATION_FAILED", "the body is not valid JSON").toWire()
-          : undefined;
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const wire = clientErrorOf(error);
     if (wire) {
+      // The client's mistake, found before any route ran (and so before authentication).
+      deps.log.info({ code: wire.code, method: req.method, path: req.path }, wire.message);
       sendError(res, wire);
       return;
     }
@@ -121,6 +117,23 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       return undefined;
     }
   }
+}
+
+/**
+ * The typed error for what express and its body parser refuse before a route runs, or
+ * undefined for anything else (a fault of the node). Only the parser's errors carry a `type`;
+ * the router marks a path parameter it cannot percent-decode as a URIError with status 400.
+ */
+function clientErrorOf(error: unknown): WireError | undefined {
+  const { type, status } = error as { type?: unknown; status?: unknown };
+  if (type === "entity.too.large") return new HoardError("PAYLOAD_TOO_LARGE").toWire();
+  if (type === "entity.parse.failed" || type === "encoding.unsupported" || type === "charset.unsupported")
+    return new HoardError("VALIDATION_FAILED", "the body is not valid JSON").toWire();
+  if (error instanceof URIError && status === 400) return new HoardError("REQUEST_URL_MALFORMED").toWire();
+  // A body that does not decompress (Content-Encoding gzip, deflate or br) or was cut short: the
+  // parser wraps the stream's error with status 400 and no type of its own.
+  if (typeof status === "number" && status >= 400 && status < 500) return new HoardError("REQUEST_BODY_UNREADABLE").toWire();
+  return undefined;
 }
 
 /** The one reply envelope: the ack as the body, the error's status from the registry. */
