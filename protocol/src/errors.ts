@@ -11,6 +11,7 @@ export const errorCodes = {
   REQUEST_URL_MALFORMED: { status: 400, message: "The URL is not valid percent-encoding" },
   REQUEST_BODY_UNREADABLE: { status: 400, message: "The request body could not be read (it does not decompress, or was cut short)" },
   RATE_LIMITED: { status: 429, message: "Too many requests; retry later" },
+  REQUEST_IN_FLIGHT_LIMIT: { status: 429, message: "Too many requests under way on this connection; wait for their replies" },
   INTERNAL: { status: 500, message: "Internal error" },
   SERVER_SHUTTING_DOWN: { status: 503, message: "The node is shutting down; retry on another node" },
   STORE_UNAVAILABLE: { status: 503, message: "The store is busy or unavailable; retry later" },

@@ -7,6 +7,7 @@ import { atTime } from "../lib/long-timeout";
 import type { Logger } from "../log";
 import type { Dispatcher } from "./dispatch";
 import type { Metrics } from "./metrics";
+import { boundOutgoing } from "./outbound-limit";
 
 export interface SocketData {
   principal: Principal;
@@ -17,6 +18,10 @@ export type HoardIo = Server<ClientToServerEvents, ServerToClientEvents, Record<
 export interface SocketOptions {
   maxPayloadBytes: number;
   allowedOrigins: string[];
+  /** Outgoing bytes a connection may leave unread before it is closed (HOARD_MAX_BUFFERED_BYTES). */
+  maxBufferedBytes: number;
+  /** Requests of one connection under way at once (HOARD_MAX_IN_FLIGHT); more get REQUEST_IN_FLIGHT_LIMIT. */
+  maxInFlight: number;
   /** The cluster adapter (Redis); the in-memory one when absent. */
   adapter?: ServerOptions["adapter"] | undefined;
 }
@@ -77,6 +82,15 @@ export function createSocketServer(
       },
     };
     const ctx = { principal, session };
+    boundOutgoing(socket.conn as never, {
+      maxBytes: options.maxBufferedBytes,
+      onExceeded: (queuedBytes) => {
+        deps.metrics.connectionsCut.inc();
+        deps.log.info({ sub: principal.sub, role: principal.role, queuedBytes }, "connection closed: it leaves its replies unread");
+      },
+    });
+    /** Requests read and not yet answered: each holds its payload until its reply is queued. */
+    let inFlight = 0;
     // One catch-all listener per connection rather than one per event: a listener is a closure
     // and an entry in the socket's table, per connection, so memory would grow with the protocol.
     (socket as unknown as Socket).onAny((event: unknown, ...args: unknown[]) => {
@@ -89,13 +103,21 @@ export function createSocketServer(
       let [payload, ack] = args;
       // `emit(event, ack)` with no payload is an empty payload.
       if (typeof payload === "function" && ack === undefined) [payload, ack] = [undefined, payload];
+      if (inFlight >= options.maxInFlight) {
+        if (typeof ack === "function") ack(inFlightRefusal);
+        return;
+      }
+      inFlight++;
       void deps.dispatcher.run(event, payload, ctx, "socket").then((reply) => {
+        inFlight--;
         if (typeof ack === "function") ack(reply);
       });
     });
   });
   return io;
 }
+
+const inFlightRefusal = { ok: false, error: new HoardError("REQUEST_IN_FLIGHT_LIMIT").toWire() } as const;
 
 function tokenOf(socket: Socket): string {
   const fromAuth = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
