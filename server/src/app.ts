@@ -39,6 +39,7 @@ import { createHttpApp } from "./transport/http";
 import { Metrics } from "./transport/metrics";
 import { RateLimits } from "./transport/rate-classes";
 import { TokenBuckets } from "./transport/rate-limit";
+import { RefusalLog } from "./transport/refusal-log";
 import { createSocketServer, type HoardIo } from "./transport/socket";
 import { version } from "./version";
 
@@ -144,7 +145,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
       config.maxSubscriptions,
     ),
   };
-  const dispatcher = new Dispatcher({ actions, log, metrics, limits });
+  const refusals = new RefusalLog(log);
+  const dispatcher = new Dispatcher({ actions, log, metrics, limits, refusals });
 
   const http = createHttpApp({
     routes: [...itemRoutes, ...inventoryRoutes, ...cartRoutes, ...tradeRoutes, ...presenceRoutes, ...stockRoutes],
@@ -177,6 +179,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
     {
       tokens,
       dispatcher,
+      refusals,
       log,
       metrics,
       onDisconnect: (principal, connectionId) => {
@@ -241,6 +244,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
         await presence.close();
         await redis?.close();
         await store.close();
+        refusals.close();
         log.info("closed");
       })();
       return closing;

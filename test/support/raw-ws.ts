@@ -7,8 +7,12 @@ import WebSocket from "ws";
  */
 export interface RawWs {
   ws: WebSocket;
+  /** The Socket.IO socket id the node gave it. */
+  sid: string;
   /** Sends `event` with `payload` and ack id `id` as pre-encoded text (no recursion on the payload). */
   emitText(event: string, payloadJson: string, id: number): void;
+  /** Sends raw Socket.IO frames in one TCP write, so the node reads them together. */
+  sendAll(frames: string[]): void;
   /** Resolves with the ack of `id` (the array of its arguments). */
   ack(id: number): Promise<unknown[]>;
   /** Stops reading from the TCP socket: the node's writes then queue (kernel buffers, then the node's). */
@@ -22,6 +26,7 @@ export async function connectRawWs(url: string, token: string): Promise<RawWs> {
   const ws = new WebSocket(`${url.replace(/^http/, "ws")}/socket.io/?EIO=4&transport=websocket`);
   const acks = new Map<number, (args: unknown[]) => void>();
   const early = new Map<number, unknown[]>();
+  let sid = "";
   let connected: () => void = () => {};
   let refused: (error: Error) => void = () => {};
   const ready = new Promise<void>((resolve, reject) => {
@@ -34,8 +39,10 @@ export async function connectRawWs(url: string, token: string): Promise<RawWs> {
     const text = data.toString();
     if (text.startsWith("0")) ws.send(`40${JSON.stringify({ token })}`);
     else if (text === "2") ws.send("3");
-    else if (text.startsWith("40")) connected();
-    else if (text.startsWith("44")) refused(new Error(text.slice(2)));
+    else if (text.startsWith("40")) {
+      sid = (JSON.parse(text.slice(2)) as { sid: string }).sid;
+      connected();
+    } else if (text.startsWith("44")) refused(new Error(text.slice(2)));
     else if (text.startsWith("43")) {
       const match = /^43(\d+)(.*)$/s.exec(text);
       if (!match) return;
@@ -51,6 +58,7 @@ export async function connectRawWs(url: string, token: string): Promise<RawWs> {
   await ready;
   return {
     ws,
+    sid,
     emitText: (event, payloadJson, id) => ws.send(`42${id}[${JSON.stringify(event)},${payloadJson}]`),
     ack: (id) => {
       const got = early.get(id);
@@ -59,6 +67,12 @@ export async function connectRawWs(url: string, token: string): Promise<RawWs> {
         return Promise.resolve(got);
       }
       return new Promise((resolve) => acks.set(id, resolve));
+    },
+    sendAll: (frames) => {
+      const socket = (ws as unknown as { _socket: { cork(): void; uncork(): void } })._socket;
+      socket.cork();
+      for (const frame of frames) ws.send(frame);
+      socket.uncork();
     },
     pauseReading: () => (ws as unknown as { _socket: { pause(): void } })._socket.pause(),
     closed,

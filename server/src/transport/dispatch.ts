@@ -4,6 +4,7 @@ import type { Action, ActionContext, Actions } from "../actions";
 import type { Logger } from "../log";
 import type { Metrics } from "./metrics";
 import type { RateLimits } from "./rate-classes";
+import type { RefusalLog } from "./refusal-log";
 
 /**
  * The one wrapper every request goes through, over the socket and over REST:
@@ -15,7 +16,7 @@ export class Dispatcher {
   private closing = false;
   private drained: (() => void) | undefined;
 
-  constructor(private readonly deps: { actions: Actions; log: Logger; metrics: Metrics; limits: RateLimits }) {}
+  constructor(private readonly deps: { actions: Actions; log: Logger; metrics: Metrics; limits: RateLimits; refusals: RefusalLog }) {}
 
   run(event: ClientEventName, payload: unknown, ctx: ActionContext, transport: "socket" | "http"): Promise<Ack<unknown>> {
     return this.guard(event, ctx, transport, () => {
@@ -44,7 +45,7 @@ export class Dispatcher {
       }
       return { ok: true, data: await work() };
     } catch (error) {
-      const wire = this.normalise(error, name, ctx);
+      const wire = this.normalise(error, name, ctx, transport);
       outcome = wire.code;
       return { ok: false, error: wire };
     } finally {
@@ -75,10 +76,14 @@ export class Dispatcher {
   }
 
   /** Known errors go out as they are; anything else becomes INTERNAL, its detail only in the log. */
-  private normalise(error: unknown, event: string, ctx: ActionContext): WireError {
+  private normalise(error: unknown, event: string, ctx: ActionContext, transport: "socket" | "http"): WireError {
     const who = { event, sub: ctx.principal.sub, role: ctx.principal.role };
     if (error instanceof HoardError && error.code !== "INTERNAL") {
-      if (error.status >= 500) this.deps.log.error({ ...who, err: error }, error.message);
+      // A flood earns these by the thousand: counted, and logged once per interval.
+      if (error.code === "RATE_LIMITED") {
+        const key = ctx.session?.id ?? `${transport}:${ctx.principal.role}:${ctx.principal.sub}`;
+        this.deps.refusals.count(key, { sub: ctx.principal.sub, role: ctx.principal.role, transport }, error.code);
+      } else if (error.status >= 500) this.deps.log.error({ ...who, err: error }, error.message);
       else this.deps.log.info({ ...who, code: error.code }, error.message);
       return error.toWire();
     }

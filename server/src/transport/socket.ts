@@ -5,9 +5,12 @@ import type { Session } from "../actions";
 import type { Principal, TokenService } from "../auth/tokens";
 import { atTime } from "../lib/long-timeout";
 import type { Logger } from "../log";
+import { ConnectionGate } from "./connection-gate";
 import type { Dispatcher } from "./dispatch";
 import type { Metrics } from "./metrics";
 import { boundOutgoing } from "./outbound-limit";
+import type { Rate } from "./rate-limit";
+import type { RefusalLog } from "./refusal-log";
 
 export interface SocketData {
   principal: Principal;
@@ -22,6 +25,8 @@ export interface SocketOptions {
   maxBufferedBytes: number;
   /** Requests of one connection under way at once (HOARD_MAX_IN_FLIGHT); more get REQUEST_IN_FLIGHT_LIMIT. */
   maxInFlight: number;
+  /** Players' events per connection (the standard tier), admitted before they are parsed. */
+  rateLimit: Rate;
   /** The cluster adapter (Redis); the in-memory one when absent. */
   adapter?: ServerOptions["adapter"] | undefined;
 }
@@ -38,6 +43,7 @@ export function createSocketServer(
     dispatcher: Dispatcher;
     log: Logger;
     metrics: Metrics;
+    refusals: RefusalLog;
     /** Called once when a connection closes, for domains that bind state to connections. */
     onDisconnect?: (principal: Principal, connectionId: string) => void;
   },
@@ -89,12 +95,20 @@ export function createSocketServer(
         deps.log.info({ sub: principal.sub, role: principal.role, queuedBytes }, "connection closed: it leaves its replies unread");
       },
     });
-    /** Requests read and not yet answered: each holds its payload until its reply is queued. */
-    let inFlight = 0;
+    // Players' events are limited per connection before they are parsed (a flood must cost the
+    // node next to nothing); the dispatcher still limits per player and class of event.
+    const gate = new ConnectionGate(socket as unknown as Socket, {
+      maxInFlight: options.maxInFlight,
+      rate: principal.role === "player" ? options.rateLimit : undefined,
+      onRefused: (code) => deps.refusals.count(socket.id, { sub: principal.sub, role: principal.role, transport: "socket" }, code),
+    });
+    socket.on("disconnect", () => deps.refusals.flush(socket.id));
     // One catch-all listener per connection rather than one per event: a listener is a closure
     // and an entry in the socket's table, per connection, so memory would grow with the protocol.
     (socket as unknown as Socket).onAny((event: unknown, ...args: unknown[]) => {
       if (typeof event !== "string" || !isClientEventName(event)) {
+        gate.settled();
+        deps.refusals.count(socket.id, { sub: principal.sub, role: principal.role, transport: "socket" }, "EVENT_UNKNOWN");
         const ack = args.at(-1);
         if (typeof ack === "function")
           ack({ ok: false, error: new HoardError("EVENT_UNKNOWN", `no event ${String(event).slice(0, 64)}`).toWire() });
@@ -103,21 +117,14 @@ export function createSocketServer(
       let [payload, ack] = args;
       // `emit(event, ack)` with no payload is an empty payload.
       if (typeof payload === "function" && ack === undefined) [payload, ack] = [undefined, payload];
-      if (inFlight >= options.maxInFlight) {
-        if (typeof ack === "function") ack(inFlightRefusal);
-        return;
-      }
-      inFlight++;
       void deps.dispatcher.run(event, payload, ctx, "socket").then((reply) => {
-        inFlight--;
+        gate.settled();
         if (typeof ack === "function") ack(reply);
       });
     });
   });
   return io;
 }
-
-const inFlightRefusal = { ok: false, error: new HoardError("REQUEST_IN_FLIGHT_LIMIT").toWire() } as const;
 
 function tokenOf(socket: Socket): string {
   const fromAuth = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
