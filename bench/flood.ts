@@ -123,8 +123,14 @@ try {
     { name: "known event (players:get)", event: "players:get", payload: { playerId: "flooder" } },
     { name: "unknown event", event: "no:such:event", payload: { playerId: "flooder" } },
   ];
-  const rows: Array<{ name: string; victim: Awaited<ReturnType<typeof victimWhile>>; flood?: FloodResult; log?: LogCount; nodeCpuMs: number; loop: NodeCpu["delay"] }> =
-    [{ name: "no flood", victim: quiet.victim, nodeCpuMs: quiet.nodeCpuMs, loop: quiet.loop }];
+  const rows: Array<{
+    name: string;
+    victim: Awaited<ReturnType<typeof victimWhile>>;
+    flood?: FloodResult;
+    log?: LogCount;
+    nodeCpuMs: number;
+    loop: NodeCpu["delay"];
+  }> = [{ name: "no flood", victim: quiet.victim, nodeCpuMs: quiet.nodeCpuMs, loop: quiet.loop }];
   for (const flood of floods) {
     const logBefore = await node.request<LogCount>({ type: "log" });
     const cpuAtStart = await node.request<NodeCpu>({ type: "cpu" });
@@ -167,8 +173,8 @@ try {
                 .join(", ")
             : "",
           row.log ? `${row.log.lines} / ${row.log.bytes}` : "",
-        row.nodeCpuMs.toFixed(0),
-        `${ms(row.loop.p99Ms)} / ${ms(row.loop.maxMs)}`,
+          row.nodeCpuMs.toFixed(0),
+          `${ms(row.loop.p99Ms)} / ${ms(row.loop.maxMs)}`,
           row.victim.p99Ms <= 50 ? "✓" : "✗",
         ].join(" | "),
       )
