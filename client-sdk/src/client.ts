@@ -83,6 +83,8 @@ export class HoardClient {
   /** The last presence login, sent again on every reconnect (a new connection holds no presence). */
   private presenceLogin: EventInput<"presence:login"> | undefined;
   private closed = false;
+  /** The token as given: a string, or the function that makes a fresh one. */
+  private readonly token: () => Promise<string>;
 
   constructor(
     /** The node's base URL, as given to `connect`. */
@@ -92,6 +94,7 @@ export class HoardClient {
     this.timeoutMs = options.timeoutMs ?? 5000;
     this.retries = options.retries ?? 3;
     const token = options.token;
+    this.token = async () => (typeof token === "function" ? token() : token);
     this.socket = io(url, {
       transports: ["websocket"],
       ...options.socket,
@@ -339,7 +342,7 @@ export class HoardClient {
     /** @example const { nodeId, version, uptime } = await hoard.node.health(); */
     health: () => fetchHealth(this.url),
     /** @example const connections = (await hoard.node.metrics()).find((s) => s.name === "hoard_connections"); */
-    metrics: () => fetchMetrics(this.url),
+    metrics: async () => fetchMetrics(this.url, await this.token()),
   };
 
   /**

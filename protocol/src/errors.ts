@@ -9,6 +9,7 @@ export const errorCodes = {
   ROUTE_NOT_FOUND: { status: 404, message: "No such route" },
   PAYLOAD_TOO_LARGE: { status: 413, message: "The request is too large" },
   REQUEST_URL_MALFORMED: { status: 400, message: "The URL is not valid percent-encoding" },
+  REQUEST_CONTENT_TYPE_UNSUPPORTED: { status: 415, message: "Send the request body as application/json" },
   REQUEST_BODY_UNREADABLE: { status: 400, message: "The request body could not be read (it does not decompress, or was cut short)" },
   RATE_LIMITED: { status: 429, message: "Too many requests; retry later" },
   REQUEST_IN_FLIGHT_LIMIT: { status: 429, message: "Too many requests under way on this connection; wait for their replies" },

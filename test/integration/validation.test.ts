@@ -287,11 +287,10 @@ describe("validation at the edge", () => {
       expect(await state()).toEqual(before);
     });
 
-    it("a JSON body sent as text/plain is not read → 400 VALIDATION_FAILED, nothing changes", async () => {
+    it("a JSON body sent as text/plain is not read → 415 REQUEST_CONTENT_TYPE_UNSUPPORTED, nothing changes", async () => {
       const text = JSON.stringify(without(apply(w.itemId, { opId: newOpId() }), "playerId"));
       const reply = await http(server, "POST", `/api/v1/players/${PLAYER}/ops`, { token, text, headers: { "content-type": "text/plain" } });
-      expect(reply.status).toBe(400);
-      expectValidationFailed(reply.body);
+      expect(reply).toMatchObject({ status: 415, body: { ok: false, error: { code: "REQUEST_CONTENT_TYPE_UNSUPPORTED" } } });
       expect(await state()).toEqual(before);
     });
 

@@ -1,3 +1,4 @@
+import "./csp";
 import "./styles.css";
 import { connect, HoardError } from "@hoard/client-sdk";
 import { forgetToken, readClaims, storedToken, storeToken, takeTokenFromFragment } from "./auth";

@@ -52,7 +52,9 @@ export function createSocketServer(
     serveClient: false,
     maxHttpBufferSize: options.maxPayloadBytes,
     allowRequest: (req, callback) => callback(null, originAllowed(req, options.allowedOrigins)),
-    ...(options.allowedOrigins.length > 0 ? { cors: { origin: options.allowedOrigins } } : {}),
+    // The cors package matches a list entry by equality, so "*" in a list would allow no one:
+    // long-polling answered without Access-Control-Allow-Origin.
+    ...(options.allowedOrigins.length > 0 ? { cors: { origin: options.allowedOrigins.includes("*") ? "*" : options.allowedOrigins } } : {}),
     ...(options.adapter ? { adapter: options.adapter } : {}),
   });
 
