@@ -6,7 +6,6 @@ import { TokenBuckets } from "./rate-limit";
 /** The parts of the Engine.IO connection the gate hooks (engine.io does not export the type). */
 interface EngineConnection {
   readonly transport: { name: string; socket?: { pause?: () => void; resume?: () => void } };
-  once(event: "close", listener: () => void): void;
   listeners(event: "data"): Array<(data: unknown) => void>;
   off(event: "data", listener: (data: unknown) => void): void;
   on(event: "data", listener: (data: unknown) => void): void;
@@ -41,21 +40,22 @@ export type GateRefusal = "RATE_LIMITED" | "REQUEST_IN_FLIGHT_LIMIT";
  * are handed on at most FAIR_BATCH per turn of the event loop; the rest wait, unparsed, in
  * arrival order (with any packet behind them), so other connections are read in between.
  *
- * `settled()` must be called once for every admitted event, when its reply is queued.
+ * `settled()` must be called once for every admitted event, when its reply is queued, and
+ * `close()` once the connection closes.
  */
 export class ConnectionGate {
   private inFlight = 0;
-  private readonly bucket: TokenBuckets | undefined;
+  /** Made on the first event: an idle connection holds none (memory per connection is a figure). */
+  private bucket: TokenBuckets | undefined;
   private paused: NodeJS.Timeout | undefined;
-  /** Packets admitted and not yet handed to Socket.IO, in arrival order. */
-  private readonly waiting: string[] = [];
+  /** Packets admitted and not yet handed to Socket.IO, in arrival order (made when first needed). */
+  private waiting: string[] | undefined;
   private handOn: NodeJS.Immediate | undefined;
 
   constructor(
     socket: Socket,
     private readonly options: { maxInFlight: number; rate: Rate | undefined; onRefused: (code: GateRefusal) => void },
   ) {
-    this.bucket = options.rate ? new TokenBuckets(options.rate.perSecond, options.rate.burst) : undefined;
     const conn = socket.conn as unknown as EngineConnection;
     // Socket.IO's client is the only listener of the connection's data; it goes behind the gate.
     const [parse, ...others] = conn.listeners("data");
@@ -65,11 +65,13 @@ export class ConnectionGate {
       if (typeof data !== "string") parse(data);
       else if (data[0] !== "2" || this.admit(data, conn)) this.queue(data, parse);
     });
-    conn.once("close", () => {
-      clearTimeout(this.paused);
-      clearImmediate(this.handOn);
-      this.waiting.length = 0;
-    });
+  }
+
+  /** The connection closed: stop its timers and drop what waits (called from its disconnect handler). */
+  close(): void {
+    clearTimeout(this.paused);
+    clearImmediate(this.handOn);
+    this.waiting = undefined;
   }
 
   settled(): void {
@@ -77,11 +79,13 @@ export class ConnectionGate {
   }
 
   private queue(data: string, parse: (data: unknown) => void): void {
-    this.waiting.push(data);
+    this.waiting ??= [];
+    const waiting = this.waiting;
+    waiting.push(data);
     if (this.handOn !== undefined) return;
     const next = () => {
-      for (const packet of this.waiting.splice(0, FAIR_BATCH)) parse(packet);
-      this.handOn = this.waiting.length > 0 ? setImmediate(next) : undefined;
+      for (const packet of waiting.splice(0, FAIR_BATCH)) parse(packet);
+      this.handOn = waiting.length > 0 ? setImmediate(next) : undefined;
     };
     // The first batch at once: a connection that is not bursting waits for nothing.
     next();
@@ -92,7 +96,8 @@ export class ConnectionGate {
     let code: GateRefusal | undefined;
     let retryAfterMs = 0;
     if (this.inFlight >= this.options.maxInFlight) code = "REQUEST_IN_FLIGHT_LIMIT";
-    else if (this.bucket) {
+    else if (this.options.rate) {
+      this.bucket ??= new TokenBuckets(this.options.rate.perSecond, this.options.rate.burst);
       const taken = this.bucket.take("");
       if (!taken.ok) {
         code = "RATE_LIMITED";

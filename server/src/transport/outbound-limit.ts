@@ -3,6 +3,8 @@ import type { EventEmitter } from "node:events";
 /** The parts of an Engine.IO connection the bound reads (engine.io does not export the type). */
 interface EngineConnection extends EventEmitter {
   readonly id: string;
+  /** Packets not yet handed to the transport; emptied only when they all are. */
+  readonly writeBuffer: readonly unknown[];
   readonly transport: { name: string; socket?: { bufferedAmount?: number; terminate?: () => void } };
   close(discard?: boolean): void;
 }
@@ -31,6 +33,9 @@ export function boundOutgoing(conn: EngineConnection, options: { maxBytes: numbe
   let queued = 0;
   let cut = false;
   conn.on("packetCreate", (packet: EnginePacket) => {
+    // Engine.IO hands its whole queue over at once: an empty queue means all of it went.
+    // (Counted here rather than on "flush": one listener less on every connection.)
+    if (conn.writeBuffer.length === 0) queued = 0;
     queued += sizeOf(packet);
     const total = queued + (conn.transport.socket?.bufferedAmount ?? 0);
     if (total <= options.maxBytes || cut) return;
@@ -40,8 +45,5 @@ export function boundOutgoing(conn: EngineConnection, options: { maxBytes: numbe
     if (conn.transport.name === "websocket") conn.transport.socket?.terminate?.();
     // Discarded: Engine.IO closes now and drops its queue instead of waiting for it to drain.
     conn.close(true);
-  });
-  conn.on("flush", (packets: EnginePacket[]) => {
-    for (const packet of packets) queued -= sizeOf(packet);
   });
 }

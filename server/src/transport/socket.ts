@@ -76,6 +76,8 @@ export function createSocketServer(
     socket.on("disconnect", () => {
       deps.metrics.connections.dec();
       cancelExpiry?.();
+      deps.refusals.flush(socket.id);
+      gate.close();
       deps.onDisconnect?.(principal, socket.id);
     });
 
@@ -104,7 +106,6 @@ export function createSocketServer(
       rate: principal.role === "player" ? options.rateLimit : undefined,
       onRefused: (code) => deps.refusals.count(socket.id, { sub: principal.sub, role: principal.role, transport: "socket" }, code),
     });
-    socket.on("disconnect", () => deps.refusals.flush(socket.id));
     // One catch-all listener per connection rather than one per event: a listener is a closure
     // and an entry in the socket's table, per connection, so memory would grow with the protocol.
     (socket as unknown as Socket).onAny((event: unknown, ...args: unknown[]) => {
