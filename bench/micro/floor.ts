@@ -17,6 +17,7 @@ import { Dispatcher } from "@hoard/server/transport/dispatch";
 import { Metrics } from "@hoard/server/transport/metrics";
 import { RateLimits } from "@hoard/server/transport/rate-classes";
 import { TokenBuckets } from "@hoard/server/transport/rate-limit";
+import { RefusalLog } from "@hoard/server/transport/refusal-log";
 import { Server } from "socket.io";
 import { serveParent } from "../harness/ipc";
 import type { FloorResult, FloorStep } from "../harness/protocol";
@@ -122,10 +123,12 @@ async function runFloor(): Promise<FloorResult> {
         });
       }
       await withStore(synchronous, ({ inventory }) => {
+        const log = createLogger({ nodeId: "floor", level: "silent" });
         const dispatcher = new Dispatcher({
           // Only inventory:apply is dispatched here; the full table (every domain's actions) is app.ts's business.
           actions: inventoryActions(inventory) as unknown as Actions,
-          log: createLogger({ nodeId: "floor", level: "silent" }),
+          log,
+          refusals: new RefusalLog(log),
           metrics: new Metrics("floor"),
           limits: new RateLimits({
             rates: { standard: { perSecond: 1_000_000, burst: 1_000_000 }, strict: { perSecond: 1_000_000, burst: 1_000_000 } },

@@ -11,7 +11,13 @@ export interface CallOptions {
 }
 
 /** Errors worth sending the same request again for (same opId, so it still applies once). */
-const retryable: ReadonlySet<ErrorCode> = new Set(["SERVER_SHUTTING_DOWN", "STORE_UNAVAILABLE", "PRESENCE_UNAVAILABLE", "RATE_LIMITED"]);
+const retryable: ReadonlySet<ErrorCode> = new Set([
+  "SERVER_SHUTTING_DOWN",
+  "STORE_UNAVAILABLE",
+  "PRESENCE_UNAVAILABLE",
+  "RATE_LIMITED",
+  "REQUEST_IN_FLIGHT_LIMIT",
+]);
 
 /**
  * Events that change state but carry no opId. They are idempotent by their content (an item

@@ -99,6 +99,8 @@ export class HoardClient {
   /** The offline outbox (when `outbox` was given): list, await and cancel what is pending. */
   readonly outbox: Outbox | undefined;
   private readonly connection: Connection;
+  /** A token for the node's HTTP endpoints that want one (`/metrics`): the given one, or a fresh one. */
+  private readonly token: () => Promise<string>;
   private readonly caller: Caller;
   private readonly topics = new Map<string, Set<PushHandler>>();
   private readonly resyncHandlers = new Set<() => void>();
@@ -111,6 +113,8 @@ export class HoardClient {
     options: ConnectOptions,
   ) {
     const timeoutMs = options.timeoutMs ?? 5000;
+    const token = options.token;
+    this.token = async () => (typeof token === "function" ? token() : token);
     this.connection = new Connection(url, {
       token: options.token,
       connectTimeoutMs: options.connectTimeoutMs ?? timeoutMs,
@@ -264,7 +268,7 @@ export class HoardClient {
     /** @example const { nodeId, version, uptime } = await hoard.node.health(); */
     health: () => fetchHealth(this.url),
     /** @example const connections = (await hoard.node.metrics()).find((s) => s.name === "hoard_connections"); */
-    metrics: () => fetchMetrics(this.url),
+    metrics: async () => fetchMetrics(this.url, await this.token()),
   };
 
   /**

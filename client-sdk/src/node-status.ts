@@ -28,18 +28,21 @@ export async function fetchHealth(baseUrl: string): Promise<NodeHealth> {
 }
 
 /**
- * Reads `GET /metrics` of the node at `baseUrl` and parses it into samples.
+ * Reads `GET /metrics` of the node at `baseUrl` and parses it into samples. The node answers
+ * only an `admin` or `server` token.
  *
  * @example
- * const samples = await fetchMetrics("http://localhost:3000");
+ * const samples = await fetchMetrics("http://localhost:3000", adminToken);
  * const connections = samples.find((s) => s.name === "hoard_connections")?.value;
  */
-export async function fetchMetrics(baseUrl: string): Promise<MetricSample[]> {
-  return parsePrometheusText(await (await get(baseUrl, "/metrics")).text());
+export async function fetchMetrics(baseUrl: string, token: string): Promise<MetricSample[]> {
+  return parsePrometheusText(await (await get(baseUrl, "/metrics", token)).text());
 }
 
-async function get(baseUrl: string, path: string): Promise<Response> {
-  const response = await fetch(new URL(path, baseUrl), { headers: { accept: path === "/metrics" ? "text/plain" : "application/json" } });
+async function get(baseUrl: string, path: string, token?: string): Promise<Response> {
+  const headers: Record<string, string> = { accept: path === "/metrics" ? "text/plain" : "application/json" };
+  if (token !== undefined) headers.authorization = `Bearer ${token}`;
+  const response = await fetch(new URL(path, baseUrl), { headers });
   if (!response.ok) throw new HoardError("INTERNAL", `GET ${path} answered ${response.status}`);
   return response;
 }

@@ -40,6 +40,7 @@ import { createHttpApp } from "./transport/http";
 import { Metrics } from "./transport/metrics";
 import { RateLimits } from "./transport/rate-classes";
 import { TokenBuckets } from "./transport/rate-limit";
+import { RefusalLog } from "./transport/refusal-log";
 import { createSocketServer, type HoardIo } from "./transport/socket";
 import { version } from "./version";
 
@@ -166,7 +167,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
       config.maxSubscriptions,
     ),
   };
-  const dispatcher = new Dispatcher({ actions, log, metrics, limits });
+  const refusals = new RefusalLog(log);
+  const dispatcher = new Dispatcher({ actions, log, metrics, limits, refusals });
 
   const http = createHttpApp({
     routes: [...itemRoutes, ...inventoryRoutes, ...cartRoutes, ...tradeRoutes, ...presenceRoutes, ...stockRoutes],
@@ -201,6 +203,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
     {
       tokens,
       dispatcher,
+      refusals,
       log,
       metrics,
       onDisconnect: (principal, connectionId) => {
@@ -275,6 +278,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
         await presence.close();
         await redis?.close();
         await store.close();
+        refusals.close();
         log.info("closed");
       })();
       return closing;

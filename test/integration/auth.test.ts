@@ -322,5 +322,21 @@ describe("authentication and authorization", () => {
       const error = await refusedHandshake(server.url, { auth: { token } });
       expect(error.data).toMatchObject({ code: "AUTH_TOKEN_EXPIRED" });
     });
+
+    it("a token expiring beyond setTimeout's 24.8-day limit (30 days, 10 years) holds its socket", async () => {
+      const mint = (expiresIn: string) => server.app.tokens.mint({ sub: "game", role: "server", expiresIn });
+      const longLived = await Promise.all(
+        ["30d", "3650d"].map(async (span) => connectWith(server.url, { auth: { token: await mint(span) } })),
+      );
+      // The clock of the test: a 1 s token is hung up on; an overflowed timer would have fired long before.
+      const short = await connectWith(server.url, { auth: { token: await mint("1s") } });
+      expect(await within(5000, disconnected(short), "the 1 s token's disconnect")).toBe("io server disconnect");
+      for (const socket of longLived) {
+        expect(socket.connected).toBe(true);
+        expect(await socket.timeout(5000).emitWithAck("kits:list", {})).toMatchObject({ ok: true });
+        socket.close();
+      }
+      short.close();
+    });
   });
 });

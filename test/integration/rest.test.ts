@@ -309,7 +309,7 @@ describe("REST", () => {
       await http(server, "GET", "/api/v1/kits", { token });
       await http(server, "GET", "/api/v1/players/bad%20id", { token });
       await gm.call("kits:list", {});
-      const reply = await http(server, "GET", "/metrics");
+      const reply = await http(server, "GET", "/metrics", { token });
       expect(reply.status).toBe(200);
       expect(reply.headers.get("content-type")).toMatch(/^text\/plain/);
       const text: string = reply.body;
@@ -408,8 +408,9 @@ describe("REST", () => {
       const reply = await http(server, "GET", "/api/docs");
       expect(reply.status).toBe(200);
       expect(reply.headers.get("content-type")).toMatch(/^text\/html/);
-      expect(reply.body).toContain("/api/openapi.json");
-      for (const asset of ["/api/docs/swagger-ui-bundle.js", "/api/docs/swagger-ui.css"]) {
+      // Its init script is a file of its own (the Content-Security-Policy allows no inline script).
+      expect(await (await fetch(`${server.url}/api/docs/init.js`)).text()).toContain("/api/openapi.json");
+      for (const asset of ["/api/docs/swagger-ui-bundle.js", "/api/docs/swagger-ui.css", "/api/docs/init.js"]) {
         expect(reply.body).toContain(asset);
         const response = await fetch(`${server.url}${asset}`);
         expect(response.status, asset).toBe(200);

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectWith, disconnected, http, itemCount, snapshot, type World, world } from "../support/edge";
+import { capturedLog, loud } from "../support/log";
+import { connectRawWs } from "../support/raw-ws";
 import { connectRaw, newOpId, type RawClient, startServer, type TestServer } from "../support/server";
 
 /**
@@ -285,11 +287,10 @@ describe("validation at the edge", () => {
       expect(await state()).toEqual(before);
     });
 
-    it("a JSON body sent as text/plain is not read → 400 VALIDATION_FAILED, nothing changes", async () => {
+    it("a JSON body sent as text/plain is not read → 415 REQUEST_CONTENT_TYPE_UNSUPPORTED, nothing changes", async () => {
       const text = JSON.stringify(without(apply(w.itemId, { opId: newOpId() }), "playerId"));
       const reply = await http(server, "POST", `/api/v1/players/${PLAYER}/ops`, { token, text, headers: { "content-type": "text/plain" } });
-      expect(reply.status).toBe(400);
-      expectValidationFailed(reply.body);
+      expect(reply).toMatchObject({ status: 415, body: { ok: false, error: { code: "REQUEST_CONTENT_TYPE_UNSUPPORTED" } } });
       expect(await state()).toEqual(before);
     });
 
@@ -356,5 +357,58 @@ describe("validation at the edge", () => {
       const defined = await http(server, "POST", "/api/v1/items", { token, json: sword({ name: "Control" }) });
       expect(defined.status).toBe(201);
     });
+  });
+});
+
+describe("deep nesting (payloads nest at most MAX_PAYLOAD_DEPTH = 32 levels)", () => {
+  let server: TestServer;
+  let token: string;
+  const captured = capturedLog();
+
+  beforeAll(async () => {
+    server = await startServer({ log: captured.log });
+    token = await server.token("admin", "console");
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  /** An item definition whose attributes nest `levels` objects (or arrays), with `bottom` innermost. */
+  const deepDefinition = (levels: number, bottom: string, open = '{"a":', close = "}") =>
+    `{"name":"Deep","kind":"weapon","attributes":${open.repeat(levels)}${bottom}${close.repeat(levels)}}`;
+  const bodies = [
+    { name: "5,000 levels of objects with __proto__ at the bottom", text: deepDefinition(5000, '{"__proto__":1}') },
+    { name: "5,000 levels of objects", text: deepDefinition(5000, "1") },
+    { name: "20,000 levels of arrays", text: deepDefinition(20_000, "1", "[", "]") },
+    { name: "33 levels of objects (one past the bound) with __proto__ at the bottom", text: deepDefinition(30, '{"__proto__":1}') },
+  ];
+
+  it.each(bodies)("over the socket, $name → VALIDATION_FAILED, nothing stored, nothing logged above info", async ({ text }) => {
+    // socket.io-client's encoder recurses and cannot send these: the frame is written by hand.
+    const client = await connectRawWs(server.url, token);
+    const items = await itemCount(server);
+    client.emitText("items:create", `{"definition":${text}}`, 1);
+    const [reply] = await client.ack(1);
+    expectValidationFailed(reply);
+    expect(await itemCount(server)).toBe(items);
+    client.close();
+    expect(loud(captured.lines)).toEqual([]);
+  });
+
+  it.each(bodies)("over REST, $name → 400 VALIDATION_FAILED, nothing stored, nothing logged above info", async ({ text }) => {
+    const items = await itemCount(server);
+    const reply = await http(server, "POST", "/api/v1/items", { token, text });
+    expect(reply.status).toBe(400);
+    expectValidationFailed(reply.body);
+    expect(await itemCount(server)).toBe(items);
+    expect(loud(captured.lines)).toEqual([]);
+  });
+
+  it("names where the nesting went too deep", async () => {
+    const reply = await http(server, "POST", "/api/v1/items", { token, text: deepDefinition(40, "1") });
+    const [issue] = reply.body.error.details.issues;
+    expect(issue.message).toBe("nests deeper than 32 levels");
+    // Depth 1 is the payload ({ definition }), 2 the definition, 3 its attributes; 30 levels of "a" reach 33.
+    expect(issue.path).toBe(["definition", "attributes", ...Array(30).fill("a")].join("."));
   });
 });

@@ -3,6 +3,7 @@ import { connect, type HoardClient, type HoardError } from "@hoard/client-sdk";
 import type { ClientEventName, EventInput } from "@hoard/protocol";
 import { createApp, type HoardApp } from "@hoard/server/app";
 import { type Config, loadConfig } from "@hoard/server/config";
+import type { Logger } from "@hoard/server/log";
 import type { Store } from "@hoard/server/store/port";
 import { io, type Socket } from "socket.io-client";
 
@@ -25,7 +26,7 @@ export interface TestServer {
  * Close it in afterEach/afterAll.
  */
 export async function startServer(
-  options: { env?: Record<string, string>; config?: Partial<Config>; store?: Store; consoleDir?: string } = {},
+  options: { env?: Record<string, string>; config?: Partial<Config>; store?: Store; consoleDir?: string; log?: Logger } = {},
 ): Promise<TestServer> {
   const config = {
     ...loadConfig({
@@ -41,6 +42,7 @@ export async function startServer(
   const app = createApp(config, {
     ...(options.store ? { store: options.store } : {}),
     ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
+    ...(options.log ? { log: options.log } : {}),
   });
   const url = await app.listen();
   const token = (role: "player" | "server" | "admin", sub?: string) => app.tokens.mint({ sub: sub ?? role, role, expiresIn: "1h" });

@@ -4,6 +4,7 @@ import type { Action, ActionContext, Actions } from "../actions";
 import type { Logger } from "../log";
 import type { Metrics } from "./metrics";
 import type { RateLimits } from "./rate-classes";
+import type { RefusalLog } from "./refusal-log";
 
 /**
  * The one wrapper every request goes through, over the socket and over REST:
@@ -15,7 +16,7 @@ export class Dispatcher {
   private closing = false;
   private drained: (() => void) | undefined;
 
-  constructor(private readonly deps: { actions: Actions; log: Logger; metrics: Metrics; limits: RateLimits }) {}
+  constructor(private readonly deps: { actions: Actions; log: Logger; metrics: Metrics; limits: RateLimits; refusals: RefusalLog }) {}
 
   run(event: ClientEventName, payload: unknown, ctx: ActionContext, transport: "socket" | "http"): Promise<Ack<unknown>> {
     return this.guard(event, ctx, transport, () => {
@@ -44,7 +45,7 @@ export class Dispatcher {
       }
       return { ok: true, data: await work() };
     } catch (error) {
-      const wire = this.normalise(error, name, ctx);
+      const wire = this.normalise(error, name, ctx, transport);
       outcome = wire.code;
       return { ok: false, error: wire };
     } finally {
@@ -75,10 +76,14 @@ export class Dispatcher {
   }
 
   /** Known errors go out as they are; anything else becomes INTERNAL, its detail only in the log. */
-  private normalise(error: unknown, event: string, ctx: ActionContext): WireError {
+  private normalise(error: unknown, event: string, ctx: ActionContext, transport: "socket" | "http"): WireError {
     const who = { event, sub: ctx.principal.sub, role: ctx.principal.role };
     if (error instanceof HoardError && error.code !== "INTERNAL") {
-      if (error.status >= 500) this.deps.log.error({ ...who, err: error }, error.message);
+      // A flood earns these by the thousand: counted, and logged once per interval.
+      if (error.code === "RATE_LIMITED") {
+        const key = ctx.session?.id ?? `${transport}:${ctx.principal.role}:${ctx.principal.sub}`;
+        this.deps.refusals.count(key, { sub: ctx.principal.sub, role: ctx.principal.role, transport }, error.code);
+      } else if (error.status >= 500) this.deps.log.error({ ...who, err: error }, error.message);
       else this.deps.log.info({ ...who, code: error.code }, error.message);
       return error.toWire();
     }
@@ -87,13 +92,17 @@ export class Dispatcher {
   }
 }
 
+/**
+ * How deeply a payload may nest objects and arrays. No protocol message needs more than 6
+ * levels; anything deeper is refused before zod sees it, so no depth can reach a recursion.
+ */
+export const MAX_PAYLOAD_DEPTH = 32;
+
 /** Parses with a protocol schema; a mismatch is VALIDATION_FAILED listing every issue. */
 export function parseInput(schema: z.ZodType, payload: unknown): unknown {
-  const proto = protoKeyPath(payload);
-  if (proto !== undefined) {
-    throw new HoardError("VALIDATION_FAILED", `${proto}: __proto__ is not allowed as a key`, {
-      details: { issues: [{ path: proto, message: "__proto__ is not allowed as a key" }] },
-    });
+  const refused = shapeIssue(payload);
+  if (refused !== undefined) {
+    throw new HoardError("VALIDATION_FAILED", `${refused.path || "payload"}: ${refused.message}`, { details: { issues: [refused] } });
   }
   const parsed = schema.safeParse(payload);
   if (parsed.success) return parsed.data;
@@ -105,29 +114,38 @@ export function parseInput(schema: z.ZodType, payload: unknown): unknown {
   throw new HoardError("VALIDATION_FAILED", summary, { details: { issues } });
 }
 
+/** An object or array met by the scan: where it sits, for the path of an issue. */
+interface Visit {
+  value: object;
+  depth: number;
+  key: string;
+  parent: Visit | undefined;
+}
+
 /**
- * The path of the first own `__proto__` key (JSON.parse makes one), if any. Strict objects
- * refuse it, but zod's records silently drop it, so a request would be changed, not refused.
- * Iterative: a payload may nest deeper than the stack.
+ * What zod must not see: nesting deeper than MAX_PAYLOAD_DEPTH, or an own `__proto__` key
+ * (JSON.parse makes one; strict objects refuse it, but zod's records silently drop it, so a
+ * request would be changed, not refused). Iterative, with the path kept as parent links: a
+ * payload may nest deeper than the stack.
  */
-function protoKeyPath(payload: unknown): string | undefined {
-  // Objects only, no path strings: this runs on every request and almost never finds one.
-  const pending: object[] = [];
-  if (payload !== null && typeof payload === "object") pending.push(payload);
-  for (let value = pending.pop(); value !== undefined; value = pending.pop()) {
-    if (Object.hasOwn(value, "__proto__")) return pathTo(payload, value);
-    for (const child of Object.values(value)) if (child !== null && typeof child === "object") pending.push(child);
+function shapeIssue(payload: unknown): { path: string; message: string } | undefined {
+  if (payload === null || typeof payload !== "object") return undefined;
+  const pending: Visit[] = [{ value: payload, depth: 1, key: "", parent: undefined }];
+  for (let visit = pending.pop(); visit !== undefined; visit = pending.pop()) {
+    if (visit.depth > MAX_PAYLOAD_DEPTH) return { path: pathOf(visit), message: `nests deeper than ${MAX_PAYLOAD_DEPTH} levels` };
+    if (Object.hasOwn(visit.value, "__proto__")) {
+      const path = pathOf(visit);
+      return { path: path ? `${path}.__proto__` : "__proto__", message: "__proto__ is not allowed as a key" };
+    }
+    for (const [key, child] of Object.entries(visit.value)) {
+      if (child !== null && typeof child === "object") pending.push({ value: child, depth: visit.depth + 1, key, parent: visit });
+    }
   }
   return undefined;
 }
 
-/** The dotted path from `root` to `target` (which holds an own `__proto__` key). */
-function pathTo(root: unknown, target: object, path = ""): string | undefined {
-  if (root === target) return path ? `${path}.__proto__` : "__proto__";
-  if (root === null || typeof root !== "object") return undefined;
-  for (const [key, child] of Object.entries(root)) {
-    const found = pathTo(child, target, path ? `${path}.${key}` : key);
-    if (found !== undefined) return found;
-  }
-  return undefined;
+function pathOf(visit: Visit): string {
+  const keys: string[] = [];
+  for (let at: Visit | undefined = visit; at?.parent !== undefined; at = at.parent) keys.push(at.key);
+  return keys.reverse().join(".");
 }

@@ -17,6 +17,11 @@ export class Metrics {
     registers: [this.registry],
   });
   readonly connections = new Gauge({ name: "hoard_connections", help: "Open socket connections", registers: [this.registry] });
+  readonly connectionsCut = new Counter({
+    name: "hoard_connections_cut_total",
+    help: "Connections the node closed because the client left more than HOARD_MAX_BUFFERED_BYTES unread",
+    registers: [this.registry],
+  });
   readonly pushes = new Counter({
     name: "hoard_pushes_total",
     help: "Pushes published",

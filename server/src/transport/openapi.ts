@@ -29,8 +29,9 @@ const everywhere: readonly ErrorCode[] = [
   "INTERNAL",
   "SERVER_SHUTTING_DOWN",
   "STORE_UNAVAILABLE",
+  "REQUEST_URL_MALFORMED",
 ];
-const withBody: readonly ErrorCode[] = ["PAYLOAD_TOO_LARGE"];
+const withBody: readonly ErrorCode[] = ["PAYLOAD_TOO_LARGE", "REQUEST_BODY_UNREADABLE", "REQUEST_CONTENT_TYPE_UNSUPPORTED"];
 const mutation: readonly ErrorCode[] = ["OP_ID_REUSED", "OP_ID_EXPIRED"];
 
 /**

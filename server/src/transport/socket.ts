@@ -3,9 +3,14 @@ import { type ClientToServerEvents, HoardError, isClientEventName, type ServerTo
 import { Server, type ServerOptions, type Socket } from "socket.io";
 import type { Session } from "../actions";
 import type { Principal, TokenService } from "../auth/tokens";
+import { atTime } from "../lib/long-timeout";
 import type { Logger } from "../log";
+import { ConnectionGate } from "./connection-gate";
 import type { Dispatcher } from "./dispatch";
 import type { Metrics } from "./metrics";
+import { boundOutgoing } from "./outbound-limit";
+import type { Rate } from "./rate-limit";
+import type { RefusalLog } from "./refusal-log";
 
 export interface SocketData {
   principal: Principal;
@@ -16,6 +21,12 @@ export type HoardIo = Server<ClientToServerEvents, ServerToClientEvents, Record<
 export interface SocketOptions {
   maxPayloadBytes: number;
   allowedOrigins: string[];
+  /** Outgoing bytes a connection may leave unread before it is closed (HOARD_MAX_BUFFERED_BYTES). */
+  maxBufferedBytes: number;
+  /** Requests of one connection under way at once (HOARD_MAX_IN_FLIGHT); more get REQUEST_IN_FLIGHT_LIMIT. */
+  maxInFlight: number;
+  /** Players' events per connection (the standard tier), admitted before they are parsed. */
+  rateLimit: Rate;
   /** The cluster adapter (Redis); the in-memory one when absent. */
   adapter?: ServerOptions["adapter"] | undefined;
 }
@@ -32,6 +43,7 @@ export function createSocketServer(
     dispatcher: Dispatcher;
     log: Logger;
     metrics: Metrics;
+    refusals: RefusalLog;
     /** Called once when a connection closes, for domains that bind state to connections. */
     onDisconnect?: (principal: Principal, connectionId: string) => void;
   },
@@ -40,7 +52,9 @@ export function createSocketServer(
     serveClient: false,
     maxHttpBufferSize: options.maxPayloadBytes,
     allowRequest: (req, callback) => callback(null, originAllowed(req, options.allowedOrigins)),
-    ...(options.allowedOrigins.length > 0 ? { cors: { origin: options.allowedOrigins } } : {}),
+    // The cors package matches a list entry by equality, so "*" in a list would allow no one:
+    // long-polling answered without Access-Control-Allow-Origin.
+    ...(options.allowedOrigins.length > 0 ? { cors: { origin: options.allowedOrigins.includes("*") ? "*" : options.allowedOrigins } } : {}),
     ...(options.adapter ? { adapter: options.adapter } : {}),
   });
 
@@ -57,11 +71,13 @@ export function createSocketServer(
   io.on("connection", (socket) => {
     const { principal } = socket.data;
     deps.metrics.connections.inc();
-    const expiry =
-      principal.exp === undefined ? undefined : setTimeout(() => hangUpExpired(socket), Math.max(0, principal.exp * 1000 - Date.now()));
+    // Game servers hold tokens for months: atTime re-arms past setTimeout's 24.8-day limit.
+    const cancelExpiry = principal.exp === undefined ? undefined : atTime(principal.exp * 1000, () => hangUpExpired(socket));
     socket.on("disconnect", () => {
       deps.metrics.connections.dec();
-      if (expiry) clearTimeout(expiry);
+      cancelExpiry?.();
+      deps.refusals.flush(socket.id);
+      gate.close();
       deps.onDisconnect?.(principal, socket.id);
     });
 
@@ -76,10 +92,26 @@ export function createSocketServer(
       },
     };
     const ctx = { principal, session };
+    boundOutgoing(socket.conn as never, {
+      maxBytes: options.maxBufferedBytes,
+      onExceeded: (queuedBytes) => {
+        deps.metrics.connectionsCut.inc();
+        deps.log.info({ sub: principal.sub, role: principal.role, queuedBytes }, "connection closed: it leaves its replies unread");
+      },
+    });
+    // Players' events are limited per connection before they are parsed (a flood must cost the
+    // node next to nothing); the dispatcher still limits per player and class of event.
+    const gate = new ConnectionGate(socket as unknown as Socket, {
+      maxInFlight: options.maxInFlight,
+      rate: principal.role === "player" ? options.rateLimit : undefined,
+      onRefused: (code) => deps.refusals.count(socket.id, { sub: principal.sub, role: principal.role, transport: "socket" }, code),
+    });
     // One catch-all listener per connection rather than one per event: a listener is a closure
     // and an entry in the socket's table, per connection, so memory would grow with the protocol.
     (socket as unknown as Socket).onAny((event: unknown, ...args: unknown[]) => {
       if (typeof event !== "string" || !isClientEventName(event)) {
+        gate.settled();
+        deps.refusals.count(socket.id, { sub: principal.sub, role: principal.role, transport: "socket" }, "EVENT_UNKNOWN");
         const ack = args.at(-1);
         if (typeof ack === "function")
           ack({ ok: false, error: new HoardError("EVENT_UNKNOWN", `no event ${String(event).slice(0, 64)}`).toWire() });
@@ -89,6 +121,7 @@ export function createSocketServer(
       // `emit(event, ack)` with no payload is an empty payload.
       if (typeof payload === "function" && ack === undefined) [payload, ack] = [undefined, payload];
       void deps.dispatcher.run(event, payload, ctx, "socket").then((reply) => {
+        gate.settled();
         if (typeof ack === "function") ack(reply);
       });
     });

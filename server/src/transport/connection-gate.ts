@@ -1,0 +1,142 @@
+import { HoardError } from "@hoard/protocol";
+import type { Socket } from "socket.io";
+import type { Rate } from "./rate-limit";
+import { TokenBuckets } from "./rate-limit";
+
+/** The parts of the Engine.IO connection the gate hooks (engine.io does not export the type). */
+interface EngineConnection {
+  readonly transport: { name: string; socket?: { pause?: () => void; resume?: () => void } };
+  listeners(event: "data"): Array<(data: unknown) => void>;
+  off(event: "data", listener: (data: unknown) => void): void;
+  on(event: "data", listener: (data: unknown) => void): void;
+  write(data: string): void;
+}
+
+/** How long a WebSocket that ran its bucket dry is not read. */
+export const FLOOD_PAUSE_MS = 100;
+
+/** Admitted packets of one connection handed to Socket.IO per turn of the event loop. */
+export const FAIR_BATCH = 32;
+
+export type GateRefusal = "RATE_LIMITED" | "REQUEST_IN_FLIGHT_LIMIT";
+
+/**
+ * Admits one connection's incoming events before Socket.IO parses them. Each Engine.IO
+ * message is looked at by its first characters only: an event (`2`, then its ack id, then
+ * the JSON) is refused when the connection has `maxInFlight` requests under way or, with a
+ * `rate`, when its token bucket is empty; a refused event is answered at once with a
+ * pre-encoded ack and never parsed, so a flood costs the node a few microseconds an event.
+ * Every event counts, known or not. Other packets (connect, disconnect, binary events, which
+ * the dispatcher still limits) go through. Only the default namespace exists, so an event
+ * for another one is dropped unparsed, as Socket.IO would drop it parsed.
+ *
+ * A WebSocket whose bucket runs dry is not read for FLOOD_PAUSE_MS (or until its next token,
+ * if later): what it sends meanwhile waits in the kernel's buffers and then its own, so a
+ * flooding client is slowed by TCP itself and costs the node no work at all while it waits.
+ * The events already read are still answered, refused.
+ *
+ * Fairness: Socket.IO would start every event of a read at once (a burst of a thousand
+ * requests is a thousand handlers before the node reads another socket). Admitted packets
+ * are handed on at most FAIR_BATCH per turn of the event loop; the rest wait, unparsed, in
+ * arrival order (with any packet behind them), so other connections are read in between.
+ *
+ * `settled()` must be called once for every admitted event, when its reply is queued, and
+ * `close()` once the connection closes.
+ */
+export class ConnectionGate {
+  private inFlight = 0;
+  /** Made on the first event: an idle connection holds none (memory per connection is a figure). */
+  private bucket: TokenBuckets | undefined;
+  private paused: NodeJS.Timeout | undefined;
+  /** Packets admitted and not yet handed to Socket.IO, in arrival order (made when first needed). */
+  private waiting: string[] | undefined;
+  private handOn: NodeJS.Immediate | undefined;
+
+  constructor(
+    socket: Socket,
+    private readonly options: { maxInFlight: number; rate: Rate | undefined; onRefused: (code: GateRefusal) => void },
+  ) {
+    const conn = socket.conn as unknown as EngineConnection;
+    // Socket.IO's client is the only listener of the connection's data; it goes behind the gate.
+    const [parse, ...others] = conn.listeners("data");
+    if (!parse || others.length > 0) throw new Error("the gate expects Socket.IO's client as the one data listener");
+    conn.off("data", parse);
+    conn.on("data", (data) => {
+      if (typeof data !== "string") parse(data);
+      else if (data[0] !== "2" || this.admit(data, conn)) this.queue(data, parse);
+    });
+  }
+
+  /** The connection closed: stop its timers and drop what waits (called from its disconnect handler). */
+  close(): void {
+    clearTimeout(this.paused);
+    clearImmediate(this.handOn);
+    this.waiting = undefined;
+  }
+
+  settled(): void {
+    this.inFlight--;
+  }
+
+  private queue(data: string, parse: (data: unknown) => void): void {
+    this.waiting ??= [];
+    const waiting = this.waiting;
+    waiting.push(data);
+    if (this.handOn !== undefined) return;
+    const next = () => {
+      for (const packet of waiting.splice(0, FAIR_BATCH)) parse(packet);
+      this.handOn = waiting.length > 0 ? setImmediate(next) : undefined;
+    };
+    // The first batch at once: a connection that is not bursting waits for nothing.
+    next();
+  }
+
+  private admit(data: string, conn: EngineConnection): boolean {
+    if (data[1] === "/") return false;
+    let code: GateRefusal | undefined;
+    let retryAfterMs = 0;
+    if (this.inFlight >= this.options.maxInFlight) code = "REQUEST_IN_FLIGHT_LIMIT";
+    else if (this.options.rate) {
+      this.bucket ??= new TokenBuckets(this.options.rate.perSecond, this.options.rate.burst);
+      const taken = this.bucket.take("");
+      if (!taken.ok) {
+        code = "RATE_LIMITED";
+        retryAfterMs = taken.retryAfterMs;
+      }
+    }
+    if (code === undefined) {
+      this.inFlight++;
+      return true;
+    }
+    this.options.onRefused(code);
+    const id = ackIdOf(data);
+    if (id !== undefined) conn.write(`3${id}[${refusalJson(code, retryAfterMs)}]`);
+    if (code === "RATE_LIMITED") this.pauseReading(conn, Math.max(retryAfterMs, FLOOD_PAUSE_MS));
+    return false;
+  }
+
+  private pauseReading(conn: EngineConnection, ms: number): void {
+    const ws = conn.transport.name === "websocket" ? conn.transport.socket : undefined;
+    if (this.paused !== undefined || !ws?.pause || !ws.resume) return;
+    ws.pause();
+    this.paused = setTimeout(() => {
+      this.paused = undefined;
+      ws.resume?.();
+    }, ms);
+  }
+}
+
+/** The ack id of an event packet of the default namespace (`2<id>[...]`), if it asks for an ack. */
+function ackIdOf(data: string): string | undefined {
+  let end = 1;
+  while (end < data.length && end < 20 && data.charCodeAt(end) >= 48 && data.charCodeAt(end) <= 57) end++;
+  return end > 1 ? data.slice(1, end) : undefined;
+}
+
+const inFlightJson = JSON.stringify({ ok: false, error: new HoardError("REQUEST_IN_FLIGHT_LIMIT").toWire() });
+const rateLimitedMessage = JSON.stringify(new HoardError("RATE_LIMITED").message);
+
+function refusalJson(code: GateRefusal, retryAfterMs: number): string {
+  if (code === "REQUEST_IN_FLIGHT_LIMIT") return inFlightJson;
+  return `{"ok":false,"error":{"code":"RATE_LIMITED","message":${rateLimitedMessage},"details":{"retryAfterMs":${retryAfterMs}}}}`;
+}
