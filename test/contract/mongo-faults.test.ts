@@ -2,7 +2,7 @@ import { openMongoStore } from "@hoard/server/store/mongo/mongo-store";
 import type { Store } from "@hoard/server/store/port";
 import { type Document, MongoClient, MongoNetworkError } from "mongodb";
 import { afterAll, describe, expect, it } from "vitest";
-import { type Acked, creditUntilAcked } from "../support/mongo-credits";
+import { type Acked, creditUntilAcked } from "../support/credits";
 import { createPlayers, expectLedger, freshDatabase, mongoUrl, reportNotRun } from "../support/mongo-kit";
 
 /**

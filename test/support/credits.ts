@@ -5,9 +5,9 @@ import { requestHash } from "@hoard/server/lib/canonical";
 import type { PlayerCommit, Store } from "@hoard/server/store/port";
 
 /**
- * Credits of 1 gold as inventory:apply makes them, for the MongoDB verification kit: used by the
- * fault tests in the test process and by the worker processes of the contention suite (so no
- * vitest import here).
+ * Credits of 1 gold as inventory:apply makes them, for the multi-process suites (sqlite, and the
+ * MongoDB verification kit's contention and fault tests): used in the test process and by the
+ * worker processes (so no vitest import here).
  */
 
 export function creditCommit(worker: string, playerId: string, opId: string): PlayerCommit<{ version: number }> {
