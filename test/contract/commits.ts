@@ -1,8 +1,9 @@
 import { type Actor, type CartChange, type CartLine, type Changes, HoardError, type InventoryOp } from "@hoard/protocol";
 import { withCartChange } from "@hoard/server/cart/rules";
+import type { DomainRecord } from "@hoard/server/commit/plan";
 import { applyOps, DEFAULT_STATE_LIMITS, newPlayer } from "@hoard/server/inventory/rules";
 import { requestHash } from "@hoard/server/lib/canonical";
-import type { DomainRecord, PlayerCommit } from "@hoard/server/store/port";
+import type { PlayerCommit } from "@hoard/server/store/port";
 import { anActor, anOpId } from "../support/builders";
 
 /** Commits as the services build them, for the contract suites (store.contract.ts, domains.contract.ts). */
