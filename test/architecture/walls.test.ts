@@ -95,6 +95,16 @@ describe("architecture walls", () => {
     expect(breaches(files, broken)).toEqual([]);
   });
 
+  it("a domain's port.ts (its part of the store port) imports only the protocol, the commit plan and other ports", () => {
+    // The seam both the domain and the engines import: it may depend on neither.
+    const files = server.filter(isDomainPort);
+    expect(files.length).toBeGreaterThanOrEqual(4);
+    const allowed = (entry: Import) =>
+      intoFile(entry, (path) => path.startsWith("protocol/src/") || inFolder(path, "commit") || isDomainPort(path)) ||
+      (entry.typeOnly && intoPackage(entry, (name) => name === "zod"));
+    expect(breaches(files, (entry) => !allowed(entry))).toEqual([]);
+  });
+
   it("server folders import each other without cycles", () => {
     // Nodes are folders: store/ with its engines, each domain, each infrastructure folder; a
     // domain's port.ts is a node of its own (the seam both its domain and the engines depend

@@ -1,6 +1,6 @@
 import { connect, type HoardClient } from "@hoard/client-sdk";
+import type { ShopCatalog } from "@hoard/server/internal/cart/port";
 import type { Store } from "@hoard/server/internal/store/port";
-import type { ShopCatalog } from "@hoard/server/internal/store/shop-port";
 import { SqliteStore } from "@hoard/server/internal/store/sqlite/sqlite-store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { playerWithGold, shopItem } from "../support/cart";

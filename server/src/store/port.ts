@@ -1,9 +1,9 @@
 import type { Actor, HistoryEntry, Kit, Player, StoredItem } from "@hoard/protocol";
+import type { ShopCatalog } from "../cart/port";
 import type { CommitPlan, DomainRecord, GuardRef, Guards, PlayerWrite } from "../commit/plan";
+import type { PresenceHistoryStore } from "../presence/port";
 import type { StockStore } from "../stock/port";
 import type { TradeStore } from "../trade/port";
-import type { PresenceHistoryStore } from "./presence-history";
-import type { ShopCatalog } from "./shop-port";
 
 /**
  * The store port: small, named after what the domains do, implemented by every engine
