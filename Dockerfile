@@ -17,6 +17,7 @@ COPY protocol/package.json protocol/package.json
 COPY server/package.json server/package.json
 COPY client-sdk/package.json client-sdk/package.json
 COPY web-console/package.json web-console/package.json
+COPY demo/package.json demo/package.json
 RUN npm ci --no-audit --no-fund
 COPY protocol protocol
 COPY server server
@@ -34,6 +35,7 @@ COPY protocol/package.json protocol/package.json
 COPY server/package.json server/package.json
 COPY client-sdk/package.json client-sdk/package.json
 COPY web-console/package.json web-console/package.json
+COPY demo/package.json demo/package.json
 RUN mkdir -p server/node_modules && npm ci --omit=dev --workspace=server --no-audit --no-fund
 
 # 3. Run: what the node needs and nothing else (no sources, tests, bench or build tools).

@@ -20,7 +20,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { connect, type HoardClient } from "@hoard/client-sdk";
 import { createApp, loadConfig } from "@hoard/server";
-import { CartService } from "@hoard/server/cart/service";
+import { CartService } from "@hoard/server/internal/cart/service";
 import { Server } from "socket.io";
 import { io } from "socket.io-client";
 

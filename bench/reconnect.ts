@@ -18,7 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { connect, type HoardClient, type PlayerWatch } from "@hoard/client-sdk";
-import { TokenService } from "@hoard/server/auth/tokens";
+import { TokenService } from "@hoard/server/internal/auth/tokens";
 import { type ClusterNode, startNode } from "../test/support/cluster";
 import { TEST_SECRET } from "../test/support/server";
 

@@ -19,8 +19,8 @@ import { parseArgs } from "node:util";
 import { connect, type HoardClient } from "@hoard/client-sdk";
 import { dayNumber, dayOfNumber } from "@hoard/protocol";
 import { createApp, loadConfig, SqliteStore } from "@hoard/server";
-import { importStock } from "@hoard/server/stock/import";
-import { splitLines } from "@hoard/server/stock/import-lines";
+import { importStock } from "@hoard/server/internal/stock/import";
+import { splitLines } from "@hoard/server/internal/stock/import-lines";
 import Database from "better-sqlite3";
 
 const IV8_US_PER_ENTRY = 106.8;

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { connect } from "@hoard/client-sdk";
 import type { ItemDefinition } from "@hoard/protocol";
-import { itemId } from "@hoard/server/items/service";
+import { itemId } from "@hoard/server/internal/items/service";
 import { Child } from "./ipc";
 import { machineBusyMs } from "./machine";
 import type { BenchOptions, TargetName } from "./options";

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { createApp } from "@hoard/server/app";
-import { loadConfig } from "@hoard/server/config";
+import { createApp } from "@hoard/server/internal/app";
+import { loadConfig } from "@hoard/server/internal/config";
 import pino from "pino";
 import { notifyParent, serveParent } from "../harness/ipc";
 

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createApp } from "@hoard/server/app";
-import { loadConfig } from "@hoard/server/config";
+import { createApp } from "@hoard/server/internal/app";
+import { loadConfig } from "@hoard/server/internal/config";
 import { serveProbe } from "./probe";
 
 /**

@@ -18,6 +18,13 @@ export interface ActionContext {
   session?: Session;
 }
 
+/** What a stream route's handler gets (a bulk import over HTTP): the parsed query and the body as it arrives. */
+export interface StreamRequest<Q> {
+  query: Q;
+  contentType: string;
+  body: AsyncIterable<Uint8Array>;
+}
+
 /** One client → server event: who may call it, and what it does. */
 export interface Action<E extends ClientEventName> {
   authorize: Rule<ParsedInput<E>>;

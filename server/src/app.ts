@@ -30,7 +30,6 @@ import { StockService } from "./stock/service";
 import { openEmbeddedStore } from "./store/open";
 import type { Store } from "./store/port";
 import { subscriptionActions } from "./subscriptions/actions";
-import type { Publisher } from "./subscriptions/topics";
 import { economyActions, tradeActions, tradeTopic } from "./trade/actions";
 import { EconomyService } from "./trade/economy";
 import { tradeRoutes } from "./trade/routes";
@@ -38,6 +37,7 @@ import { TradeService } from "./trade/service";
 import { Dispatcher } from "./transport/dispatch";
 import { createHttpApp } from "./transport/http";
 import { Metrics } from "./transport/metrics";
+import { PushHub } from "./transport/push-hub";
 import { RateLimits } from "./transport/rate-classes";
 import { TokenBuckets } from "./transport/rate-limit";
 import { RefusalLog } from "./transport/refusal-log";
@@ -109,29 +109,17 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
   const startedAt = Date.now();
 
   const httpServer = createServer();
-  // The publisher is wired to the socket server once it exists (it needs the dispatcher first).
-  let io: HoardIo | undefined;
-  /** Whether a socket of this node subscribes to the topic. */
-  const watchedHere = (topic: string) => (io?.sockets.adapter.rooms.get(topic)?.size ?? 0) > 0;
-  const publisher: Publisher = {
-    publish(message) {
-      if (!io) return;
-      // On one node, a topic nobody here watches is watched by nobody: skip it (socket.io would
-      // encode the push before finding the room empty). With Redis, other nodes may watch it.
-      if (!redis && !watchedHere(message.topic)) return;
-      io.to(message.topic).emit("push", message);
-      metrics.pushes.inc({ type: message.type });
-    },
-  };
+  // Built before the services, attached to the socket server below once that exists.
+  const pushes = new PushHub({ metrics, clustered: redis !== undefined });
 
   const items = new ItemService(store);
-  const inventory = new InventoryService({ store, items, publisher, limits: config.playerLimits });
-  const carts = new CartService({ store, publisher, limits: config.playerLimits });
+  const inventory = new InventoryService({ store, items, publisher: pushes, limits: config.playerLimits });
+  const carts = new CartService({ store, publisher: pushes, limits: config.playerLimits });
   const shop = new ShopService({ store, items });
   const trades = new TradeService({
     store,
     items,
-    publisher,
+    publisher: pushes,
     log,
     imbalanceThreshold: config.trade.imbalanceThreshold,
     limits: config.playerLimits,
@@ -141,18 +129,14 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
   const presence = new PresenceService({
     registry: presenceRegistry,
     history: store.presenceHistory,
-    // Each node pushes area changes to its own subscribers (io.local), whichever node made them.
-    publishLocal(message) {
-      io?.local.to(message.topic).emit("push", message);
-      metrics.pushes.inc({ type: message.type });
-    },
-    isWatched: watchedHere,
+    publishLocal: (message) => pushes.publishLocal(message),
+    isWatched: (topic) => pushes.watchedHere(topic),
     settings: config.presence,
     log,
   });
   /** Whether this node sends area popularity pushes (Redis engine: only while it hears other nodes' changes). */
   const areaPushes = () => (presenceRegistry.engine === "redis" ? { areaPushes: presenceRegistry.hearsChanges ? "up" : "down" } : {});
-  const stock = new StockService({ stock: store.stock, publisher, log, importBatchRows: config.stockImportBatch });
+  const stock = new StockService({ stock: store.stock, publisher: pushes, log, importBatchRows: config.stockImportBatch });
   const actions: Actions = {
     ...itemActions(items),
     ...inventoryActions(inventory),
@@ -197,7 +181,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
   httpServer.on("request", http);
   // After express: engine.io takes over the request listeners already there and passes them
   // what is not under /socket.io/. Attached before, express would answer 404 to long-polling.
-  io = createSocketServer(
+  const io = createSocketServer(
     httpServer,
     { ...config, adapter: pubsub?.adapter() },
     {
@@ -211,6 +195,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
       },
     },
   );
+  pushes.attach(io);
   pubsub?.attach(io);
   presence.start();
 
@@ -224,13 +209,12 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
   const stopTradeSweep = trades.startExpirySweep(config.trade.expirySweepMs);
 
   let closing: Promise<void> | undefined;
-  const sockets = io;
   return {
     config,
     log,
     store,
     tokens,
-    io: sockets,
+    io,
     httpServer,
     redis,
     devMode: signing.devMode,
@@ -271,8 +255,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
         // Stop taking new connections, let the requests under way finish, then hang up.
         const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
         await dispatcher.drain(config.shutdownTimeoutMs);
-        sockets.disconnectSockets(true);
-        await sockets.close().catch(() => {});
+        io.disconnectSockets(true);
+        await io.close().catch(() => {});
         httpServer.closeAllConnections();
         await stopped;
         await presence.close();

@@ -1,5 +1,5 @@
 import { connect, type HoardClient } from "@hoard/client-sdk";
-import { SqliteStore } from "@hoard/server/store/sqlite/sqlite-store";
+import { SqliteStore } from "@hoard/server/internal/store/sqlite/sqlite-store";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { type Cluster, type ClusterNode, startCluster } from "../support/cluster";
 import { describeCluster } from "../support/describe-cluster";

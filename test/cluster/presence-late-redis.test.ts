@@ -1,9 +1,9 @@
 import { Writable } from "node:stream";
 import { connect, type HoardClient } from "@hoard/client-sdk";
-import { createApp, type HoardApp } from "@hoard/server/app";
-import { loadConfig } from "@hoard/server/config";
-import { createLogger } from "@hoard/server/log";
-import { RedisRegistry } from "@hoard/server/presence/redis-registry";
+import { createApp, type HoardApp } from "@hoard/server/internal/app";
+import { loadConfig } from "@hoard/server/internal/config";
+import { createLogger } from "@hoard/server/internal/log";
+import { RedisRegistry } from "@hoard/server/internal/presence/redis-registry";
 import { Redis } from "ioredis";
 import { afterEach, expect, it } from "vitest";
 import { describeCluster } from "../support/describe-cluster";

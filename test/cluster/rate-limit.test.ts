@@ -1,5 +1,5 @@
-import { redisRateLimiters } from "@hoard/server/cluster/rate-limit-redis";
-import { type RateClass, RateLimits } from "@hoard/server/transport/rate-classes";
+import { redisRateLimiters } from "@hoard/server/internal/cluster/rate-limit-redis";
+import { type RateClass, RateLimits } from "@hoard/server/internal/transport/rate-classes";
 import { Redis } from "ioredis";
 import pino from "pino";
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";

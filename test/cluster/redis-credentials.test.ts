@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
-import { createApp } from "@hoard/server/app";
-import { loadConfig } from "@hoard/server/config";
-import { createLogger } from "@hoard/server/log";
+import { createApp } from "@hoard/server/internal/app";
+import { loadConfig } from "@hoard/server/internal/config";
+import { createLogger } from "@hoard/server/internal/log";
 import { expect, it } from "vitest";
 import { describeCluster } from "../support/describe-cluster";
 import { startRedis } from "../support/redis";

@@ -1,5 +1,5 @@
-import { openMongoStore } from "@hoard/server/store/mongo/mongo-store";
-import type { Store } from "@hoard/server/store/port";
+import { openMongoStore } from "@hoard/server/internal/store/mongo/mongo-store";
+import type { Store } from "@hoard/server/internal/store/port";
 import { type Document, MongoClient, MongoNetworkError } from "mongodb";
 import { afterAll, describe, expect, it } from "vitest";
 import { type Acked, creditUntilAcked } from "../support/credits";

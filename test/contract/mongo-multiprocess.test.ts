@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { openMongoStore } from "@hoard/server/store/mongo/mongo-store";
+import { openMongoStore } from "@hoard/server/internal/store/mongo/mongo-store";
 import { afterEach, describe, expect, it } from "vitest";
 import { createPlayers, expectLedger, freshDatabase, mongoUrl, reportNotRun, startWorker, type Worker } from "../support/mongo-kit";
 

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { openMongoStore } from "@hoard/server/store/mongo/mongo-store";
-import { defaultMongoTuning } from "@hoard/server/store/mongo/tuning";
+import { openMongoStore } from "@hoard/server/internal/store/mongo/mongo-store";
+import { defaultMongoTuning } from "@hoard/server/internal/store/mongo/tuning";
 import { MongoClient } from "mongodb";
 import { afterAll } from "vitest";
 import { mongoUrl, reportNotRun } from "../support/mongo-kit";

@@ -4,8 +4,8 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { applyOps, DEFAULT_STATE_LIMITS, newPlayer } from "@hoard/server/inventory/rules";
-import { SqliteStore } from "@hoard/server/store/sqlite/sqlite-store";
+import { applyOps, DEFAULT_STATE_LIMITS, newPlayer } from "@hoard/server/internal/inventory/rules";
+import { SqliteStore } from "@hoard/server/internal/store/sqlite/sqlite-store";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { anActor, anOpId } from "../support/builders";
 

@@ -1,8 +1,9 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { DomainRecord, PlayerCommit } from "@hoard/server/store/port";
-import { SqliteStore } from "@hoard/server/store/sqlite/sqlite-store";
+import type { DomainRecord } from "@hoard/server/internal/commit/plan";
+import type { PlayerCommit } from "@hoard/server/internal/store/port";
+import { SqliteStore } from "@hoard/server/internal/store/sqlite/sqlite-store";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { anActor, anItemId, anOpId, op } from "../support/builders";

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SqliteStore } from "@hoard/server/store/sqlite/sqlite-store";
+import { SqliteStore } from "@hoard/server/internal/store/sqlite/sqlite-store";
 import { describeDomainStores } from "./domains.contract";
 import { describeStore } from "./store.contract";
 

@@ -1,7 +1,8 @@
 import { HoardError, type Player } from "@hoard/protocol";
-import { applyOps, DEFAULT_STATE_LIMITS, newPlayer } from "@hoard/server/inventory/rules";
-import { requestHash } from "@hoard/server/lib/canonical";
-import type { DomainRecord, PlayerCommit, Store } from "@hoard/server/store/port";
+import type { DomainRecord } from "@hoard/server/internal/commit/plan";
+import { applyOps, DEFAULT_STATE_LIMITS, newPlayer } from "@hoard/server/internal/inventory/rules";
+import { requestHash } from "@hoard/server/internal/lib/canonical";
+import type { PlayerCommit, Store } from "@hoard/server/internal/store/port";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { aKit, anActor, anItemId, anOpId, aStoredItem, op } from "../support/builders";
 import { type Applied, aCartLine, applyTo, createPlayer, editCart, recordOnly } from "./commits";

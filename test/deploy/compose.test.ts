@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { loadConfig } from "@hoard/server/config";
+import { loadConfig } from "@hoard/server/internal/config";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 

@@ -1,4 +1,4 @@
-import { TokenService } from "@hoard/server/auth/tokens";
+import { TokenService } from "@hoard/server/internal/auth/tokens";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectWith, disconnected, http, okData, refusedHandshake, snapshot, type World, within, world } from "../support/edge";

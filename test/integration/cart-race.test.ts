@@ -1,7 +1,7 @@
 import { connect, type HoardClient } from "@hoard/client-sdk";
-import type { Store } from "@hoard/server/store/port";
-import type { ShopCatalog } from "@hoard/server/store/shop-port";
-import { SqliteStore } from "@hoard/server/store/sqlite/sqlite-store";
+import type { ShopCatalog } from "@hoard/server/internal/cart/port";
+import type { Store } from "@hoard/server/internal/store/port";
+import { SqliteStore } from "@hoard/server/internal/store/sqlite/sqlite-store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { playerWithGold, shopItem } from "../support/cart";
 import { startServer, type TestServer } from "../support/server";

@@ -8,7 +8,7 @@ import { connect } from "@hoard/client-sdk";
 import { afterAll, describe, expect, it } from "vitest";
 
 const bin = fileURLToPath(new URL("../../server/bin/hoard.js", import.meta.url));
-const demo = fileURLToPath(new URL("../../web-console/demo/main.ts", import.meta.url));
+const demo = fileURLToPath(new URL("../../demo/main.ts", import.meta.url));
 const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 const dir = mkdtempSync(join(tmpdir(), "hoard-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,4 +1,4 @@
-import { stateBytes } from "@hoard/server/inventory/rules";
+import { stateBytes } from "@hoard/server/internal/inventory/rules";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { okData, snapshot, type World, world } from "../support/edge";
 import { connectRaw, itemDefinition, newOpId, type RawClient, startServer, type TestServer } from "../support/server";

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { type AreaStats, connect, type HoardClient } from "@hoard/client-sdk";
 import type { PresenceEvent } from "@hoard/protocol";
-import { createLogger } from "@hoard/server/log";
-import { MemoryRegistry } from "@hoard/server/presence/memory-registry";
-import { RedisRegistry } from "@hoard/server/presence/redis-registry";
-import type { IngestEvent, PresenceRegistry } from "@hoard/server/presence/registry";
+import { createLogger } from "@hoard/server/internal/log";
+import { MemoryRegistry } from "@hoard/server/internal/presence/memory-registry";
+import { RedisRegistry } from "@hoard/server/internal/presence/redis-registry";
+import type { IngestEvent, PresenceRegistry } from "@hoard/server/internal/presence/registry";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectedModes, newArea, originWorkload, presenceEvent } from "../support/presence";
 import { type RedisServer, redisAvailable, startRedis } from "../support/redis";

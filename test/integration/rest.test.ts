@@ -1,7 +1,7 @@
 import { type ClientEventName, clientEvents, httpStatusOf, isClientEventName, isErrorCode } from "@hoard/protocol";
-import { inventoryRoutes } from "@hoard/server/inventory/routes";
-import { itemRoutes } from "@hoard/server/items/routes";
-import { version } from "@hoard/server/version";
+import { inventoryRoutes } from "@hoard/server/internal/inventory/routes";
+import { itemRoutes } from "@hoard/server/internal/items/routes";
+import { version } from "@hoard/server/internal/version";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { http, okData } from "../support/edge";
 import { connectRaw, itemDefinition, newOpId, type RawClient, startServer, type TestServer } from "../support/server";

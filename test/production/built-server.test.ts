@@ -3,7 +3,7 @@ import { createServer, type Server } from "node:net";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect } from "@hoard/client-sdk";
-import { TokenService } from "@hoard/server/auth/tokens";
+import { TokenService } from "@hoard/server/internal/auth/tokens";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildServer, builtMain, jsonLine, type Spawned, spawnProcess } from "../support/process";
 import { freePort } from "../support/redis";

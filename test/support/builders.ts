@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Actor, Inventory, InventoryOp, ItemDefinition, Kit, Player, StoredItem } from "@hoard/protocol";
-import { itemId } from "@hoard/server/items/service";
-import { sha256Hex } from "@hoard/server/lib/canonical";
+import { itemId } from "@hoard/server/internal/items/service";
+import { sha256Hex } from "@hoard/server/internal/lib/canonical";
 
 /**
  * Small fixture builders shared by unit and contract tests. Each returns a fresh object, so a

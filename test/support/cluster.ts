@@ -4,8 +4,8 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { TokenService } from "@hoard/server/auth/tokens";
-import { SqliteStore } from "@hoard/server/store/sqlite/sqlite-store";
+import { TokenService } from "@hoard/server/internal/auth/tokens";
+import { SqliteStore } from "@hoard/server/internal/store/sqlite/sqlite-store";
 import { type RedisServer, startRedis } from "./redis";
 import { TEST_SECRET } from "./server";
 

@@ -1,4 +1,4 @@
-import type { Logger } from "@hoard/server/log";
+import type { Logger } from "@hoard/server/internal/log";
 import pino from "pino";
 
 /** One parsed log line (pino levels: 30 info, 40 warn, 50 error). */

@@ -1,6 +1,6 @@
-import { createMongoContext } from "@hoard/server/store/mongo/context";
-import { MongoStore } from "@hoard/server/store/mongo/mongo-store";
-import type { MongoTuning } from "@hoard/server/store/mongo/tuning";
+import { createMongoContext } from "@hoard/server/internal/store/mongo/context";
+import { MongoStore } from "@hoard/server/internal/store/mongo/mongo-store";
+import type { MongoTuning } from "@hoard/server/internal/store/mongo/tuning";
 import {
   type MongoClient,
   type MongoError,

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { connect, type HoardClient, type HoardError } from "@hoard/client-sdk";
 import type { ClientEventName, EventInput } from "@hoard/protocol";
-import { createApp, type HoardApp } from "@hoard/server/app";
-import { type Config, loadConfig } from "@hoard/server/config";
-import type { Logger } from "@hoard/server/log";
-import type { Store } from "@hoard/server/store/port";
+import { createApp, type HoardApp } from "@hoard/server/internal/app";
+import { type Config, loadConfig } from "@hoard/server/internal/config";
+import type { Logger } from "@hoard/server/internal/log";
+import type { Store } from "@hoard/server/internal/store/port";
 import { io, type Socket } from "socket.io-client";
 
 export const TEST_SECRET = "test-secret-that-is-at-least-32-characters-long";

@@ -1,6 +1,7 @@
 import { type Actor, type HistoryEntry, topicOf } from "@hoard/protocol";
+import type { GuardRef } from "../commit/plan";
 import { requestHash } from "../lib/canonical";
-import type { Committed, GuardRef, PlayerCommit, Store } from "../store/port";
+import type { Committed, PlayerCommit, Store } from "../store/port";
 import type { Publisher } from "../subscriptions/topics";
 
 export interface PlayerChange<R> {

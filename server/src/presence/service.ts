@@ -1,7 +1,7 @@
 import { type AreaPush, type AreaStats, type EventOutput, type ParsedInput, type PresenceEvent, topicOf } from "@hoard/protocol";
 import type { Logger } from "../log";
-import type { PresenceHistoryStore } from "../store/presence-history";
 import { Coalescer } from "./coalescer";
+import type { PresenceHistoryStore } from "./port";
 import type { PresenceRegistry, RegistrySettings } from "./registry";
 
 export interface PresenceSettings extends RegistrySettings {

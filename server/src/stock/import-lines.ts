@@ -1,5 +1,5 @@
 import { dayNumber, isPartitionName, isStockKey, MAX_STOCK_COUNT, MAX_STOCK_PARTITIONS, StockImportLine } from "@hoard/protocol";
-import type { StockImportRow } from "../store/stock-port";
+import type { StockImportRow } from "./port";
 
 /**
  * Pure parsing of import lines, NDJSON or CSV, into rows. A bad line is an error message,

@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import { type Actor, HoardError, type StockImportOutput } from "@hoard/protocol";
-import type { StockImported, StockImportRow, StockStore } from "../store/stock-port";
 import {
   type ImportFormat,
   type LineChunk,
@@ -10,6 +9,7 @@ import {
   parseNdjsonLine,
   ValidationMemo,
 } from "./import-lines";
+import type { StockImported, StockImportRow, StockStore } from "./port";
 
 /** Rows (key days) per transaction: big enough to amortise the commit, small enough to keep a batch near 100 ms. */
 export const DEFAULT_BATCH_ROWS = 16_384;

@@ -9,14 +9,15 @@ import {
   type StockImportQuery,
 } from "@hoard/protocol";
 import type { z } from "zod";
+import type { StreamRequest } from "../actions";
 import { requestHash } from "../lib/canonical";
 import type { Logger } from "../log";
-import type { StockChange, StockCommitted, StockOp, StockStore } from "../store/stock-port";
+import { listShortDays } from "../store/stock-ledger";
 import type { Publisher } from "../subscriptions/topics";
-import type { StreamRequest } from "../transport/http-route";
 import { importStock } from "./import";
 import { splitLines } from "./import-lines";
-import { listShortDays, stockTopics } from "./rules";
+import type { StockChange, StockCommitted, StockOp, StockStore } from "./port";
+import { stockTopics } from "./rules";
 
 export interface StockDeps {
   stock: StockStore;

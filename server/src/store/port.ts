@@ -1,8 +1,9 @@
-import type { Actor, Changes, HistoryEntry, InventoryOp, Kit, Player, StoredItem } from "@hoard/protocol";
-import type { PresenceHistoryStore } from "./presence-history";
-import type { ShopCatalog } from "./shop-port";
-import type { StockStore } from "./stock-port";
-import type { TradeStore } from "./trade-port";
+import type { Actor, HistoryEntry, Kit, Player, StoredItem } from "@hoard/protocol";
+import type { ShopCatalog } from "../cart/port";
+import type { CommitPlan, DomainRecord, GuardRef, Guards, PlayerWrite } from "../commit/plan";
+import type { PresenceHistoryStore } from "../presence/port";
+import type { StockStore } from "../stock/port";
+import type { TradeStore } from "../trade/port";
 
 /**
  * The store port: small, named after what the domains do, implemented by every engine
@@ -20,11 +21,11 @@ export interface Store {
   readonly reachable?: boolean;
   /** Prices and sales of the shop (carts themselves live in the player documents). */
   readonly shop: ShopCatalog;
-  /** Trade offers, trade feeds and the economy questions (store/trade-port.ts). */
+  /** Trade offers, trade feeds and the economy questions (trade/port.ts). */
   readonly trades: TradeStore;
   /** Per-area samples of players by mode (presence history). */
   readonly presenceHistory: PresenceHistoryStore;
-  /** Per-day stock counters (server/src/store/stock-port.ts). */
+  /** Per-day stock counters (stock/port.ts). */
   readonly stock: StockStore;
 
   /** Saves a definition under its content id; `created` is false when it was already there. */
@@ -67,28 +68,6 @@ export interface PlayerSummary {
   version: number;
 }
 
-/** One player's new state inside a commit. */
-export interface PlayerWrite {
-  /** The state after the change; `version` is exactly one above the stored one (1 creates). */
-  player: Player;
-  ops: InventoryOp[];
-  changes: Changes;
-}
-
-/**
- * A document a commit writes beside the players, in the same transaction: an order receipt,
- * a trade record. Written once, never changed. A plan may hold records and no player writes
- * (a refused trade is still recorded).
- */
-export interface DomainRecord {
-  kind: string;
-  id: string;
-  playerIds: string[];
-  /** ISO time; records list in this order. */
-  at: string;
-  data: unknown;
-}
-
 export interface RecordQuery {
   playerId?: string;
   since?: string;
@@ -96,40 +75,6 @@ export interface RecordQuery {
   /** The `at` and `id` of the last record of the previous page. */
   after?: { at: string; id: string };
   limit: number;
-}
-
-/**
- * A mutable domain document beside the players that a commit must see as of its own
- * transaction and may change in it: a trade offer (settled once), a trade feed's sequence.
- * Each kind lives in its domain's own table. The engine reads the documents a commit declares
- * (after the players), hands them to `apply`, and writes back those the plan returns,
- * compare-and-set on `version`, all or nothing with the players.
- */
-export interface GuardRef {
-  kind: string;
-  id: string;
-}
-
-export interface Guarded<D = unknown> extends GuardRef {
-  /** Exactly one above the stored version when written (1 creates). */
-  version: number;
-  data: D;
-}
-
-/** The declared documents that exist, by `guardKey`. */
-export type Guards = ReadonlyMap<string, Guarded>;
-
-export function guardKey(ref: GuardRef): string {
-  return `${ref.kind}/${ref.id}`;
-}
-
-export interface CommitPlan<R> {
-  writes: PlayerWrite[];
-  records?: DomainRecord[];
-  /** Declared guards to create or change (see `Guarded`). */
-  guards?: Guarded[];
-  /** Stored under the op id and returned to a repeat of it. Must be JSON. */
-  result: R;
 }
 
 export interface PlayerCommit<R> {

@@ -1,10 +1,10 @@
 import type { Actor, Player, TradeOffer } from "@hoard/protocol";
 import { describe, expect, it } from "vitest";
+import { type Guarded, guardKey } from "../commit/plan";
 import { DEFAULT_STATE_LIMITS } from "../inventory/rules";
-import { type Guarded, guardKey } from "../store/port";
-import { FEED_GUARD, OFFER_GUARD } from "../store/trade-port";
 import { newOffer, offerAt } from "./offers";
 import { acceptPlan, executePlan, expirePlan, proposePlan, settlePlan, type TradeContext } from "./plans";
+import { FEED_GUARD, OFFER_GUARD } from "./port";
 
 const T0 = "2025-01-01T00:00:00.000Z";
 const LATER = "2025-01-01T00:00:30.000Z";

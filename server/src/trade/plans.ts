@@ -10,9 +10,8 @@ import {
   type TradeRecord,
   type WireError,
 } from "@hoard/protocol";
+import { type CommitPlan, type DomainRecord, type Guarded, type GuardRef, type Guards, guardKey, type PlayerWrite } from "../commit/plan";
 import type { StateLimits } from "../inventory/rules";
-import { type CommitPlan, type DomainRecord, type Guarded, type GuardRef, type Guards, guardKey, type PlayerWrite } from "../store/port";
-import { FEED_GUARD, OFFER_GUARD, TRADE_RECORD } from "../store/trade-port";
 import {
   expiredError,
   isLapsed,
@@ -24,6 +23,7 @@ import {
   requirePending,
   settle,
 } from "./offers";
+import { FEED_GUARD, OFFER_GUARD, TRADE_RECORD } from "./port";
 import {
   bundleValue,
   type ItemValues,

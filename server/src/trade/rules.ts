@@ -1,6 +1,6 @@
 import { type ErrorCode, HoardError, type InventoryOp, type Player, type TradeBundle, TradeReason } from "@hoard/protocol";
+import type { PlayerWrite } from "../commit/plan";
 import { applyOps, type StateLimits } from "../inventory/rules";
-import type { PlayerWrite } from "../store/port";
 
 /**
  * Pure swap rules: no I/O, no clock. A swap is two op batches, one per side, each run through

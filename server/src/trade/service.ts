@@ -9,13 +9,13 @@ import {
   type TradeOffer,
   topicOf,
 } from "@hoard/protocol";
+import type { CommitPlan, GuardRef, Guards } from "../commit/plan";
 import { commitAndPublish } from "../inventory/commit";
 import type { StateLimits } from "../inventory/rules";
 import type { ItemService } from "../items/service";
 import { sha256Hex } from "../lib/canonical";
 import type { Logger } from "../log";
-import { type CommitPlan, type Committed, type GuardRef, type Guards, opKey, type Store } from "../store/port";
-import { TRADE_RECORD } from "../store/trade-port";
+import { type Committed, opKey, type Store } from "../store/port";
 import type { Publisher } from "../subscriptions/topics";
 import { mayRead, offerAt } from "./offers";
 import {
@@ -29,6 +29,7 @@ import {
   type TradeContext,
   type TradeResult,
 } from "./plans";
+import { TRADE_RECORD } from "./port";
 import { bundleValue, type ItemValues, imbalance, type SwapTerms } from "./rules";
 
 export interface TradeDeps {

@@ -1,6 +1,6 @@
 import type { ClientEventName } from "@hoard/protocol";
 import type { z } from "zod";
-import type { ActionContext } from "../actions";
+import type { ActionContext, StreamRequest } from "../actions";
 import type { Rule } from "../auth/policy";
 import { parseInput } from "./dispatch";
 
@@ -34,13 +34,6 @@ export interface HttpRoute {
 export function defaultInput({ body, params, query }: RequestParts): unknown {
   const base = body !== null && typeof body === "object" && !Array.isArray(body) ? body : {};
   return { ...base, ...query, ...params };
-}
-
-/** What a stream route's handler gets: the parsed query and the body as it arrives. */
-export interface StreamRequest<Q> {
-  query: Q;
-  contentType: string;
-  body: AsyncIterable<Uint8Array>;
 }
 
 /**

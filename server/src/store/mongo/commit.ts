@@ -1,6 +1,7 @@
 import type { HistoryEntry, Player } from "@hoard/protocol";
 import type { ClientSession, Collection } from "mongodb";
-import { assertNextVersion, type Committed, type Guarded, historyEntry, opKey, type PlayerCommit } from "../port";
+import type { Guarded } from "../../commit/plan";
+import { assertNextVersion, type Committed, historyEntry, opKey, type PlayerCommit } from "../port";
 import { type CoreCollections, type MongoContext, type PlayerDoc, withoutId } from "./context";
 import { isDuplicateKey, VersionConflict } from "./errors";
 import { type GuardCollections, readGuards, writeGuards } from "./guards";

@@ -1,6 +1,6 @@
 import type { HistoryEntry, ItemDefinition, Kit, Player } from "@hoard/protocol";
 import type { ClientSession, Collection, Db, MongoClient, TransactionOptions } from "mongodb";
-import type { DomainRecord } from "../port";
+import type { DomainRecord } from "../../commit/plan";
 import { type Clock, type RetryPolicy, retryPolicy, runTransaction, transactionOptions } from "./transaction";
 import { defaultMongoTuning, type MongoTuning } from "./tuning";
 

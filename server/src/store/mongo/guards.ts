@@ -1,5 +1,5 @@
 import type { ClientSession } from "mongodb";
-import { type Guarded, type GuardRef, guardKey } from "../port";
+import { type Guarded, type GuardRef, guardKey } from "../../commit/plan";
 import { GuardConflict } from "./errors";
 
 /**

@@ -1,16 +1,8 @@
 import { type HistoryEntry, HoardError, type Kit, type Player, type StoredItem } from "@hoard/protocol";
 import { type Document, type Filter, MongoClient, type MongoClientOptions } from "mongodb";
+import { type DomainRecord, guardKey } from "../../commit/plan";
 import { ConfigError } from "../../config";
-import {
-  type Committed,
-  type DomainRecord,
-  guardKey,
-  type Page,
-  type PlayerCommit,
-  type PlayerSummary,
-  type RecordQuery,
-  type Store,
-} from "../port";
+import type { Committed, Page, PlayerCommit, PlayerSummary, RecordQuery, Store } from "../port";
 import { type CommitEngine, commitPlayers } from "./commit";
 import { createMongoContext, type ItemDoc, type MongoContext, type MongoPortDeps, type RecordDoc, withoutId } from "./context";
 import { isDuplicateKey, storeError } from "./errors";

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { cursor, fakeMongoStore } from "../../../../test/support/mongo-fakes";
-import type { PresenceSampleRow } from "../presence-history";
+import type { PresenceSampleRow } from "../../presence/port";
 
 /** The Mongo presence history's own logic on driver-shaped fakes; against a real server: test/contract (MONGODB_URL). */
 

@@ -1,5 +1,5 @@
 import type { AnyBulkWriteOperation, Collection, Filter } from "mongodb";
-import type { PresenceHistoryStore, PresenceSampleRow } from "../presence-history";
+import type { PresenceHistoryStore, PresenceSampleRow } from "../../presence/port";
 import type { MongoPortDeps } from "./context";
 import { count, text } from "./scalars";
 import type { DomainSchema } from "./schema";

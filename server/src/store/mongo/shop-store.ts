@@ -1,6 +1,6 @@
 import type { ShopPrice } from "@hoard/protocol";
 import type { Collection, Filter } from "mongodb";
-import type { PriceQuery, ShopCatalog } from "../shop-port";
+import type { PriceQuery, ShopCatalog } from "../../cart/port";
 import type { MongoPortDeps } from "./context";
 import { count, text, texts } from "./scalars";
 import type { DomainSchema } from "./schema";

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { anActor, anOpId } from "../../../../test/support/builders";
 import { cursor, driverError, fakeMongoStore, fakeOpResults, setIds } from "../../../../test/support/mongo-fakes";
-import type { StockImportRow, StockOp } from "../stock-port";
+import type { StockImportRow, StockOp } from "../../stock/port";
 import type { OpResultDoc } from "./context";
 import { partsOf, planImport, stockKeyFilter } from "./stock-store";
 import { defaultMongoTuning, type MongoTuning } from "./tuning";

@@ -1,7 +1,5 @@
 import { HoardError, MAX_SHORT_DAYS_LISTED } from "@hoard/protocol";
 import type { AnyBulkWriteOperation, ClientSession, Collection, Filter } from "mongodb";
-import { type CountWrite, compareNames, type DayCounts, planAcquire, planSell } from "../../stock/rules";
-import { opKey } from "../port";
 import type {
   DayRange,
   SellOutcome,
@@ -19,7 +17,9 @@ import type {
   StockSell,
   StockSet,
   StockStore,
-} from "../stock-port";
+} from "../../stock/port";
+import { opKey } from "../port";
+import { type CountWrite, compareNames, type DayCounts, planAcquire, planSell } from "../stock-ledger";
 import type { MongoPortDeps } from "./context";
 import { isDuplicateKey } from "./errors";
 import { KeyedLocks } from "./locks";
@@ -67,7 +67,7 @@ export const stockSchema: DomainSchema = {
  * The stock ledger on MongoDB (the sqlite one is sqlite/stock-store.ts). Every op on a key is one
  * transaction: the op key is looked up (op-results.ts), the key's version goes up first (so two
  * writers of one key meet as a write conflict on that document and one reruns), the days of the
- * range are read, the pure rules of stock/rules.ts decide (or refuse: the transaction aborts and
+ * range are read, the pure rules of store/stock-ledger.ts decide (or refuse: the transaction aborts and
  * the version bump goes with it), the changed days are written in one unordered bulk write, and
  * the audit entry and the op result commit with them. Ops on one key from this node wait for
  * each other in-process, as player commits do.

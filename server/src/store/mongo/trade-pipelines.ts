@@ -1,6 +1,6 @@
 import { OfferStatus } from "@hoard/protocol";
 import type { Document, Filter } from "mongodb";
-import { type OfferQuery, type Period, TRADE_RECORD } from "../trade-port";
+import { type OfferQuery, type Period, TRADE_RECORD } from "../../trade/port";
 import { count, text } from "./scalars";
 
 /**

@@ -1,6 +1,6 @@
 import type { TradeOffer, TradeOutcome, TradeRecord } from "@hoard/protocol";
 import type { ClientSession, Collection, Document } from "mongodb";
-import { FEED_GUARD, OFFER_GUARD, type OfferQuery, type Period, type TradeStore } from "../trade-port";
+import { FEED_GUARD, OFFER_GUARD, type OfferQuery, type Period, type TradeStore } from "../../trade/port";
 import type { MongoPortDeps } from "./context";
 import { isDuplicateKey } from "./errors";
 import type { GuardCollection } from "./guards";

@@ -1,4 +1,4 @@
-import type { Guarded } from "../port";
+import type { Guarded } from "../../commit/plan";
 
 /**
  * How the embedded engine reads and writes one kind of guard document. Synchronous: it runs

@@ -1,6 +1,6 @@
 import type { ModePlayers } from "@hoard/protocol";
 import type Database from "better-sqlite3";
-import type { PresenceHistoryStore, PresenceSampleRow } from "../presence-history";
+import type { PresenceHistoryStore, PresenceSampleRow } from "../../presence/port";
 
 /** Presence samples in the embedded store (table presence_samples, presence-schema.ts). */
 export class SqlitePresenceHistory implements PresenceHistoryStore {

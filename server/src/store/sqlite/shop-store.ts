@@ -1,6 +1,6 @@
 import type { ShopPrice } from "@hoard/protocol";
 import type Database from "better-sqlite3";
-import type { PriceQuery, ShopCatalog } from "../shop-port";
+import type { PriceQuery, ShopCatalog } from "../../cart/port";
 
 interface PriceRow {
   item_id: string;

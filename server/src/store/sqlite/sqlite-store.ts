@@ -2,13 +2,11 @@ import { chmodSync, closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import { type HistoryEntry, HoardError, type Kit, type Player, type StoredItem } from "@hoard/protocol";
 import Database from "better-sqlite3";
+import { type DomainRecord, type Guarded, type GuardRef, guardKey } from "../../commit/plan";
+import type { StockStore } from "../../stock/port";
 import {
   assertNextVersion,
   type Committed,
-  type DomainRecord,
-  type Guarded,
-  type GuardRef,
-  guardKey,
   historyEntry,
   opKey,
   type Page,
@@ -17,7 +15,6 @@ import {
   type RecordQuery,
   type Store,
 } from "../port";
-import type { StockStore } from "../stock-port";
 import type { GuardTable } from "./guard-table";
 import { OpResults } from "./op-results";
 import { PlayerRows } from "./player-rows";

@@ -1,7 +1,5 @@
 import { MAX_SHORT_DAYS_LISTED } from "@hoard/protocol";
 import type Database from "better-sqlite3";
-import { type CountWrite, compareNames, type DayCounts, planAcquire, planSell } from "../../stock/rules";
-import { opKey } from "../port";
 import type {
   DayRange,
   SellOutcome,
@@ -18,7 +16,9 @@ import type {
   StockSell,
   StockSet,
   StockStore,
-} from "../stock-port";
+} from "../../stock/port";
+import { opKey } from "../port";
+import { type CountWrite, compareNames, type DayCounts, planAcquire, planSell } from "../stock-ledger";
 import type { OpResults } from "./op-results";
 import { decodeCounts, encodeCounts, encodeRecord } from "./stock-codec";
 

@@ -1,7 +1,7 @@
 import type { TradeOffer, TradeOutcome, TradeRecord } from "@hoard/protocol";
 import type Database from "better-sqlite3";
-import type { DomainRecord, Guarded } from "../port";
-import { FEED_GUARD, OFFER_GUARD, type OfferQuery, type Period, TRADE_RECORD, type TradeStore } from "../trade-port";
+import type { DomainRecord, Guarded } from "../../commit/plan";
+import { FEED_GUARD, OFFER_GUARD, type OfferQuery, type Period, TRADE_RECORD, type TradeStore } from "../../trade/port";
 import type { GuardTable } from "./guard-table";
 
 /** Past any ISO time: the open end of a period. */

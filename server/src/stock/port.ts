@@ -5,7 +5,7 @@ import type { Actor } from "@hoard/protocol";
  * partitions. Named after what the stock domain does; every engine implements it (the
  * embedded one in sqlite/stock-store.ts). Days are day numbers (days since 1970-01-01);
  * ranges are inclusive. Every write is atomic and idempotent by (actor, opId); the decisions
- * (what a sale takes, when it is refused) are the pure rules of server/src/stock/rules.ts,
+ * (what a sale takes, when it is refused) are the pure rules of server/src/store/stock-ledger.ts,
  * which every engine runs inside its transaction on freshly read counts.
  */
 export interface StockStore {
