@@ -32,7 +32,7 @@ export function inventoryActions(
       handle: (ctx, input) => inventory.createPlayer(actorOf(ctx.principal), input),
     },
     "players:get": { authorize: ownPlayer, handle: async (_ctx, { playerId }) => ({ player: await inventory.getPlayer(playerId) }) },
-    "players:list": { authorize: roles("server", "admin"), handle: (_ctx, input) => inventory.listPlayers(input) },
+    "players:list": { authorize: roles("server", "admin", "viewer"), handle: (_ctx, input) => inventory.listPlayers(input) },
     "inventory:apply": {
       authorize: (principal, input) => {
         ownPlayer(principal, input);
