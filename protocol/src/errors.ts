@@ -49,6 +49,7 @@ export const errorCodes = {
   PLAYER_CONFLICT: { status: 409, message: "The player changed concurrently too often; retry" },
 
   INVENTORY_INSUFFICIENT_ITEMS: { status: 422, message: "Not enough items" },
+  INVENTORY_REASON_REQUIRED: { status: 400, message: "An admin's change must say why: give a reason" },
   INVENTORY_CAPACITY_EXCEEDED: { status: 422, message: "The inventory is full" },
   INVENTORY_LIMIT_EXCEEDED: { status: 422, message: "A quantity would exceed the largest safe value" },
   INVENTORY_STACK_LIMIT_EXCEEDED: { status: 422, message: "The inventory would hold more stacks than the node allows" },

@@ -91,6 +91,12 @@ export const Changes = z.strictObject({
 });
 export type Changes = z.infer<typeof Changes>;
 
+/**
+ * Why an operator made a change: free text kept in the op log entry. Required of an `admin`
+ * (the console); optional for a game `server`, whose code is its own record.
+ */
+export const Reason = z.string().trim().min(1, "say why").max(500);
+
 /** One committed change of one player: a row of the op log. */
 export const HistoryEntry = z.strictObject({
   playerId: PlayerId,
@@ -99,6 +105,8 @@ export const HistoryEntry = z.strictObject({
   actor: Actor,
   /** What was asked (kind names the action, e.g. inventory:apply, players:create). */
   kind: z.string(),
+  /** Why, when the caller said (an admin always does). */
+  reason: z.string().max(500).optional(),
   ops: z.array(InventoryOp),
   changes: Changes,
   at: Timestamp,
@@ -139,6 +147,8 @@ export const InventoryApplyInput = z.strictObject({
   ops: z.array(InventoryOp).min(1).max(100),
   /** Refuse with PLAYER_VERSION_STALE unless the player is at exactly this version. */
   expectedVersion: Version.optional(),
+  /** Why: kept in the op log entry. Required of an admin (INVENTORY_REASON_REQUIRED). */
+  reason: Reason.optional(),
 });
 export const InventoryApplyOutput = z.strictObject({
   playerId: PlayerId,

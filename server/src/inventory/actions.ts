@@ -1,4 +1,4 @@
-import { type Actor, PlayerId } from "@hoard/protocol";
+import { type Actor, HoardError, PlayerId } from "@hoard/protocol";
 import type { ActionSet } from "../actions";
 import { forbidden, roles, selfOrTrusted } from "../auth/policy";
 import type { Principal } from "../auth/tokens";
@@ -38,6 +38,8 @@ export function inventoryActions(
         ownPlayer(principal, input);
         const denied = principal.role === "player" ? opsForbiddenToPlayers(input.ops) : [];
         if (denied.length > 0) throw forbidden(`a player may not ${denied.join(", ")}; that needs the server or admin role`);
+        // An operator's change is audited: the op log says who and why.
+        if (principal.role === "admin" && input.reason === undefined) throw new HoardError("INVENTORY_REASON_REQUIRED");
       },
       handle: (ctx, input) => inventory.apply(actorOf(ctx.principal), input),
     },

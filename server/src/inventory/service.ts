@@ -111,11 +111,12 @@ export class InventoryService {
   private async commitOps(
     actor: Actor,
     kind: string,
-    input: { playerId: string; opId: string; ops: InventoryOp[]; expectedVersion?: number | undefined },
+    input: { playerId: string; opId: string; ops: InventoryOp[]; expectedVersion?: number | undefined; reason?: string | undefined },
   ): Promise<Committed<EventOutput<"inventory:apply">>> {
     const committed = await commitAndPublish(this.deps, {
       actor,
       kind,
+      reason: input.reason,
       input,
       playerIds: [input.playerId],
       apply: (players, at) => {
