@@ -90,6 +90,15 @@ export function inventoryApi(client: HoardClient) {
     /** @example await hoard.inventory.debit("alice", "gold", 30); */
     debit: (playerId: string, currency: string, amount: number, options?: ApplyOptions) =>
       api.apply(playerId, [{ type: "debit", currency, amount }], options),
+    /**
+     * Undoes one entry of the player's op log with its inverse commit (an admin token; the
+     * reason is kept in the new entry, which names the version it reverses). Refused with
+     * INVENTORY_ALREADY_REVERSED, INVENTORY_INSUFFICIENT_ITEMS (what is missing in `details`),
+     * WALLET_INSUFFICIENT_FUNDS, INVENTORY_REVERSE_CONFLICT or INVENTORY_NOT_REVERSIBLE.
+     * @example await hoard.inventory.reverse("alice", 42, "duplicated grant, ticket #4411");
+     */
+    reverse: (playerId: string, version: number, reason: string, options: MutationOptions = {}) =>
+      client.mutate("inventory:reverse", { playerId, version, reason }, options),
     /** @example const { inventories } = await hoard.inventory.list("alice", "equipment"); */
     list: (playerId: string, prefix?: string) => client.call("inventory:list", { playerId, ...(prefix === undefined ? {} : { prefix }) }),
     /** @example const { entries } = await hoard.inventory.history("alice", { sinceVersion: 0 }); */

@@ -55,7 +55,8 @@ export const InventoryOp = z.discriminatedUnion("type", [
     itemId: ItemId,
     quantity: Quantity,
   }),
-  z.strictObject({ type: z.literal("setMetric"), category: Category, name: Name, value: MetricValue }),
+  /** `value` null removes the metric (what reversing the metric's first setting does). */
+  z.strictObject({ type: z.literal("setMetric"), category: Category, name: Name, value: MetricValue.nullable() }),
   z.strictObject({ type: z.literal("incrementMetric"), category: Category, name: Name, by: MetricValue }),
   z.strictObject({
     type: z.literal("setCapacity"),
@@ -107,6 +108,8 @@ export const HistoryEntry = z.strictObject({
   kind: z.string(),
   /** Why, when the caller said (an admin always does). */
   reason: z.string().max(500).optional(),
+  /** An `inventory:reverse` entry: the version of this player's entry it undoes. */
+  reverses: Version.optional(),
   ops: z.array(InventoryOp),
   changes: Changes,
   at: Timestamp,
@@ -155,6 +158,29 @@ export const InventoryApplyOutput = z.strictObject({
   version: Version,
   changes: Changes,
   /** True when this opId had already been applied and the stored result was returned. */
+  replayed: z.boolean(),
+});
+
+/**
+ * Undo one entry of a player's op log with its inverse commit (admin only, reason required):
+ * grants are consumed, consumes granted back, moves moved back, credits debited and debits
+ * credited, metrics and capacities set back to what they were before the entry. Refused when the
+ * player no longer holds what it would take back, when a metric or capacity changed since, when
+ * the entry is not an `inventory:apply`, or when it was already reversed.
+ */
+export const InventoryReverseInput = z.strictObject({
+  playerId: PlayerId,
+  /** The version of the entry to undo. */
+  version: Version.min(1),
+  reason: Reason,
+  opId: OpId,
+});
+export const InventoryReverseOutput = z.strictObject({
+  playerId: PlayerId,
+  version: Version,
+  /** The version of the entry this reversal undid. */
+  reverses: Version,
+  changes: Changes,
   replayed: z.boolean(),
 });
 

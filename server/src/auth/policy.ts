@@ -52,6 +52,7 @@ export const eventAccess: Readonly<Record<ClientEventName, "read" | "write">> = 
   "players:get": "read",
   "players:list": "read",
   "inventory:apply": "write",
+  "inventory:reverse": "write",
   "inventory:list": "read",
   "inventory:history": "read",
   "inventory:resync": "read",

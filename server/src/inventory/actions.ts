@@ -15,7 +15,14 @@ export function actorOf(principal: Principal): Actor {
 export function inventoryActions(
   inventory: InventoryService,
 ): ActionSet<
-  "players:create" | "players:get" | "players:list" | "inventory:apply" | "inventory:list" | "inventory:history" | "inventory:resync"
+  | "players:create"
+  | "players:get"
+  | "players:list"
+  | "inventory:apply"
+  | "inventory:reverse"
+  | "inventory:list"
+  | "inventory:history"
+  | "inventory:resync"
 > {
   return {
     "players:create": {
@@ -43,6 +50,8 @@ export function inventoryActions(
       },
       handle: (ctx, input) => inventory.apply(actorOf(ctx.principal), input),
     },
+    // Undoing an entry is the console's act; a game server applies the change it means instead.
+    "inventory:reverse": { authorize: roles("admin"), handle: (ctx, input) => inventory.reverse(actorOf(ctx.principal), input) },
     "inventory:list": { authorize: ownPlayer, handle: (_ctx, input) => inventory.listInventories(input) },
     "inventory:history": { authorize: ownPlayer, handle: (_ctx, input) => inventory.history(input) },
     "inventory:resync": { authorize: ownPlayer, handle: (_ctx, input) => inventory.resync(input) },

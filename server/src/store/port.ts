@@ -73,6 +73,8 @@ export interface PlayerWrite {
   player: Player;
   ops: InventoryOp[];
   changes: Changes;
+  /** This write undoes that version of the player (`inventory:reverse`), recorded in its op log entry. */
+  reverses?: number;
 }
 
 /**
@@ -168,6 +170,7 @@ export function historyEntry(commit: PlayerCommit<unknown>, write: PlayerWrite, 
     actor: commit.actor,
     kind: commit.kind,
     ...(commit.reason === undefined ? {} : { reason: commit.reason }),
+    ...(write.reverses === undefined ? {} : { reverses: write.reverses }),
     ops: write.ops,
     changes: write.changes,
     at,
