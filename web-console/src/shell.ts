@@ -70,6 +70,7 @@ export function mountShell(root: HTMLElement, options: ShellOptions): () => void
 
   const ctx: ViewContext = {
     hoard,
+    canAct: claims?.role === "admin",
     navigate: (...segments) => {
       location.hash = routeHref(...segments);
     },
