@@ -84,9 +84,7 @@ export class InventoryService {
         const committed = await this.reverseAsOfNow(actor, input);
         return committed.replayed ? { ...committed.result, replayed: true } : committed.result;
       } catch (error) {
-        if (!(error instanceof StaleLogRead) || attempt >= REVERSE_ATTEMPTS) {
-          throw error instanceof StaleLogRead ? new HoardError("PLAYER_CONFLICT", undefined, { cause: error }) : error;
-        }
+        if (!(error instanceof StaleLogRead) || attempt >= REVERSE_ATTEMPTS) throw error;
       }
     }
   }
@@ -230,9 +228,15 @@ function inCategory(category: string, prefix: string): boolean {
   return category.startsWith(prefix.endsWith(".") ? prefix : `${prefix}.`);
 }
 
-/** The player changed between the reversal's read of the op log and its commit: read again. */
-class StaleLogRead extends Error {
+/**
+ * The player changed between the reversal's read of the op log and its commit: read again. A
+ * HoardError, so both engines treat it as a refusal (nothing written, no transaction retry), and
+ * after the last attempt it goes out as it is: PLAYER_CONFLICT.
+ */
+class StaleLogRead extends HoardError {
   constructor(playerId: string, read: number, now: number) {
-    super(`${playerId} moved from version ${read} to ${now} while a reversal was being prepared`);
+    super("PLAYER_CONFLICT", `${playerId} moved from version ${read} to ${now} while a reversal was being prepared`, {
+      details: { playerId },
+    });
   }
 }
