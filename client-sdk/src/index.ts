@@ -48,6 +48,7 @@ export type { BackoffOptions } from "./backoff.js";
 export type { CallOptions } from "./calls.js";
 export { type ConnectOptions, connect, HoardClient, type HoardSocket, type MutationOptions } from "./client.js";
 export type { ConnectionEvents, ConnectionStatus, DisconnectInfo, TokenSource } from "./connection.js";
+export type { ApplyOptions } from "./inventory-api.js";
 export { fetchHealth, fetchMetrics, type MetricSample, type NodeHealth, parsePrometheusText } from "./node-status.js";
 export { newOpId } from "./op-id.js";
 export { Outbox, type OutboxEntry, type OutboxEvents, type OutboxStorage } from "./outbox.js";

@@ -45,6 +45,12 @@ export function playersApi(client: HoardClient) {
   };
 }
 
+/**
+ * Options of an inventory change: `expectedVersion` refuses a stale intent; `reason` is kept in
+ * the op log entry (an admin token must give one: INVENTORY_REASON_REQUIRED otherwise).
+ */
+export type ApplyOptions = MutationOptions & { expectedVersion?: number; reason?: string };
+
 /** `hoard.inventory`: atomic batches of operations on a player, and its op log. */
 export function inventoryApi(client: HoardClient) {
   const api = {
@@ -55,28 +61,44 @@ export function inventoryApi(client: HoardClient) {
      *   { type: "debit", currency: "gold", amount: 50 },
      *   { type: "grant", category: "bag", itemId, quantity: 1 },
      * ], { expectedVersion: 7 });
+     * // As an admin (the console): say why.
+     * await hoard.inventory.credit("alice", "gold", 50, { reason: "refund for ticket #4411" });
      */
-    apply: (playerId: string, ops: InventoryOp[], options: MutationOptions & { expectedVersion?: number } = {}) =>
+    apply: (playerId: string, ops: InventoryOp[], options: ApplyOptions = {}) =>
       client.mutate(
         "inventory:apply",
-        { playerId, ops, ...(options.expectedVersion === undefined ? {} : { expectedVersion: options.expectedVersion }) },
+        {
+          playerId,
+          ops,
+          ...(options.expectedVersion === undefined ? {} : { expectedVersion: options.expectedVersion }),
+          ...(options.reason === undefined ? {} : { reason: options.reason }),
+        },
         options,
       ),
     /** @example await hoard.inventory.grant("alice", { category: "bag", itemId, quantity: 3 }); */
-    grant: (playerId: string, stack: { category: string; itemId: string; quantity: number }, options?: MutationOptions) =>
+    grant: (playerId: string, stack: { category: string; itemId: string; quantity: number }, options?: ApplyOptions) =>
       api.apply(playerId, [{ type: "grant", ...stack }], options),
     /** @example await hoard.inventory.consume("alice", { category: "bag", itemId, quantity: 1 }); */
-    consume: (playerId: string, stack: { category: string; itemId: string; quantity: number }, options?: MutationOptions) =>
+    consume: (playerId: string, stack: { category: string; itemId: string; quantity: number }, options?: ApplyOptions) =>
       api.apply(playerId, [{ type: "consume", ...stack }], options),
     /** @example await hoard.inventory.move("alice", { from: "bag", to: "equipment.weapons", itemId, quantity: 1 }); */
-    move: (playerId: string, move: { from: string; to: string; itemId: string; quantity: number }, options?: MutationOptions) =>
+    move: (playerId: string, move: { from: string; to: string; itemId: string; quantity: number }, options?: ApplyOptions) =>
       api.apply(playerId, [{ type: "move", ...move }], options),
     /** @example await hoard.inventory.credit("alice", "gold", 100); */
-    credit: (playerId: string, currency: string, amount: number, options?: MutationOptions) =>
+    credit: (playerId: string, currency: string, amount: number, options?: ApplyOptions) =>
       api.apply(playerId, [{ type: "credit", currency, amount }], options),
     /** @example await hoard.inventory.debit("alice", "gold", 30); */
-    debit: (playerId: string, currency: string, amount: number, options?: MutationOptions) =>
+    debit: (playerId: string, currency: string, amount: number, options?: ApplyOptions) =>
       api.apply(playerId, [{ type: "debit", currency, amount }], options),
+    /**
+     * Undoes one entry of the player's op log with its inverse commit (an admin token; the
+     * reason is kept in the new entry, which names the version it reverses). Refused with
+     * INVENTORY_ALREADY_REVERSED, INVENTORY_INSUFFICIENT_ITEMS (what is missing in `details`),
+     * WALLET_INSUFFICIENT_FUNDS, INVENTORY_REVERSE_CONFLICT or INVENTORY_NOT_REVERSIBLE.
+     * @example await hoard.inventory.reverse("alice", 42, "duplicated grant, ticket #4411");
+     */
+    reverse: (playerId: string, version: number, reason: string, options: MutationOptions = {}) =>
+      client.mutate("inventory:reverse", { playerId, version, reason }, options),
     /** @example const { inventories } = await hoard.inventory.list("alice", "equipment"); */
     list: (playerId: string, prefix?: string) => client.call("inventory:list", { playerId, ...(prefix === undefined ? {} : { prefix }) }),
     /** @example const { entries } = await hoard.inventory.history("alice", { sinceVersion: 0 }); */

@@ -48,7 +48,11 @@ export const Limit = z.number().int().min(1).max(500);
 /** Opaque pagination cursor: the last key of the previous page. */
 export const Cursor = z.string().max(200);
 
-export const Role = z.enum(["player", "server", "admin"]);
+/**
+ * `player` its own state; `server` a trusted game backend; `admin` the console, reads and acts on
+ * everything; `viewer` the console read-only: reads and watches everything an admin does, acts on nothing.
+ */
+export const Role = z.enum(["player", "server", "admin", "viewer"]);
 export type Role = z.infer<typeof Role>;
 
 /** Who did something: recorded in the op log. */

@@ -49,6 +49,11 @@ export const errorCodes = {
   PLAYER_CONFLICT: { status: 409, message: "The player changed concurrently too often; retry" },
 
   INVENTORY_INSUFFICIENT_ITEMS: { status: 422, message: "Not enough items" },
+  INVENTORY_REASON_REQUIRED: { status: 400, message: "An admin's change must say why: give a reason" },
+  INVENTORY_ENTRY_NOT_FOUND: { status: 404, message: "The player has no op log entry of that version" },
+  INVENTORY_NOT_REVERSIBLE: { status: 422, message: "This kind of op log entry cannot be reversed" },
+  INVENTORY_ALREADY_REVERSED: { status: 409, message: "This op log entry was already reversed" },
+  INVENTORY_REVERSE_CONFLICT: { status: 409, message: "A metric or capacity the entry set has changed since; set it by hand" },
   INVENTORY_CAPACITY_EXCEEDED: { status: 422, message: "The inventory is full" },
   INVENTORY_LIMIT_EXCEEDED: { status: 422, message: "A quantity would exceed the largest safe value" },
   INVENTORY_STACK_LIMIT_EXCEEDED: { status: 422, message: "The inventory would hold more stacks than the node allows" },

@@ -26,6 +26,7 @@ export const clientEvents = {
   "players:get": { input: inv.PlayersGetInput, output: inv.PlayersGetOutput },
   "players:list": { input: inv.PlayersListInput, output: inv.PlayersListOutput },
   "inventory:apply": { input: inv.InventoryApplyInput, output: inv.InventoryApplyOutput },
+  "inventory:reverse": { input: inv.InventoryReverseInput, output: inv.InventoryReverseOutput },
   "inventory:list": { input: inv.InventoryListInput, output: inv.InventoryListOutput },
   "inventory:history": { input: inv.InventoryHistoryInput, output: inv.InventoryHistoryOutput },
   "inventory:resync": { input: inv.InventoryResyncInput, output: inv.InventoryResyncOutput },

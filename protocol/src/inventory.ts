@@ -55,7 +55,8 @@ export const InventoryOp = z.discriminatedUnion("type", [
     itemId: ItemId,
     quantity: Quantity,
   }),
-  z.strictObject({ type: z.literal("setMetric"), category: Category, name: Name, value: MetricValue }),
+  /** `value` null removes the metric (what reversing the metric's first setting does). */
+  z.strictObject({ type: z.literal("setMetric"), category: Category, name: Name, value: MetricValue.nullable() }),
   z.strictObject({ type: z.literal("incrementMetric"), category: Category, name: Name, by: MetricValue }),
   z.strictObject({
     type: z.literal("setCapacity"),
@@ -91,6 +92,12 @@ export const Changes = z.strictObject({
 });
 export type Changes = z.infer<typeof Changes>;
 
+/**
+ * Why an operator made a change: free text kept in the op log entry. Required of an `admin`
+ * (the console); optional for a game `server`, whose code is its own record.
+ */
+export const Reason = z.string().trim().min(1, "say why").max(500);
+
 /** One committed change of one player: a row of the op log. */
 export const HistoryEntry = z.strictObject({
   playerId: PlayerId,
@@ -99,6 +106,10 @@ export const HistoryEntry = z.strictObject({
   actor: Actor,
   /** What was asked (kind names the action, e.g. inventory:apply, players:create). */
   kind: z.string(),
+  /** Why, when the caller said (an admin always does). */
+  reason: z.string().max(500).optional(),
+  /** An `inventory:reverse` entry: the version of this player's entry it undoes. */
+  reverses: Version.optional(),
   ops: z.array(InventoryOp),
   changes: Changes,
   at: Timestamp,
@@ -139,12 +150,37 @@ export const InventoryApplyInput = z.strictObject({
   ops: z.array(InventoryOp).min(1).max(100),
   /** Refuse with PLAYER_VERSION_STALE unless the player is at exactly this version. */
   expectedVersion: Version.optional(),
+  /** Why: kept in the op log entry. Required of an admin (INVENTORY_REASON_REQUIRED). */
+  reason: Reason.optional(),
 });
 export const InventoryApplyOutput = z.strictObject({
   playerId: PlayerId,
   version: Version,
   changes: Changes,
   /** True when this opId had already been applied and the stored result was returned. */
+  replayed: z.boolean(),
+});
+
+/**
+ * Undo one entry of a player's op log with its inverse commit (admin only, reason required):
+ * grants are consumed, consumes granted back, moves moved back, credits debited and debits
+ * credited, metrics and capacities set back to what they were before the entry. Refused when the
+ * player no longer holds what it would take back, when a metric or capacity changed since, when
+ * the entry is not an `inventory:apply`, or when it was already reversed.
+ */
+export const InventoryReverseInput = z.strictObject({
+  playerId: PlayerId,
+  /** The version of the entry to undo. */
+  version: Version.min(1),
+  reason: Reason,
+  opId: OpId,
+});
+export const InventoryReverseOutput = z.strictObject({
+  playerId: PlayerId,
+  version: Version,
+  /** The version of the entry this reversal undid. */
+  reverses: Version,
+  changes: Changes,
   replayed: z.boolean(),
 });
 

@@ -35,8 +35,8 @@ export async function mintToken(options: MintTokenOptions): Promise<string> {
     throw new HoardError("VALIDATION_FAILED", `secret must be the nodes' HOARD_SECRET: at least ${MIN_SECRET_LENGTH} characters`);
   if (typeof sub !== "string" || sub.length < 1 || sub.length > 128)
     throw new HoardError("VALIDATION_FAILED", "sub must be 1–128 characters");
-  if (role !== "player" && role !== "server" && role !== "admin")
-    throw new HoardError("VALIDATION_FAILED", "role must be player, server or admin");
+  if (role !== "player" && role !== "server" && role !== "admin" && role !== "viewer")
+    throw new HoardError("VALIDATION_FAILED", "role must be player, server, admin or viewer");
   if (typeof expiresIn === "number" && !(Number.isInteger(expiresIn) && expiresIn > 0))
     throw new HoardError("VALIDATION_FAILED", "expiresIn must be a whole number of seconds above 0, or a span such as 1h");
 

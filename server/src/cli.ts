@@ -9,9 +9,9 @@ import { version } from "./version";
 const tokenUsage = `  hoard token --role ROLE [--sub ID] [--expires SPAN]
                                                mint a token signed with HOARD_SECRET
                                                (or, in dev mode, data/dev-secret)
-      ROLE   player | server | admin
+      ROLE   player | server | admin | viewer (read-only console)
       ID     the player id (required for a player token), or the service's name
-             (default for server and admin: the role)
+             (default for server, admin and viewer: the role)
       SPAN   e.g. 1h, 7d (default: 24h; "never" for no expiry)`;
 
 const usage = `Usage:
@@ -30,7 +30,7 @@ async function tokenCommand(args: string[]): Promise<number> {
   const { values, positionals } = parsed;
   if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}`, tokenUsage);
   const role = Role.safeParse(values.role);
-  if (!role.success) throw new UsageError("--role must be player, server or admin", tokenUsage);
+  if (!role.success) throw new UsageError("--role must be player, server, admin or viewer", tokenUsage);
   // A player token names the player it acts for: defaulting it would mint a token for a player called "player".
   if (role.data === "player" && values.sub === undefined)
     throw new UsageError("--sub is required for a player token (the player id)", tokenUsage);

@@ -18,6 +18,8 @@ export interface Applied {
 interface CommitOptions {
   opId?: string;
   actor?: Actor;
+  /** An operator's reason, kept in the op log. */
+  reason?: string;
 }
 
 /** players:create as the inventory service does it: refuse an existing id, write version 1. */
@@ -47,6 +49,7 @@ export function applyTo(playerId: string, ops: InventoryOp[], options: CommitOpt
     opId,
     actor: options.actor ?? anActor(),
     kind: "inventory:apply",
+    ...(options.reason === undefined ? {} : { reason: options.reason }),
     requestHash: requestHash("inventory:apply", request),
     playerIds: [playerId],
     apply: (players, at) => {

@@ -161,6 +161,19 @@ export function describeStore(name: string, makeStore: () => Promise<ContractSto
         });
       });
 
+      it("keeps a commit's reason in its op log entry, and writes none when there is no reason", async () => {
+        await store.commitPlayers(createPlayer("alice"));
+        const actor = anActor({ role: "admin", sub: "console" });
+
+        const committed = await store.commitPlayers(applyTo("alice", [op.credit("gold", 5)], { actor, reason: "refund, ticket #4411" }));
+        await store.commitPlayers(applyTo("alice", [op.credit("gold", 1)]));
+
+        expect(committed.entries[0]).toMatchObject({ version: 2, actor, kind: "inventory:apply", reason: "refund, ticket #4411" });
+        const [refund, plain] = await store.readHistory("alice", { sinceVersion: 1, limit: 10 });
+        expect(refund).toEqual(committed.entries[0]);
+        expect(plain).not.toHaveProperty("reason");
+      });
+
       it("keeps dotted category names as they are, through inserts, updates and the op log", async () => {
         await store.commitPlayers(createPlayer("alice"));
         const sword = anItemId("sword");

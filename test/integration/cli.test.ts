@@ -37,7 +37,7 @@ describe("hoard CLI", () => {
   it("says what is wrong in one line, with the usage and exit 2, never a stack", async () => {
     const cases: Array<[string[], RegExp]> = [
       [["token", "--rolee", "admin"], /^hoard: Unknown option '--rolee'/],
-      [["token", "--role", "emperor"], /^hoard: --role must be player, server or admin\n/],
+      [["token", "--role", "emperor"], /^hoard: --role must be player, server, admin or viewer\n/],
       [["token", "--role", "player"], /^hoard: --sub is required for a player token/],
       [["stock", "import"], /^hoard: name the file to import\n/],
       [["stock", "import", "x.ndjson", "--batch", "0"], /^hoard: --batch must be a positive integer\n/],

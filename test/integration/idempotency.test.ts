@@ -181,7 +181,13 @@ describe("idempotency", () => {
     it("two game servers, a server and an admin, a server and the player: the same opId is each one's own", async () => {
       const { id, version } = await freshPlayer();
       const opId = newOpId();
-      const consume = { playerId: id, opId, ops: [{ type: "consume", category: "bag", itemId: w.itemId, quantity: 1 }] };
+      // An admin must say why; the others may, and the same request goes to all four.
+      const consume = {
+        playerId: id,
+        opId,
+        ops: [{ type: "consume", category: "bag", itemId: w.itemId, quantity: 1 }],
+        reason: "opId scope test",
+      };
       const actors = [
         await server.token("server", "game-a"),
         await server.token("server", "game-b"),

@@ -4,6 +4,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import type { Role } from "@hoard/protocol";
 import { TokenService } from "@hoard/server/internal/auth/tokens";
 import { SqliteStore } from "@hoard/server/internal/store/sqlite/sqlite-store";
 import { type RedisServer, startRedis } from "./redis";
@@ -21,7 +22,7 @@ export interface Cluster {
   /** The sqlite file every node shares. */
   dbFile: string;
   /** A token signed with the nodes' secret. */
-  token(role: "player" | "server" | "admin", sub?: string): Promise<string>;
+  token(role: Role, sub?: string): Promise<string>;
   stop(): Promise<void>;
 }
 

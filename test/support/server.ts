@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { connect, type HoardClient, type HoardError } from "@hoard/client-sdk";
-import type { ClientEventName, EventInput } from "@hoard/protocol";
+import type { ClientEventName, EventInput, Role } from "@hoard/protocol";
 import { createApp, type HoardApp } from "@hoard/server/internal/app";
 import { type Config, loadConfig } from "@hoard/server/internal/config";
 import type { Logger } from "@hoard/server/internal/log";
@@ -13,9 +13,9 @@ export interface TestServer {
   url: string;
   app: HoardApp;
   /** Tokens signed with the server's secret. */
-  token(role: "player" | "server" | "admin", sub?: string): Promise<string>;
+  token(role: Role, sub?: string): Promise<string>;
   /** A connected SDK client with a fresh token; closed by `close()`. */
-  client(role: "player" | "server" | "admin", sub?: string): Promise<HoardClient>;
+  client(role: Role, sub?: string): Promise<HoardClient>;
   /** Closes the SDK clients it opened, then the node. */
   close(): Promise<void>;
 }
@@ -45,7 +45,7 @@ export async function startServer(
     ...(options.log ? { log: options.log } : {}),
   });
   const url = await app.listen();
-  const token = (role: "player" | "server" | "admin", sub?: string) => app.tokens.mint({ sub: sub ?? role, role, expiresIn: "1h" });
+  const token = (role: Role, sub?: string) => app.tokens.mint({ sub: sub ?? role, role, expiresIn: "1h" });
   const clients: HoardClient[] = [];
   return {
     url,

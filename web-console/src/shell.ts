@@ -47,8 +47,8 @@ export function mountShell(root: HTMLElement, options: ShellOptions): () => void
     ),
   );
 
-  if (claims && claims.role !== "admin") {
-    showBanner(`This token has the ${claims.role} role; the console needs an admin token to read every player.`);
+  if (claims && claims.role !== "admin" && claims.role !== "viewer") {
+    showBanner(`This token has the ${claims.role} role; the console needs an admin (or read-only viewer) token to read every player.`);
   }
 
   // The connection's state, from the SDK: it reconnects by itself, whatever ended the connection.
@@ -70,6 +70,7 @@ export function mountShell(root: HTMLElement, options: ShellOptions): () => void
 
   const ctx: ViewContext = {
     hoard,
+    canAct: claims?.role === "admin",
     navigate: (...segments) => {
       location.hash = routeHref(...segments);
     },

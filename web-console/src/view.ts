@@ -28,6 +28,11 @@ export interface MountedView {
 export interface ViewContext {
   /** The connected SDK client: the console's only way to talk to the node. */
   readonly hoard: HoardClient;
+  /**
+   * Whether the token may act (an `admin`): views show their action forms and buttons only
+   * then. A `viewer` sees no action at all; the node refuses its writes anyway.
+   */
+  readonly canAct: boolean;
   /** Goes to a route, e.g. `navigate("players", "alice")` (segments are encoded for you). */
   navigate(...segments: string[]): void;
   /** The href of a route, for links. */

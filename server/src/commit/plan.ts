@@ -12,6 +12,8 @@ export interface PlayerWrite {
   player: Player;
   ops: InventoryOp[];
   changes: Changes;
+  /** This write undoes that version of the player (`inventory:reverse`), recorded in its op log entry. */
+  reverses?: number;
 }
 
 /**

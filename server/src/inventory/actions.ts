@@ -1,4 +1,4 @@
-import { type Actor, PlayerId } from "@hoard/protocol";
+import { type Actor, HoardError, PlayerId } from "@hoard/protocol";
 import type { ActionSet } from "../actions";
 import { forbidden, roles, selfOrTrusted } from "../auth/policy";
 import type { Principal } from "../auth/tokens";
@@ -15,7 +15,14 @@ export function actorOf(principal: Principal): Actor {
 export function inventoryActions(
   inventory: InventoryService,
 ): ActionSet<
-  "players:create" | "players:get" | "players:list" | "inventory:apply" | "inventory:list" | "inventory:history" | "inventory:resync"
+  | "players:create"
+  | "players:get"
+  | "players:list"
+  | "inventory:apply"
+  | "inventory:reverse"
+  | "inventory:list"
+  | "inventory:history"
+  | "inventory:resync"
 > {
   return {
     "players:create": {
@@ -32,15 +39,19 @@ export function inventoryActions(
       handle: (ctx, input) => inventory.createPlayer(actorOf(ctx.principal), input),
     },
     "players:get": { authorize: ownPlayer, handle: async (_ctx, { playerId }) => ({ player: await inventory.getPlayer(playerId) }) },
-    "players:list": { authorize: roles("server", "admin"), handle: (_ctx, input) => inventory.listPlayers(input) },
+    "players:list": { authorize: roles("server", "admin", "viewer"), handle: (_ctx, input) => inventory.listPlayers(input) },
     "inventory:apply": {
       authorize: (principal, input) => {
         ownPlayer(principal, input);
         const denied = principal.role === "player" ? opsForbiddenToPlayers(input.ops) : [];
         if (denied.length > 0) throw forbidden(`a player may not ${denied.join(", ")}; that needs the server or admin role`);
+        // An operator's change is audited: the op log says who and why.
+        if (principal.role === "admin" && input.reason === undefined) throw new HoardError("INVENTORY_REASON_REQUIRED");
       },
       handle: (ctx, input) => inventory.apply(actorOf(ctx.principal), input),
     },
+    // Undoing an entry is the console's act; a game server applies the change it means instead.
+    "inventory:reverse": { authorize: roles("admin"), handle: (ctx, input) => inventory.reverse(actorOf(ctx.principal), input) },
     "inventory:list": { authorize: ownPlayer, handle: (_ctx, input) => inventory.listInventories(input) },
     "inventory:history": { authorize: ownPlayer, handle: (_ctx, input) => inventory.history(input) },
     "inventory:resync": { authorize: ownPlayer, handle: (_ctx, input) => inventory.resync(input) },

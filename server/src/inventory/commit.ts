@@ -8,6 +8,8 @@ export interface PlayerChange<R> {
   actor: Actor;
   /** The action asking (the event name), kept in the op log and in the request's fingerprint. */
   kind: string;
+  /** Why, kept in the op log (the request's `reason`; it is part of the fingerprint as well). */
+  reason?: string | undefined;
   /** The parsed request: its opId is the idempotency key, the rest its fingerprint. */
   input: { opId: string };
   playerIds: readonly string[];
@@ -25,6 +27,7 @@ export async function commitAndPublish<R>(deps: { store: Store; publisher: Publi
     opId: change.input.opId,
     actor: change.actor,
     kind: change.kind,
+    ...(change.reason === undefined ? {} : { reason: change.reason }),
     requestHash: requestHash(change.kind, change.input),
     playerIds: change.playerIds,
     ...(change.guards ? { guards: change.guards } : {}),

@@ -1,4 +1,4 @@
-import { InventoryApplyInput, PlayersCreateInput } from "@hoard/protocol";
+import { InventoryApplyInput, InventoryReverseInput, PlayersCreateInput } from "@hoard/protocol";
 import type { HttpRoute } from "../transport/http-route";
 
 export const inventoryRoutes: HttpRoute[] = [
@@ -24,6 +24,15 @@ export const inventoryRoutes: HttpRoute[] = [
     event: "inventory:apply",
     summary: "Apply an atomic batch of inventory and wallet operations (idempotent by opId)",
     body: InventoryApplyInput.omit({ playerId: true }),
+  },
+  {
+    method: "post",
+    path: "/api/v1/players/:playerId/history/:version/reverse",
+    event: "inventory:reverse",
+    summary: "Undo one op log entry with its inverse commit (admin; reason required; idempotent by opId)",
+    body: InventoryReverseInput.omit({ playerId: true, version: true }),
+    // The version comes from the path as text; the schema then checks it like any other.
+    input: ({ body, params }) => ({ ...(body as object), playerId: params.playerId, version: Number(params.version) }),
   },
   {
     method: "get",

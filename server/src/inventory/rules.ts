@@ -131,7 +131,10 @@ export function applyOps(
         touch(touched.stacks, op.to, op.itemId);
         break;
       case "setMetric":
-        metricsOf(op.category, op.name)[op.name] = op.value;
+        if (op.value === null) {
+          const inventory = existing(op.category);
+          if (inventory) delete inventory.metrics[op.name];
+        } else metricsOf(op.category, op.name)[op.name] = op.value;
         touch(touched.metrics, op.category, op.name);
         break;
       case "incrementMetric": {

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import {
   type Actor,
   type EventOutput,
+  type HistoryEntry,
   HoardError,
   type InventoryOp,
   type InventoryResyncOutput,
@@ -12,10 +13,15 @@ import type { ItemService } from "../items/service";
 import type { Committed, Store } from "../store/port";
 import type { Publisher } from "../subscriptions/topics";
 import { commitAndPublish } from "./commit";
+import { inverseOps, priorValues, requireReversible, requireUnchangedSince, touchesMetricsOrCapacity } from "./reverse";
 import { applyOps, grantedItemIds, kitOps, newPlayer, type StateLimits } from "./rules";
 
 /** A resync further behind than this gets a snapshot instead of deltas. */
 export const MAX_DELTA_ENTRIES = 200;
+
+/** How often a reversal reads the op log again when the player changed between its read and its commit. */
+const REVERSE_ATTEMPTS = 5;
+const LOG_PAGE = 500;
 
 export interface InventoryDeps {
   store: Store;
@@ -65,6 +71,84 @@ export class InventoryService {
     return committed.replayed ? { ...committed.result, replayed: true } : committed.result;
   }
 
+  /**
+   * Undoes one op log entry with its inverse commit (server/src/inventory/reverse.ts). Whether it
+   * was already reversed is known from the op log itself: every reversal of this player's entry
+   * is a commit of this player, so "no entry after it reverses it, as of version V" plus "commit
+   * only if the player is still at V" means no two reversals of one entry can both commit. When
+   * the player moved on in between, the log is read again.
+   */
+  async reverse(actor: Actor, input: ParsedInput<"inventory:reverse">): Promise<EventOutput<"inventory:reverse">> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const committed = await this.reverseAsOfNow(actor, input);
+        return committed.replayed ? { ...committed.result, replayed: true } : committed.result;
+      } catch (error) {
+        if (!(error instanceof StaleLogRead) || attempt >= REVERSE_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  private async reverseAsOfNow(
+    actor: Actor,
+    input: ParsedInput<"inventory:reverse">,
+  ): Promise<Committed<EventOutput<"inventory:reverse">>> {
+    const { playerId, version } = input;
+    await this.getPlayer(playerId);
+    const [entry] = await this.deps.store.readHistory(playerId, { sinceVersion: version - 1, limit: 1 });
+    if (entry?.version !== version) {
+      throw new HoardError("INVENTORY_ENTRY_NOT_FOUND", `${playerId} has no version ${version}`, { details: { playerId, version } });
+    }
+    requireReversible(entry);
+    const later = await this.readLog(playerId, version, Number.MAX_SAFE_INTEGER);
+    const asOf = later.at(-1)?.version ?? version;
+    const reversal = later.find((candidate) => candidate.reverses === version);
+    // The same request again (same caller, same opId) goes on to the commit, which answers the stored result.
+    if (reversal && !(reversal.opId === input.opId && reversal.actor.role === actor.role && reversal.actor.sub === actor.sub)) {
+      throw new HoardError("INVENTORY_ALREADY_REVERSED", `version ${version} was reversed by version ${reversal.version}`, {
+        details: { playerId, version, reversedBy: reversal.version },
+      });
+    }
+    const earlier = touchesMetricsOrCapacity(entry) ? await this.readLog(playerId, 0, version - 1) : [];
+    if (touchesMetricsOrCapacity(entry) && version > 1 && earlier[0]?.version !== 1) {
+      throw new HoardError("INVENTORY_NOT_REVERSIBLE", "the op log no longer holds what the metrics were before this entry", {
+        details: { version, kind: entry.kind },
+      });
+    }
+    const ops = inverseOps(entry, priorValues(entry, earlier));
+    return commitAndPublish(this.deps, {
+      actor,
+      kind: "inventory:reverse",
+      reason: input.reason,
+      input,
+      playerIds: [playerId],
+      apply: (players, at) => {
+        const player = players.get(playerId);
+        if (!player) throw new HoardError("PLAYER_NOT_FOUND", undefined, { details: { playerId } });
+        if (player.version !== asOf) throw new StaleLogRead(playerId, asOf, player.version);
+        requireUnchangedSince(entry, player);
+        const next = applyOps(player, ops, at, this.deps.limits);
+        return {
+          writes: [{ player: next.player, ops, changes: next.changes, reverses: version }],
+          result: { playerId, version: next.player.version, reverses: version, changes: next.changes, replayed: false },
+        };
+      },
+    });
+  }
+
+  /** Op log entries with a version in (after, upTo], oldest first, page by page. */
+  private async readLog(playerId: string, after: number, upTo: number): Promise<HistoryEntry[]> {
+    const entries: HistoryEntry[] = [];
+    for (let since = after; since < upTo; ) {
+      const page = await this.deps.store.readHistory(playerId, { sinceVersion: since, limit: LOG_PAGE });
+      for (const entry of page) if (entry.version <= upTo) entries.push(entry);
+      const last = page.at(-1)?.version;
+      if (page.length < LOG_PAGE || last === undefined) break;
+      since = last;
+    }
+    return entries;
+  }
+
   async getPlayer(playerId: string): Promise<Player> {
     const player = await this.deps.store.getPlayer(playerId);
     if (!player) throw new HoardError("PLAYER_NOT_FOUND", undefined, { details: { playerId } });
@@ -111,11 +195,12 @@ export class InventoryService {
   private async commitOps(
     actor: Actor,
     kind: string,
-    input: { playerId: string; opId: string; ops: InventoryOp[]; expectedVersion?: number | undefined },
+    input: { playerId: string; opId: string; ops: InventoryOp[]; expectedVersion?: number | undefined; reason?: string | undefined },
   ): Promise<Committed<EventOutput<"inventory:apply">>> {
     const committed = await commitAndPublish(this.deps, {
       actor,
       kind,
+      reason: input.reason,
       input,
       playerIds: [input.playerId],
       apply: (players, at) => {
@@ -141,4 +226,17 @@ export class InventoryService {
 function inCategory(category: string, prefix: string): boolean {
   if (prefix === "" || category === prefix) return true;
   return category.startsWith(prefix.endsWith(".") ? prefix : `${prefix}.`);
+}
+
+/**
+ * The player changed between the reversal's read of the op log and its commit: read again. A
+ * HoardError, so both engines treat it as a refusal (nothing written, no transaction retry), and
+ * after the last attempt it goes out as it is: PLAYER_CONFLICT.
+ */
+class StaleLogRead extends HoardError {
+  constructor(playerId: string, read: number, now: number) {
+    super("PLAYER_CONFLICT", `${playerId} moved from version ${read} to ${now} while a reversal was being prepared`, {
+      details: { playerId },
+    });
+  }
 }

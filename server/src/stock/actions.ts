@@ -6,9 +6,11 @@ import type { StockService } from "./service";
 
 /**
  * Stock belongs to the game's economy, not to a player: only trusted game servers and the
- * console (`server`, `admin`) may change it, read it or watch it.
+ * console (`server`, `admin`) may change it; they and the read-only console (`viewer`) may read
+ * it or watch it.
  */
 export const stockRoles = roles("server", "admin");
+const stockReaders = roles("server", "admin", "viewer");
 
 export function stockActions(
   stock: StockService,
@@ -17,8 +19,8 @@ export function stockActions(
     "stock:acquire": { authorize: stockRoles, handle: (ctx, input) => stock.acquire(actorOf(ctx.principal), input) },
     "stock:sell": { authorize: stockRoles, handle: (ctx, input) => stock.sell(actorOf(ctx.principal), input) },
     "stock:setPartitions": { authorize: stockRoles, handle: (ctx, input) => stock.setPartitions(actorOf(ctx.principal), input) },
-    "stock:read": { authorize: stockRoles, handle: (_ctx, input) => stock.read(input) },
-    "stock:list": { authorize: stockRoles, handle: (_ctx, input) => stock.list(input) },
+    "stock:read": { authorize: stockReaders, handle: (_ctx, input) => stock.read(input) },
+    "stock:list": { authorize: stockReaders, handle: (_ctx, input) => stock.list(input) },
   };
 }
 
@@ -29,7 +31,7 @@ export function stockActions(
  */
 export function stockTopicSources(stock: StockService): { stock: TopicSource; stockprefix: TopicSource } {
   return {
-    stock: { authorize: stockRoles, currentSeq: (key) => stock.currentSeq(key) },
-    stockprefix: { authorize: stockRoles, currentSeq: async () => 0 },
+    stock: { authorize: stockReaders, currentSeq: (key) => stock.currentSeq(key) },
+    stockprefix: { authorize: stockReaders, currentSeq: async () => 0 },
   };
 }

@@ -83,6 +83,8 @@ export interface PlayerCommit<R> {
   actor: Actor;
   /** The action that asked for this (`inventory:apply`, `players:create`…), kept in the op log. */
   kind: string;
+  /** Why (an operator's free text), kept in the op log entries of the commit. */
+  reason?: string;
   /** Hash of the request; a repeat of the op id with another hash is OP_ID_REUSED. */
   requestHash: string;
   playerIds: readonly string[];
@@ -110,6 +112,8 @@ export function historyEntry(commit: PlayerCommit<unknown>, write: PlayerWrite, 
     opId: commit.opId,
     actor: commit.actor,
     kind: commit.kind,
+    ...(commit.reason === undefined ? {} : { reason: commit.reason }),
+    ...(write.reverses === undefined ? {} : { reverses: write.reverses }),
     ops: write.ops,
     changes: write.changes,
     at,

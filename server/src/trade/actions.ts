@@ -9,7 +9,8 @@ import type { TradeService } from "./service";
 
 const ownPlayer = selfOrTrusted<{ playerId: string }>((input) => input.playerId);
 const trusted = roles("server", "admin");
-const admin = roles("admin");
+/** The console, acting or read-only: the economy questions and the suspicious-trade feed. */
+const consoleRoles = roles("admin", "viewer");
 
 /**
  * Who may act on an offer (the recipient accepts or declines, the proposer cancels) depends
@@ -52,19 +53,19 @@ export function economyActions(
   "economy:tradeCounts" | "economy:topItems" | "economy:imbalancedTrades" | "economy:diverseInventories" | "economy:richestPlayers"
 > {
   return {
-    "economy:tradeCounts": { authorize: admin, handle: (_ctx, input) => economy.tradeCounts(input) },
-    "economy:topItems": { authorize: admin, handle: (_ctx, input) => economy.topItems(input) },
-    "economy:imbalancedTrades": { authorize: admin, handle: (_ctx, input) => economy.imbalancedTrades(input) },
-    "economy:diverseInventories": { authorize: admin, handle: (_ctx, input) => economy.diverseInventories(input) },
-    "economy:richestPlayers": { authorize: admin, handle: (_ctx, input) => economy.richestPlayers(input) },
+    "economy:tradeCounts": { authorize: consoleRoles, handle: (_ctx, input) => economy.tradeCounts(input) },
+    "economy:topItems": { authorize: consoleRoles, handle: (_ctx, input) => economy.topItems(input) },
+    "economy:imbalancedTrades": { authorize: consoleRoles, handle: (_ctx, input) => economy.imbalancedTrades(input) },
+    "economy:diverseInventories": { authorize: consoleRoles, handle: (_ctx, input) => economy.diverseInventories(input) },
+    "economy:richestPlayers": { authorize: consoleRoles, handle: (_ctx, input) => economy.richestPlayers(input) },
   };
 }
 
-/** `trades/{playerId}`: the player, servers and admins. `trades/_suspicious`: admins only. */
+/** `trades/{playerId}`: the player, servers and admins. `trades/_suspicious`: the console (admin, viewer) only. */
 export function tradeTopic(trades: TradeService, store: Store): TopicSource {
   return {
     authorize: (principal, key) => {
-      if (key === SUSPICIOUS_TRADES_KEY) admin(principal, undefined);
+      if (key === SUSPICIOUS_TRADES_KEY) consoleRoles(principal, undefined);
       else ownPlayer(principal, { playerId: key });
     },
     currentSeq: async (key) => {

@@ -1,6 +1,7 @@
 import { type Ack, type ClientEventName, clientEvents, HoardError, type WireError } from "@hoard/protocol";
 import type { z } from "zod";
 import type { Action, ActionContext, Actions } from "../actions";
+import { refuseViewerWrites } from "../auth/policy";
 import type { Logger } from "../log";
 import type { Metrics } from "./metrics";
 import type { RateLimits } from "./rate-classes";
@@ -8,7 +9,7 @@ import type { RefusalLog } from "./refusal-log";
 
 /**
  * The one wrapper every request goes through, over the socket and over REST:
- * shutdown gate → rate limit → parse (zod) → authorize → handle → ack, with error
+ * shutdown gate → rate limit → viewer gate → parse (zod) → authorize → handle → ack, with error
  * normalisation and metrics. No handler repeats any of it.
  */
 export class Dispatcher {
@@ -20,6 +21,7 @@ export class Dispatcher {
 
   run(event: ClientEventName, payload: unknown, ctx: ActionContext, transport: "socket" | "http"): Promise<Ack<unknown>> {
     return this.guard(event, ctx, transport, () => {
+      refuseViewerWrites(ctx.principal, event);
       const input = parseInput(clientEvents[event].input, payload);
       const action = this.deps.actions[event] as Action<ClientEventName>;
       action.authorize(ctx.principal, input as never);

@@ -67,13 +67,14 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     const readiness = deps.ready();
     res.status(readiness.ready ? 200 : 503).json(readiness);
   });
-  // Per-event figures and the node's id are for operators: an admin or server token (Prometheus
-  // sends one with `authorization: { credentials: <token> }`), like every other API.
+  // Per-event figures and the node's id are for operators: an admin, viewer or server token
+  // (Prometheus sends one with `authorization: { credentials: <token> }`), like every other API.
+  // A viewer reads them: they change nothing and the console's Cluster page shows them.
   app.get("/metrics", async (req, res) => {
     const principal = await authenticate(req, res);
     if (!principal) return;
     if (principal.role === "player") {
-      sendError(res, new HoardError("AUTH_FORBIDDEN", "metrics need an admin or server token").toWire());
+      sendError(res, new HoardError("AUTH_FORBIDDEN", "metrics need an admin, viewer or server token").toWire());
       return;
     }
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());

@@ -116,6 +116,29 @@ describe("MongoStore.commitPlayers on driver-shaped fakes", () => {
     expect(session.events).toEqual(["start", "commit", "end"]);
   });
 
+  it("keeps an operator's reason and the version a write reverses in the op log document", async () => {
+    const { store, collections } = fakeStore();
+    collections.players.find.mockReturnValueOnce(cursor([playerDoc(aPlayer({ id: "alice", version: 4, wallet: { gold: 9 } }))]));
+    const { commit } = credit("alice", 5);
+    const reversal: PlayerCommit<{ version: number }> = {
+      ...commit,
+      actor: anActor({ role: "admin", sub: "ops" }),
+      kind: "inventory:reverse",
+      reason: "granted twice",
+      apply: (players, at) => {
+        const plan = commit.apply(players, at, new Map());
+        return { ...plan, writes: plan.writes.map((write) => ({ ...write, reverses: 3 })) };
+      },
+    };
+
+    const committed = await store.commitPlayers(reversal);
+
+    expect(collections.op_log.insertMany.mock.calls[0]?.[0]).toEqual([
+      expect.objectContaining({ version: 5, kind: "inventory:reverse", reason: "granted twice", reverses: 3 }),
+    ]);
+    expect(committed.entries[0]).toMatchObject({ reason: "granted twice", reverses: 3 });
+  });
+
   it("reads the op result and the players inside the commit's transaction, and every write joins it", async () => {
     // Call-shape only: a read outside the session would see another snapshot, which no fake can show.
     const { store, collections, session } = fakeStore();

@@ -17,7 +17,7 @@ export function describeOp(op: InventoryOp): Part[] {
     case "move":
       return [`move ${formatNumber(op.quantity)} × `, { item: op.itemId }, ` ${op.from} → ${op.to}`];
     case "setMetric":
-      return [`set ${op.category} ${op.name} = ${formatNumber(op.value)}`];
+      return [op.value === null ? `remove ${op.category} ${op.name}` : `set ${op.category} ${op.name} = ${formatNumber(op.value)}`];
     case "incrementMetric":
       return [`${op.category} ${op.name} ${op.by < 0 ? "−" : "+"}${formatNumber(Math.abs(op.by))}`];
     case "setCapacity":

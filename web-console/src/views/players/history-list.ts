@@ -1,5 +1,5 @@
 import type { HistoryEntry, HoardClient } from "@hoard/client-sdk";
-import { h } from "../../lib/dom";
+import { errorBox, h, replaceChildren } from "../../lib/dom";
 import { clockTime, shortId } from "../../lib/format";
 import type { ItemNames } from "../../lib/item-names";
 import { type KeyedList, keyedList } from "../../lib/keyed";
@@ -24,7 +24,11 @@ export class HistoryList {
   private readonly older: HTMLButtonElement;
   private readonly empty: HTMLElement;
 
-  constructor(private readonly options: { hoard: HoardClient; playerId: string; names: ItemNames }) {
+  /**
+   * `canAct`: an admin token, which gets a "Reverse" button on each entry that can be undone
+   * (an `inventory:apply` not reversed yet); a viewer gets none.
+   */
+  constructor(private readonly options: { hoard: HoardClient; playerId: string; names: ItemNames; canAct: boolean }) {
     const body = h("tbody");
     this.rows = keyedList<HistoryEntry>(body, {
       key: (entry) => String(entry.version),
@@ -62,6 +66,7 @@ export class HistoryList {
     const versions = [...this.entries.keys()].sort((a, b) => b - a);
     for (const version of versions.slice(maxKept)) this.entries.delete(version);
     this.rows.set(versions.slice(0, maxKept).map((version) => this.entries.get(version) as HistoryEntry));
+    for (const entry of this.entries.values()) if (entry.reverses !== undefined) this.markReversed(entry.reverses, entry.version);
     const oldest = versions.at(-1);
     this.older.hidden = oldest === undefined || oldest <= 1;
     this.empty.hidden = this.entries.size > 0;
@@ -89,12 +94,24 @@ export class HistoryList {
     }
   }
 
+  /** The row of `version` says it was reversed (by `by`), and loses its reverse button. */
+  private markReversed(version: number, by: number): void {
+    const row = this.rows.get(String(version));
+    if (!row || row.dataset.reversedBy !== undefined) return;
+    row.dataset.reversedBy = String(by);
+    row.querySelector(".reverse-controls")?.remove();
+    row.querySelector(".what")?.append(h("span", { class: "tag", "data-testid": "reversed-by" }, `reversed by v${by}`));
+  }
+
   private row(entry: HistoryEntry): HTMLElement {
     const lines = entry.ops.length > 0 ? entry.ops.map(describeOp) : describeChanges(entry.changes);
     const what = h("td", { class: "what" });
-    if (entry.kind !== "inventory:apply") what.append(h("span", { class: "tag" }, entry.kind));
+    if (entry.reverses !== undefined) what.append(h("span", { class: "tag" }, `reverses v${entry.reverses}`));
+    else if (entry.kind !== "inventory:apply") what.append(h("span", { class: "tag" }, entry.kind));
     if (lines.length === 0) what.append(h("span", { class: "muted" }, entry.kind === "players:create" ? "created" : "no change"));
     for (const line of lines) what.append(h("div", null, ...line.map((part) => this.part(part))));
+    if (entry.reason !== undefined) what.append(h("div", { class: "reason", "data-testid": "reason" }, `“${entry.reason}”`));
+    if (this.options.canAct && entry.kind === "inventory:apply" && entry.reverses === undefined) what.append(this.reverseControls(entry));
     return h(
       "tr",
       { "data-version": entry.version },
@@ -117,6 +134,51 @@ export class HistoryList {
       ),
       what,
     );
+  }
+
+  /** "Reverse…", then a reason and a confirmation naming the player, the version and what it undoes. */
+  private reverseControls(entry: HistoryEntry): HTMLElement {
+    const box = h("div", { class: "reverse-controls" });
+    const open = h("button", { type: "button", class: "link", "data-testid": "reverse" }, "Reverse…");
+    open.addEventListener("click", () => {
+      const reason = h("input", { name: "reason", placeholder: "why (kept in the history)", maxlength: 500, autocomplete: "off" });
+      const problem = h("div");
+      const confirm = h("button", { type: "button", class: "primary danger", "data-testid": "reverse-confirm" }, `Undo v${entry.version}`);
+      const cancel = h("button", { type: "button", class: "link" }, "Cancel");
+      cancel.addEventListener("click", () => replaceChildren(box, open));
+      confirm.addEventListener("click", async () => {
+        if (reason.value.trim() === "") {
+          replaceChildren(problem, h("div", { class: "error-box", role: "alert" }, "Say why: the reason is kept in the history."));
+          return;
+        }
+        confirm.disabled = true;
+        try {
+          await this.options.hoard.inventory.reverse(this.options.playerId, entry.version, reason.value);
+          // The reversal arrives through the watch like any change, and marks this row then.
+          replaceChildren(box);
+        } catch (error) {
+          confirm.disabled = false;
+          replaceChildren(problem, errorBox(error));
+        }
+      });
+      const undoes = entry.ops.map((op) =>
+        describeOp(op)
+          .map((part) => (typeof part === "string" ? part : (this.options.names.name(part.item) ?? part.item)))
+          .join(""),
+      );
+      replaceChildren(
+        box,
+        h(
+          "p",
+          { class: "small", "data-testid": "reverse-confirmation" },
+          `Undo v${entry.version} of ${this.options.playerId}: ${undoes.join("; ")}?`,
+        ),
+        h("div", { class: "reverse-box" }, reason, confirm, cancel),
+        problem,
+      );
+    });
+    box.append(open);
+    return box;
   }
 
   private part(part: Part): Node | string {

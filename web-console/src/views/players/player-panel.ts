@@ -5,6 +5,7 @@ import { ItemNames } from "../../lib/item-names";
 import { type KeyedList, keyedList } from "../../lib/keyed";
 import { liveDot } from "../../lib/live-dot";
 import type { ViewContext } from "../../view";
+import { ActionForm } from "./action-form";
 import { CartCard } from "./cart-card";
 import { changedKeys, inventoryKey, metricKey, stackKey, walletKey } from "./describe";
 import { HistoryList } from "./history-list";
@@ -81,7 +82,9 @@ class LivePlayer {
     private readonly onVersion: (version: number) => void = () => {},
   ) {
     this.names = new ItemNames(ctx.hoard, host, () => this.frame.schedule());
-    this.history = new HistoryList({ hoard: ctx.hoard, playerId: watch.playerId, names: this.names });
+    this.history = new HistoryList({ hoard: ctx.hoard, playerId: watch.playerId, names: this.names, canAct: ctx.canAct });
+    // A viewer's console has no action form at all, not a disabled one.
+    const actions = ctx.canAct ? new ActionForm({ hoard: ctx.hoard, playerId: watch.playerId, names: this.names }).el : null;
     this.cart = new CartCard({ hoard: ctx.hoard, playerId: watch.playerId, names: this.names });
 
     const walletList = h("div", { class: "chips" });
@@ -124,6 +127,7 @@ class LivePlayer {
             h("section", { class: "card" }, h("h3", null, "Wallet"), walletList, this.walletEmpty),
             this.cart.el,
             h("section", null, h("h3", { class: "section-title" }, "Inventories"), cardGrid),
+            actions,
           ),
           h("section", { class: "card player-history" }, h("h3", null, "History ", liveDot(ctx.hoard)), this.history.el),
         ),

@@ -1,0 +1,135 @@
+import { type HistoryEntry, HoardError, type InventoryOp, type Player } from "@hoard/protocol";
+
+/**
+ * Pure rules of `inventory:reverse`: which entries can be undone, the ops that undo one, and
+ * what it needs to know of the op log before it. No I/O; the service reads the log.
+ */
+
+/** The only kind reversed so far: trades (two players) and checkouts (a refund) are not yet. */
+export const REVERSIBLE_KINDS: readonly string[] = ["inventory:apply"];
+
+/** What a metric or capacity was before an entry; null = absent. Keys: `category` or `category\u0000name`. */
+export interface PriorValues {
+  metrics: ReadonlyMap<string, number | null>;
+  capacities: ReadonlyMap<string, number | null>;
+}
+
+const metricKey = (category: string, name: string) => `${category}\u0000${name}`;
+
+export function requireReversible(entry: HistoryEntry): void {
+  if (entry.reverses !== undefined) {
+    throw new HoardError("INVENTORY_NOT_REVERSIBLE", `version ${entry.version} is itself a reversal; apply the change again instead`, {
+      details: { version: entry.version, kind: entry.kind, reverses: entry.reverses },
+    });
+  }
+  if (!REVERSIBLE_KINDS.includes(entry.kind)) {
+    throw new HoardError("INVENTORY_NOT_REVERSIBLE", `a ${entry.kind} entry cannot be reversed (only ${REVERSIBLE_KINDS.join(", ")})`, {
+      details: { version: entry.version, kind: entry.kind },
+    });
+  }
+}
+
+/** Whether the entry set any metric or capacity, so its prior values must be looked up. */
+export function touchesMetricsOrCapacity(entry: HistoryEntry): boolean {
+  return Object.values(entry.changes.inventories ?? {}).some((change) => change.metrics !== undefined || change.capacity !== undefined);
+}
+
+/**
+ * The values the entry's metrics and capacities had just before it, from the op log entries
+ * before it (oldest first, from version 1: each entry's `changes` holds absolute values, so the
+ * last one to name a key says what it was). A key no earlier entry names was absent.
+ */
+export function priorValues(entry: HistoryEntry, earlier: readonly HistoryEntry[]): PriorValues {
+  const metrics = new Map<string, number | null>();
+  const capacities = new Map<string, number | null>();
+  for (const [category, change] of Object.entries(entry.changes.inventories ?? {})) {
+    for (const name of Object.keys(change.metrics ?? {})) metrics.set(metricKey(category, name), null);
+    if (change.capacity !== undefined) capacities.set(category, null);
+  }
+  for (const before of earlier) {
+    if (before.version >= entry.version) break;
+    for (const [category, change] of Object.entries(before.changes.inventories ?? {})) {
+      for (const [name, value] of Object.entries(change.metrics ?? {})) {
+        const key = metricKey(category, name);
+        if (metrics.has(key)) metrics.set(key, value);
+      }
+      if (change.capacity !== undefined && capacities.has(category)) capacities.set(category, change.capacity);
+    }
+  }
+  return { metrics, capacities };
+}
+
+/**
+ * The ops that undo the entry: its item and currency ops inverted, last first (grant ↔ consume,
+ * credit ↔ debit, a move moved back), then every metric and capacity it changed set back to its
+ * prior value. Applying them to the state the entry left gives the state before it; applied
+ * later, they take back exactly what the entry added and give back what it took, nothing more.
+ */
+export function inverseOps(entry: HistoryEntry, prior: PriorValues): InventoryOp[] {
+  const ops: InventoryOp[] = [];
+  for (const op of [...entry.ops].reverse()) {
+    switch (op.type) {
+      case "grant":
+        ops.push({ type: "consume", category: op.category, itemId: op.itemId, quantity: op.quantity });
+        break;
+      case "consume":
+        ops.push({ type: "grant", category: op.category, itemId: op.itemId, quantity: op.quantity });
+        break;
+      case "move":
+        ops.push({ type: "move", from: op.to, to: op.from, itemId: op.itemId, quantity: op.quantity });
+        break;
+      case "credit":
+        ops.push({ type: "debit", currency: op.currency, amount: op.amount });
+        break;
+      case "debit":
+        ops.push({ type: "credit", currency: op.currency, amount: op.amount });
+        break;
+      // Restored below from the prior values: an increment after a set is not undone by a decrement.
+      case "setMetric":
+      case "incrementMetric":
+      case "setCapacity":
+        break;
+    }
+  }
+  for (const [category, change] of Object.entries(entry.changes.inventories ?? {})) {
+    for (const name of Object.keys(change.metrics ?? {})) {
+      ops.push({ type: "setMetric", category, name, value: prior.metrics.get(metricKey(category, name)) ?? null });
+    }
+    if (change.capacity !== undefined) ops.push({ type: "setCapacity", category, capacity: prior.capacities.get(category) ?? null });
+  }
+  return ops;
+}
+
+/**
+ * Metrics and capacities are set back to a value, not undone by a delta, so a change made after
+ * the entry would be lost: refuse unless each is still what the entry left.
+ */
+export function requireUnchangedSince(entry: HistoryEntry, player: Player): void {
+  for (const [category, change] of Object.entries(entry.changes.inventories ?? {})) {
+    const inventory = player.inventories[category];
+    for (const [name, left] of Object.entries(change.metrics ?? {})) {
+      const now = inventory?.metrics[name] ?? null;
+      if (now !== left) {
+        throw new HoardError(
+          "INVENTORY_REVERSE_CONFLICT",
+          `${category} ${name} is ${now ?? "absent"} now, the entry left it ${left ?? "absent"}`,
+          {
+            details: { category, metric: name, left, now },
+          },
+        );
+      }
+    }
+    if (change.capacity !== undefined) {
+      const now = inventory?.capacity ?? null;
+      if (now !== change.capacity) {
+        throw new HoardError(
+          "INVENTORY_REVERSE_CONFLICT",
+          `the capacity of ${category} is ${now ?? "unlimited"} now, the entry left it ${change.capacity ?? "unlimited"}`,
+          {
+            details: { category, capacity: { left: change.capacity, now } },
+          },
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,100 @@
+import type { InventoryOp } from "@hoard/client-sdk";
+import { formatNumber } from "../../lib/format";
+
+/**
+ * The operator's action form, as pure functions (no DOM, unit-tested in Node): which fields an
+ * action needs, the op the filled form makes, and the confirmation that names the player and
+ * the amounts before anything is sent. The node checks everything again.
+ */
+export const actionKinds = ["grant", "consume", "credit", "debit", "setMetric", "setCapacity"] as const;
+export type ActionKind = (typeof actionKinds)[number];
+
+export const actionLabels: Record<ActionKind, string> = {
+  grant: "Grant items",
+  consume: "Consume items",
+  credit: "Credit currency",
+  debit: "Debit currency",
+  setMetric: "Set a metric",
+  setCapacity: "Set capacity",
+};
+
+export type Field = "category" | "itemId" | "quantity" | "currency" | "amount" | "name" | "value" | "capacity";
+
+/** The inputs each action shows. */
+export const fieldsOf: Record<ActionKind, readonly Field[]> = {
+  grant: ["category", "itemId", "quantity"],
+  consume: ["category", "itemId", "quantity"],
+  credit: ["currency", "amount"],
+  debit: ["currency", "amount"],
+  setMetric: ["category", "name", "value"],
+  setCapacity: ["category", "capacity"],
+};
+
+/** The form's values as typed (text inputs). */
+export type FormValues = Partial<Record<Field | "reason", string>>;
+
+/** The op the form makes, or what is wrong with it. */
+export function actionOp(kind: ActionKind, values: FormValues): { op: InventoryOp; reason: string } | { problem: string } {
+  const text = (field: Field | "reason") => (values[field] ?? "").trim();
+  const reason = text("reason");
+  if (reason === "") return { problem: "Say why: the reason is kept in the player's history." };
+  const whole = (field: Field, label: string): number | string => {
+    const value = Number(text(field));
+    return text(field) !== "" && Number.isSafeInteger(value) && value >= 1 ? value : `${label} must be a whole number of at least 1.`;
+  };
+  const required = (field: Field, label: string): string | undefined => (text(field) === "" ? `${label} is required.` : undefined);
+  switch (kind) {
+    case "grant":
+    case "consume": {
+      const missing = required("category", "The category") ?? required("itemId", "The item");
+      if (missing) return { problem: missing };
+      const quantity = whole("quantity", "The quantity");
+      if (typeof quantity === "string") return { problem: quantity };
+      return { op: { type: kind, category: text("category"), itemId: text("itemId"), quantity }, reason };
+    }
+    case "credit":
+    case "debit": {
+      const missing = required("currency", "The currency");
+      if (missing) return { problem: missing };
+      const amount = whole("amount", "The amount");
+      if (typeof amount === "string") return { problem: amount };
+      return { op: { type: kind, currency: text("currency"), amount }, reason };
+    }
+    case "setMetric": {
+      const missing = required("category", "The category") ?? required("name", "The metric");
+      if (missing) return { problem: missing };
+      const value = Number(text("value"));
+      if (text("value") === "" || !Number.isFinite(value)) return { problem: "The value must be a number." };
+      return { op: { type: "setMetric", category: text("category"), name: text("name"), value }, reason };
+    }
+    case "setCapacity": {
+      const missing = required("category", "The category");
+      if (missing) return { problem: missing };
+      // Empty = unlimited.
+      if (text("capacity") === "") return { op: { type: "setCapacity", category: text("category"), capacity: null }, reason };
+      const capacity = Number(text("capacity"));
+      if (!Number.isSafeInteger(capacity) || capacity < 0) return { problem: "The capacity must be a whole number (empty = unlimited)." };
+      return { op: { type: "setCapacity", category: text("category"), capacity }, reason };
+    }
+  }
+}
+
+/** "Grant 3 × Potion to alice (bag)?" — the player and the amounts, before anything is sent. */
+export function confirmation(playerId: string, op: InventoryOp, itemName: (itemId: string) => string = (id) => id): string {
+  switch (op.type) {
+    case "grant":
+      return `Grant ${formatNumber(op.quantity)} × ${itemName(op.itemId)} to ${playerId} (into ${op.category})?`;
+    case "consume":
+      return `Take ${formatNumber(op.quantity)} × ${itemName(op.itemId)} from ${playerId} (out of ${op.category})?`;
+    case "credit":
+      return `Credit ${formatNumber(op.amount)} ${op.currency} to ${playerId}?`;
+    case "debit":
+      return `Debit ${formatNumber(op.amount)} ${op.currency} from ${playerId}?`;
+    case "setMetric":
+      return `Set ${op.category} ${op.name} of ${playerId} to ${op.value === null ? "nothing (remove it)" : formatNumber(op.value)}?`;
+    case "setCapacity":
+      return `Set the capacity of ${playerId}'s ${op.category} to ${op.capacity === null ? "unlimited" : formatNumber(op.capacity)}?`;
+    default:
+      return `Apply ${op.type} to ${playerId}?`;
+  }
+}
