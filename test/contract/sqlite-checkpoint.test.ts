@@ -92,7 +92,26 @@ describe("sqlite WAL checkpoints off the event loop", () => {
       { timeout: 10_000, interval: 20 },
     );
     expect(store.checkpointer?.stats.worker).toBeGreaterThan(0);
+    expect(store.checkpointer?.stats.holds).toBeGreaterThan(0);
     expect(store.checkpointer?.stats.fallback).toBe(0);
+  });
+
+  it("holds commits while the worker copies the last frames, then runs every one of them", async () => {
+    const store = openStore({ checkpoint: { intervalMs: IDLE_TIMER, softPages: 200, hardPages: 100_000 } });
+
+    // 40 commits in flight at a time (some are queued whenever a hold begins), until holds came and went.
+    let rounds = 0;
+    await vi.waitFor(
+      async () => {
+        const round = rounds++;
+        await Promise.all(Array.from({ length: 40 }, (_, i) => createPlayers(store, 1, `r${round}-${i}`)));
+        expect(store.checkpointer?.stats.holds).toBeGreaterThan(2);
+      },
+      { timeout: 20_000, interval: 1 },
+    );
+
+    expect(store.checkpointer?.stats.fallback).toBe(0);
+    expect((await store.listPlayers({ limit: 100_000 })).length).toBe(rounds * 40);
   });
 
   it("checkpoints on the main connection past the hard bound, when the worker lags", async () => {

@@ -98,6 +98,7 @@ export class SqliteStore implements Store {
             path: options.path,
             synchronous,
             busyTimeoutMs: options.busyTimeoutMs ?? 5000,
+            onRelease: () => this.scheduleFlush(),
             ...options.checkpoint,
           });
     this.presenceHistory = new SqlitePresenceHistory(this.db);
@@ -227,11 +228,14 @@ export class SqliteStore implements Store {
     if (this.closed) return Promise.reject(new HoardError("SERVER_SHUTTING_DOWN", "the store is closed"));
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ run: work, resolve: resolve as (value: unknown) => void, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.scheduleFlush();
     });
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.queue.length === 0) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
   }
 
   async readHistory(playerId: string, range: { sinceVersion: number; limit: number }): Promise<HistoryEntry[]> {
@@ -268,6 +272,10 @@ export class SqliteStore implements Store {
 
   private flush(): void {
     this.flushScheduled = false;
+    // While the checkpoint worker copies the WAL's last frames, commits wait in the queue (the
+    // worker's release schedules the next flush). Closing flushes regardless: the hold is only
+    // there so the WAL can start over, never needed for correctness.
+    if (this.checkpointer?.held && !this.closed) return;
     const batch = this.queue.splice(0, this.maxBatch);
     if (this.queue.length > 0) {
       this.flushScheduled = true;
