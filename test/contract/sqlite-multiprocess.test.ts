@@ -21,10 +21,27 @@ interface Worker {
   exited: Promise<string>;
 }
 
-function startWorker(args: { path: string; name: string; players: string[]; commits: number; concurrency: number }): Worker {
+function startWorker(args: {
+  path: string;
+  name: string;
+  players: string[];
+  commits: number;
+  concurrency: number;
+  softPages?: number;
+}): Worker {
   const child = spawn(
     process.execPath,
-    ["--import", tsxLoader, workerScript, args.path, args.name, args.players.join(","), String(args.commits), String(args.concurrency)],
+    [
+      "--import",
+      tsxLoader,
+      workerScript,
+      args.path,
+      args.name,
+      args.players.join(","),
+      String(args.commits),
+      String(args.concurrency),
+      ...(args.softPages === undefined ? [] : [String(args.softPages)]),
+    ],
     { stdio: ["pipe", "pipe", "pipe"] },
   );
   let stdout = "";
@@ -64,50 +81,60 @@ describe("sqlite shared by several processes", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("ends concurrent commits from three processes on the same players with exact totals and contiguous versions", async () => {
-    const path = join(dir, "shared.db");
-    const players = ["p-1", "p-2", "p-3"];
-    const names = ["worker-a", "worker-b", "worker-c"];
-    const commitsPerWorker = 300;
+  // The default WAL bound, and a tiny one: every process's checkpoint worker then holds its
+  // commits and RESTARTs over and over while the others write.
+  it.each([
+    { checkpoints: "default", softPages: undefined },
+    { checkpoints: "a WAL bound of 30 pages", softPages: 30 },
+  ])(
+    "ends concurrent commits from three processes on the same players with exact totals and contiguous versions ($checkpoints)",
+    async ({ softPages }) => {
+      const path = join(dir, "shared.db");
+      const players = ["p-1", "p-2", "p-3"];
+      const names = ["worker-a", "worker-b", "worker-c"];
+      const commitsPerWorker = 300;
 
-    const setup = new SqliteStore({ path });
-    for (const id of players) {
-      const opId = anOpId();
-      await setup.commitPlayers({
-        opId,
-        actor: anActor(),
-        kind: "players:create",
-        requestHash: opId,
-        playerIds: [id],
-        apply: (_, at) => {
-          const { player, changes } = applyOps(newPlayer({ id }, at), [], at, DEFAULT_STATE_LIMITS);
-          return { writes: [{ player, ops: [], changes }], result: null };
-        },
-      });
-    }
-    await setup.close();
-
-    workers = names.map((name) => startWorker({ path, name, players, commits: commitsPerWorker, concurrency: 25 }));
-    await Promise.all(workers.map((worker) => worker.ready));
-    for (const { child } of workers) child.stdin?.end("go\n");
-    const summaries = await Promise.all(workers.map((worker) => worker.exited));
-
-    expect(summaries.map((line) => JSON.parse(line))).toEqual(names.map((worker) => ({ worker, committed: commitsPerWorker })));
-    const perPlayer = (names.length * commitsPerWorker) / players.length;
-    const check = new SqliteStore({ path });
-    try {
+      const setup = new SqliteStore({ path });
       for (const id of players) {
-        const player = await check.getPlayer(id);
-        expect(player?.wallet).toEqual({ gold: perPlayer });
-        expect(player?.version).toBe(1 + perPlayer);
-        const log = await check.readHistory(id, { sinceVersion: 0, limit: 500 });
-        expect(log.map((entry) => entry.version)).toEqual(Array.from({ length: 1 + perPlayer }, (_, i) => i + 1));
-        const credits = log.slice(1);
-        expect(new Set(credits.map((entry) => `${entry.actor.sub}/${entry.opId}`)).size).toBe(perPlayer);
-        expect(new Set(credits.map((entry) => entry.actor.sub))).toEqual(new Set(names));
+        const opId = anOpId();
+        await setup.commitPlayers({
+          opId,
+          actor: anActor(),
+          kind: "players:create",
+          requestHash: opId,
+          playerIds: [id],
+          apply: (_, at) => {
+            const { player, changes } = applyOps(newPlayer({ id }, at), [], at, DEFAULT_STATE_LIMITS);
+            return { writes: [{ player, ops: [], changes }], result: null };
+          },
+        });
       }
-    } finally {
-      await check.close();
-    }
-  });
+      await setup.close();
+
+      workers = names.map((name) =>
+        startWorker({ path, name, players, commits: commitsPerWorker, concurrency: 25, ...(softPages === undefined ? {} : { softPages }) }),
+      );
+      await Promise.all(workers.map((worker) => worker.ready));
+      for (const { child } of workers) child.stdin?.end("go\n");
+      const summaries = await Promise.all(workers.map((worker) => worker.exited));
+
+      expect(summaries.map((line) => JSON.parse(line))).toEqual(names.map((worker) => ({ worker, committed: commitsPerWorker })));
+      const perPlayer = (names.length * commitsPerWorker) / players.length;
+      const check = new SqliteStore({ path });
+      try {
+        for (const id of players) {
+          const player = await check.getPlayer(id);
+          expect(player?.wallet).toEqual({ gold: perPlayer });
+          expect(player?.version).toBe(1 + perPlayer);
+          const log = await check.readHistory(id, { sinceVersion: 0, limit: 500 });
+          expect(log.map((entry) => entry.version)).toEqual(Array.from({ length: 1 + perPlayer }, (_, i) => i + 1));
+          const credits = log.slice(1);
+          expect(new Set(credits.map((entry) => `${entry.actor.sub}/${entry.opId}`)).size).toBe(perPlayer);
+          expect(new Set(credits.map((entry) => entry.actor.sub))).toEqual(new Set(names));
+        }
+      } finally {
+        await check.close();
+      }
+    },
+  );
 });

@@ -1,5 +1,74 @@
+import { createHash } from "node:crypto";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { canonicalJson, requestHash, sha256Hex } from "./canonical";
+
+/**
+ * The fingerprint as it was first written (a sorted copy, JSON.stringify, createHash). Stored op
+ * results hold fingerprints made this way: the direct writer must give the very same bytes.
+ */
+const before = {
+  canonicalJson(value: unknown): string {
+    return JSON.stringify(sortKeys(value));
+  },
+  requestHash(kind: string, input: { opId: string }): string {
+    const { opId: _opId, ...rest } = input;
+    return createHash("sha256").update(before.canonicalJson({ kind, rest })).digest("hex");
+  },
+};
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === "object") {
+    const sorted: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      const child = (value as Record<string, unknown>)[key];
+      if (child !== undefined) sorted[key] = sortKeys(child);
+    }
+    return sorted;
+  }
+  return value;
+}
+
+/** Values of every shape a parsed request could hold, and stranger ones (undefined, -0, NaN, holes, `__proto__`, numeric keys). */
+const anyValue = fc.anything({
+  withNullPrototype: true,
+  withSparseArray: true,
+  withBoxedValues: true,
+  withDate: true,
+  // Keys that are array indices ("0", "10") sort unlike other keys; "01" and 2³²−1 are not indices.
+  key: fc.oneof(
+    fc.string(),
+    fc.nat().map(String),
+    fc.constantFrom("__proto__", "opId", "toString", "kind", "rest", "01", "-1", "4294967294", "4294967295", "1e3"),
+  ),
+});
+
+describe("the direct writer is byte-identical to the sorted copy it replaces", () => {
+  it("canonicalJson", () => {
+    fc.assert(
+      fc.property(anyValue, (value) => {
+        expect(canonicalJson(value)).toBe(before.canonicalJson(value));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("requestHash", () => {
+    fc.assert(
+      fc.property(fc.string(), fc.string(), fc.dictionary(fc.string(), anyValue), (kind, opId, rest) => {
+        const input = { ...rest, opId };
+        expect(requestHash(kind, input)).toBe(before.requestHash(kind, input));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("requestHash of a real inventory:apply request", () => {
+    const input = { opId: "0192f3a0c1d2e3f4a5b6c7d8e9f0a1b2", playerId: "alice", ops: [{ type: "grant", itemId: "sword", quantity: 1 }] };
+    expect(requestHash("inventory:apply", input)).toBe(before.requestHash("inventory:apply", input));
+  });
+});
 
 describe("canonicalJson", () => {
   it("serialises equal objects the same whatever their key order", () => {

@@ -15,6 +15,7 @@ import {
   type RecordQuery,
   type Store,
 } from "../port";
+import { Checkpointer, type CheckpointOptions } from "./checkpointer";
 import type { GuardTable } from "./guard-table";
 import { OpResults } from "./op-results";
 import { PlayerRows } from "./player-rows";
@@ -35,6 +36,8 @@ export interface SqliteStoreOptions {
   maxBatch?: number;
   /** How many parsed player states to keep (checked by version on every read); 0 keeps none. */
   playerCacheSize?: number;
+  /** When and how far a file's WAL is checkpointed from the worker thread (checkpointer.ts). */
+  checkpoint?: CheckpointOptions;
 }
 
 /** One unit of work waiting for the next group commit. */
@@ -63,6 +66,8 @@ export class SqliteStore implements Store {
   /** Guard kinds by name, from the domain stores that own them. */
   private readonly guardTables: ReadonlyMap<string, GuardTable>;
   private readonly maxBatch: number;
+  /** Checkpoints a file's WAL off the event loop; a memory store has no WAL. */
+  readonly checkpointer: Checkpointer | undefined;
   private queue: Pending[] = [];
   private flushScheduled = false;
   private closed = false;
@@ -74,13 +79,25 @@ export class SqliteStore implements Store {
     this.db = new Database(options.path);
     this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     this.db.pragma("journal_mode = WAL");
-    this.db.pragma(`synchronous = ${options.synchronous ?? "FULL"}`);
+    const synchronous = options.synchronous ?? "FULL";
+    this.db.pragma(`synchronous = ${synchronous}`);
     // Every op in a group commit runs in its own savepoint, whose undo pages SQLite keeps in a
     // statement journal: a temp file by default, two write() calls per page touched. In memory
     // it costs a few KiB per op and no system calls: ~15 % less CPU per mutation (bench/).
     this.db.pragma("temp_store = MEMORY");
     this.maxBatch = options.maxBatch ?? 256;
     this.migrate();
+    // SQLite's own checkpoint would run inside a commit, on the event loop, every 1,000 pages.
+    this.checkpointer =
+      options.path === ":memory:"
+        ? undefined
+        : new Checkpointer(this.db, {
+            path: options.path,
+            synchronous,
+            busyTimeoutMs: options.busyTimeoutMs ?? 5000,
+            onRelease: () => this.scheduleFlush(),
+            ...options.checkpoint,
+          });
     this.presenceHistory = new SqlitePresenceHistory(this.db);
 
     const db = this.db;
@@ -208,11 +225,14 @@ export class SqliteStore implements Store {
     if (this.closed) return Promise.reject(new HoardError("SERVER_SHUTTING_DOWN", "the store is closed"));
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ run: work, resolve: resolve as (value: unknown) => void, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.scheduleFlush();
     });
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.queue.length === 0) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
   }
 
   async readHistory(playerId: string, range: { sinceVersion: number; limit: number }): Promise<HistoryEntry[]> {
@@ -243,11 +263,16 @@ export class SqliteStore implements Store {
     if (this.closed) return;
     this.closed = true;
     while (this.queue.length > 0) this.flush();
+    await this.checkpointer?.close();
     this.db.close();
   }
 
   private flush(): void {
     this.flushScheduled = false;
+    // While the checkpoint worker copies the WAL's last frames, commits wait in the queue (the
+    // worker's release schedules the next flush). Closing flushes regardless: the hold is only
+    // there so the WAL can start over, never needed for correctness.
+    if (this.checkpointer?.held && !this.closed) return;
     const batch = this.queue.splice(0, this.maxBatch);
     if (this.queue.length > 0) {
       this.flushScheduled = true;
@@ -267,6 +292,7 @@ export class SqliteStore implements Store {
       for (const pending of batch) pending.reject(failure);
       return;
     }
+    this.checkpointer?.afterCommit();
     outcomes.forEach((outcome, index) => {
       const pending = batch[index] as Pending;
       if (outcome.ok) pending.resolve(outcome.value);
