@@ -3,7 +3,8 @@ import type { Store } from "@hoard/server/internal/store/port";
 import { type Document, MongoClient, MongoNetworkError } from "mongodb";
 import { afterAll, describe, expect, it } from "vitest";
 import { type Acked, creditUntilAcked } from "../support/credits";
-import { createPlayers, expectLedger, freshDatabase, mongoUrl, reportNotRun } from "../support/mongo-kit";
+import { expectLedger, freshDatabase, mongoUrl, reportNotRun } from "../support/mongo-kit";
+import { createPlayers } from "../support/workers";
 
 /**
  * The MongoDB verification kit, faults: bursts of credits from two stores (two nodes) on the

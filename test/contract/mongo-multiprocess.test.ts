@@ -1,7 +1,8 @@
 import { fileURLToPath } from "node:url";
 import { openMongoStore } from "@hoard/server/internal/store/mongo/mongo-store";
 import { afterEach, describe, expect, it } from "vitest";
-import { createPlayers, expectLedger, freshDatabase, mongoUrl, reportNotRun, startWorker, type Worker } from "../support/mongo-kit";
+import { expectLedger, freshDatabase, mongoUrl, reportNotRun } from "../support/mongo-kit";
+import { createPlayers, startWorker, type Worker } from "../support/workers";
 
 /**
  * The MongoDB verification kit, contention: three node processes commit to the same three players

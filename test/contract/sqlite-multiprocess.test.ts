@@ -1,27 +1,14 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { applyOps, DEFAULT_STATE_LIMITS, newPlayer } from "@hoard/server/internal/inventory/rules";
+import { fileURLToPath } from "node:url";
 import { SqliteStore } from "@hoard/server/internal/store/sqlite/sqlite-store";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { anActor, anOpId } from "../support/builders";
+import { createPlayers, startWorker, type Worker } from "../support/workers";
 
-/** tsx's loader inside the worker itself (tsx/cli would run it as a grandchild that outlives a kill). */
-const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 const workerScript = fileURLToPath(new URL("./fixtures/sqlite-credit-worker.ts", import.meta.url));
 
-interface Worker {
-  child: ChildProcess;
-  /** Resolves when the worker has opened the store and waits for "go". */
-  ready: Promise<void>;
-  /** Resolves with the worker's summary line when it exits with 0; rejects otherwise. */
-  exited: Promise<string>;
-}
-
-function startWorker(args: {
+function startSqliteWorker(args: {
   path: string;
   name: string;
   players: string[];
@@ -29,42 +16,8 @@ function startWorker(args: {
   concurrency: number;
   softPages?: number;
 }): Worker {
-  const child = spawn(
-    process.execPath,
-    [
-      "--import",
-      tsxLoader,
-      workerScript,
-      args.path,
-      args.name,
-      args.players.join(","),
-      String(args.commits),
-      String(args.concurrency),
-      ...(args.softPages === undefined ? [] : [String(args.softPages)]),
-    ],
-    { stdio: ["pipe", "pipe", "pipe"] },
-  );
-  let stdout = "";
-  let stderr = "";
-  let markReady: () => void = () => {};
-  const ready = new Promise<void>((resolve) => {
-    markReady = resolve;
-  });
-  child.stdout?.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString();
-    if (stdout.startsWith("ready\n")) markReady();
-  });
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const exited = new Promise<string>((resolve, reject) => {
-    child.once("exit", (code, signal) => {
-      if (code === 0) resolve(stdout.replace(/^ready\n/, "").trim());
-      else reject(new Error(`worker ${args.name} exited with ${code ?? signal}:\n${stderr}`));
-    });
-  });
-  // A worker that dies before it is ready must fail the test, not leave it waiting.
-  return { child, ready: Promise.race([ready, exited.then(() => {})]), exited };
+  const argv = [args.path, args.name, args.players.join(","), String(args.commits), String(args.concurrency)];
+  return startWorker(workerScript, [...argv, ...(args.softPages === undefined ? [] : [String(args.softPages)])], args.name);
 }
 
 describe("sqlite shared by several processes", () => {
@@ -95,24 +48,18 @@ describe("sqlite shared by several processes", () => {
       const commitsPerWorker = 300;
 
       const setup = new SqliteStore({ path });
-      for (const id of players) {
-        const opId = anOpId();
-        await setup.commitPlayers({
-          opId,
-          actor: anActor(),
-          kind: "players:create",
-          requestHash: opId,
-          playerIds: [id],
-          apply: (_, at) => {
-            const { player, changes } = applyOps(newPlayer({ id }, at), [], at, DEFAULT_STATE_LIMITS);
-            return { writes: [{ player, ops: [], changes }], result: null };
-          },
-        });
-      }
+      await createPlayers(setup, players);
       await setup.close();
 
       workers = names.map((name) =>
-        startWorker({ path, name, players, commits: commitsPerWorker, concurrency: 25, ...(softPages === undefined ? {} : { softPages }) }),
+        startSqliteWorker({
+          path,
+          name,
+          players,
+          commits: commitsPerWorker,
+          concurrency: 25,
+          ...(softPages === undefined ? {} : { softPages }),
+        }),
       );
       await Promise.all(workers.map((worker) => worker.ready));
       for (const { child } of workers) child.stdin?.end("go\n");
