@@ -231,15 +231,17 @@ describe("authentication and authorization", () => {
       const before = await snapshot(server, "alice");
       const version = before.player?.version ?? -1;
       const all = Object.values(trustedOps(w.itemId));
+      // An operator's change says why (INVENTORY_REASON_REQUIRED otherwise); a game server's need not.
+      const why = role === "admin" ? { reason: "support ticket 42" } : {};
       const client = await connectRaw(server.url, await server.token(role, `${role}-1`));
-      expect(await client.call("inventory:apply", { playerId: "alice", opId: newOpId(), ops: all })).toMatchObject({
+      expect(await client.call("inventory:apply", { playerId: "alice", opId: newOpId(), ops: all, ...why })).toMatchObject({
         ok: true,
         data: { version: version + 1 },
       });
       client.close();
       const rest = await http(server, "POST", "/api/v1/players/alice/ops", {
         token: await server.token(role, `${role}-2`),
-        json: { opId: newOpId(), ops: all },
+        json: { opId: newOpId(), ops: all, ...why },
       });
       expect(rest).toMatchObject({ status: 200, body: { ok: true, data: { version: version + 2 } } });
       expect((await snapshot(server, "alice")).history).toHaveLength(before.history.length + 2);
