@@ -90,13 +90,19 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
   if (redis) metrics.dependencyUp("redis", "1 while every Redis connection is ready and subscribed", () => redis.up);
   if (store.reachable !== undefined)
     metrics.dependencyUp("mongo", "1 while MongoDB has a server that takes writes", () => store.reachable !== false);
-  /** Configured dependencies that are down: while any is, the node is not ready (a silent island otherwise). */
-  // What a node needs to serve as part of the cluster; /ready is 503 while any is down.
-  const dependenciesDown = () => [
-    ...(redis && !redis.up ? ["redis"] : []),
-    ...(store.reachable === false ? ["mongo"] : []),
-    ...(presenceRegistry.engine === "redis" && !presenceRegistry.hearsChanges ? ["areaPushes"] : []),
-  ];
+  /**
+   * The state of every configured dependency a node needs to serve as part of the cluster: /health
+   * shows it, and /ready is 503 while any is down (a silent island otherwise).
+   */
+  const dependencies = (): Record<string, "up" | "down"> => {
+    const state = (up: boolean) => (up ? "up" : "down");
+    return {
+      ...(redis ? { redis: state(redis.up) } : {}),
+      ...(store.reachable !== undefined ? { mongo: state(store.reachable) } : {}),
+      ...(presenceRegistry.engine === "redis" ? { areaPushes: state(presenceRegistry.hearsChanges) } : {}),
+    };
+  };
+  const anyDown = (states: Record<string, "up" | "down">) => Object.values(states).includes("down");
   const limits = new RateLimits({
     rates: { standard: config.rateLimit, strict: config.rateLimit.strict },
     limiter: redis
@@ -135,7 +141,6 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
     log,
   });
   /** Whether this node sends area popularity pushes (Redis engine: only while it hears other nodes' changes). */
-  const areaPushes = () => (presenceRegistry.engine === "redis" ? { areaPushes: presenceRegistry.hearsChanges ? "up" : "down" } : {});
   const stock = new StockService({ stock: store.stock, publisher: pushes, log, importBatchRows: config.stockImportBatch });
   const actions: Actions = {
     ...itemActions(items),
@@ -164,19 +169,25 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
     version,
     maxPayloadBytes: config.maxPayloadBytes,
     consoleDir: overrides.consoleDir ?? fileURLToPath(new URL("../../web-console/dist", import.meta.url)),
-    health: () => ({
-      // A node that lost a dependency still serves its own clients: degraded, not down (/ready says 503).
-      status: dependenciesDown().length > 0 ? "degraded" : "ok",
-      nodeId: config.nodeId,
-      version,
-      store: store.engine,
-      presence: presence.engine,
-      uptime: (Date.now() - startedAt) / 1000,
-      ...(redis ? { redis: redis.up ? "up" : "down" } : {}),
-      ...(store.reachable !== undefined ? { mongo: store.reachable ? "up" : "down" } : {}),
-      ...areaPushes(),
-    }),
-    ready: () => ({ ready: httpServer.listening && !dispatcher.isClosing && dependenciesDown().length === 0, ...areaPushes() }),
+    health: () => {
+      const states = dependencies();
+      return {
+        // A node that lost a dependency still serves its own clients: degraded, not down (/ready says 503).
+        status: anyDown(states) ? "degraded" : "ok",
+        nodeId: config.nodeId,
+        version,
+        store: store.engine,
+        presence: presence.engine,
+        uptime: (Date.now() - startedAt) / 1000,
+        ...states,
+      };
+    },
+    ready: () => {
+      const states = dependencies();
+      const ready = httpServer.listening && !dispatcher.isClosing && !anyDown(states);
+      // The body names the area-push subscription; Redis and MongoDB are named in /health.
+      return { ready, ...(states.areaPushes ? { areaPushes: states.areaPushes } : {}) };
+    },
   });
   httpServer.on("request", http);
   // After express: engine.io takes over the request listeners already there and passes them

@@ -1,4 +1,5 @@
 import { hostname } from "node:os";
+import { MIN_SECRET_LENGTH } from "@hoard/protocol/tokens";
 import { z } from "zod";
 import { DEFAULT_STATE_LIMITS, type StateLimits } from "./inventory/rules";
 
@@ -34,7 +35,7 @@ export const ConfigSchema = z.object({
   HOARD_MONGO_ANALYTICS_TIMEOUT_MS: Int(100, 3_600_000).default(30_000),
   HOARD_MONGO_ANALYTICS_READ: z.enum(["primary", "secondaryPreferred"]).default("secondaryPreferred"),
   HOARD_MONGO_IMPORT_BATCH: Int(1, 100_000).default(1000),
-  HOARD_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  HOARD_SECRET: z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`).optional(),
   HOARD_NODE_ID: z
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,64}$/)

@@ -109,8 +109,9 @@ export class InventoryService {
         details: { playerId, version, reversedBy: reversal.version },
       });
     }
-    const earlier = touchesMetricsOrCapacity(entry) ? await this.readLog(playerId, 0, version - 1) : [];
-    if (touchesMetricsOrCapacity(entry) && version > 1 && earlier[0]?.version !== 1) {
+    const needsPrior = touchesMetricsOrCapacity(entry);
+    const earlier = needsPrior ? await this.readLog(playerId, 0, version - 1) : [];
+    if (needsPrior && version > 1 && earlier[0]?.version !== 1) {
       throw new HoardError("INVENTORY_NOT_REVERSIBLE", "the op log no longer holds what the metrics were before this entry", {
         details: { version, kind: entry.kind },
       });

@@ -116,38 +116,51 @@ export function parseInput(schema: z.ZodType, payload: unknown): unknown {
   throw new HoardError("VALIDATION_FAILED", summary, { details: { issues } });
 }
 
-/** An object or array met by the scan: where it sits, for the path of an issue. */
-interface Visit {
-  value: object;
-  depth: number;
-  key: string;
-  parent: Visit | undefined;
-}
-
 /**
  * What zod must not see: nesting deeper than MAX_PAYLOAD_DEPTH, or an own `__proto__` key
  * (JSON.parse makes one; strict objects refuse it, but zod's records silently drop it, so a
- * request would be changed, not refused). Iterative, with the path kept as parent links: a
- * payload may nest deeper than the stack.
+ * request would be changed, not refused). Iterative, as a payload may nest deeper than the
+ * stack; objects and depths only, no paths: this runs on every request and almost never finds
+ * anything, so a path is built only for a hit.
  */
 function shapeIssue(payload: unknown): { path: string; message: string } | undefined {
   if (payload === null || typeof payload !== "object") return undefined;
-  const pending: Visit[] = [{ value: payload, depth: 1, key: "", parent: undefined }];
-  for (let visit = pending.pop(); visit !== undefined; visit = pending.pop()) {
-    if (visit.depth > MAX_PAYLOAD_DEPTH) return { path: pathOf(visit), message: `nests deeper than ${MAX_PAYLOAD_DEPTH} levels` };
-    if (Object.hasOwn(visit.value, "__proto__")) {
-      const path = pathOf(visit);
+  const objects: object[] = [payload];
+  const depths: number[] = [1];
+  for (let value = objects.pop(); value !== undefined; value = objects.pop()) {
+    const depth = depths.pop() as number;
+    if (depth > MAX_PAYLOAD_DEPTH) return { path: pathTo(payload, value, depth), message: `nests deeper than ${MAX_PAYLOAD_DEPTH} levels` };
+    if (Object.hasOwn(value, "__proto__")) {
+      const path = pathTo(payload, value, depth);
       return { path: path ? `${path}.__proto__` : "__proto__", message: "__proto__ is not allowed as a key" };
     }
-    for (const [key, child] of Object.entries(visit.value)) {
-      if (child !== null && typeof child === "object") pending.push({ value: child, depth: visit.depth + 1, key, parent: visit });
+    for (const child of Object.values(value)) {
+      if (child !== null && typeof child === "object") {
+        objects.push(child);
+        depths.push(depth + 1);
+      }
     }
   }
   return undefined;
 }
 
-function pathOf(visit: Visit): string {
+/**
+ * The dotted path from `root` to `target`, which sits `depth` levels down: the search never goes
+ * deeper than that (at most MAX_PAYLOAD_DEPTH + 1 calls deep), whatever else the payload holds.
+ */
+function pathTo(root: object, target: object, depth: number): string {
   const keys: string[] = [];
-  for (let at: Visit | undefined = visit; at?.parent !== undefined; at = at.parent) keys.push(at.key);
+  const find = (value: object, level: number): boolean => {
+    if (value === target) return true;
+    if (level >= depth) return false;
+    for (const [key, child] of Object.entries(value)) {
+      if (child !== null && typeof child === "object" && find(child, level + 1)) {
+        keys.push(key);
+        return true;
+      }
+    }
+    return false;
+  };
+  find(root, 1);
   return keys.reverse().join(".");
 }

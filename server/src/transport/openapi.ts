@@ -5,18 +5,31 @@ import type { HttpRoute, StreamRoute } from "./http-route";
 const jsonSchema = (schema: z.ZodType, io: "input" | "output") =>
   z.toJSONSchema(schema, { io, unrepresentable: "any", target: "openapi-3.0" }) as Record<string, unknown>;
 
-/** One tag per domain: the part of the event name before the colon. */
-const domains: Record<string, string> = {
-  items: "Immutable, content-addressed item definitions",
-  kits: "Named bundles of items and currency",
-  players: "Players: creation (with a class kit) and reads",
-  inventory: "Atomic inventory and wallet operations, history and resync",
-  cart: "A player's shop cart and checkout",
-  shop: "The shop catalog: prices and sales",
-  trades: "Offers between players and server-run trades",
-  economy: "Analytics over trades and inventories",
-  presence: "Who is online where, and mode popularity",
-  stock: "Per-day stock counters: acquire, sell, partitions, bulk import",
+/**
+ * One tag per domain (the part of the event name before the colon), and the registry prefixes
+ * its operations can answer: what its service calls reach (a checkout runs the inventory rules,
+ * so it can answer INVENTORY_ and WALLET_ codes).
+ */
+const domains: Record<string, { description: string; prefixes: readonly string[] }> = {
+  items: { description: "Immutable, content-addressed item definitions", prefixes: ["ITEM_"] },
+  kits: { description: "Named bundles of items and currency", prefixes: ["KIT_", "ITEM_"] },
+  players: {
+    description: "Players: creation (with a class kit) and reads",
+    prefixes: ["PLAYER_", "KIT_", "ITEM_", "INVENTORY_", "WALLET_"],
+  },
+  inventory: {
+    description: "Atomic inventory and wallet operations, history and resync",
+    prefixes: ["PLAYER_", "ITEM_", "INVENTORY_", "WALLET_"],
+  },
+  cart: { description: "A player's shop cart and checkout", prefixes: ["CART_", "SHOP_", "PLAYER_", "ITEM_", "INVENTORY_", "WALLET_"] },
+  shop: { description: "The shop catalog: prices and sales", prefixes: ["SHOP_", "ITEM_"] },
+  trades: {
+    description: "Offers between players and server-run trades",
+    prefixes: ["TRADE_", "PLAYER_", "ITEM_", "INVENTORY_", "WALLET_"],
+  },
+  economy: { description: "Analytics over trades and inventories", prefixes: [] },
+  presence: { description: "Who is online where, and mode popularity", prefixes: ["PRESENCE_"] },
+  stock: { description: "Per-day stock counters: acquire, sell, partitions, bulk import", prefixes: ["STOCK_"] },
 };
 
 /** What any REST operation can answer, whatever its domain (the SDK-only codes never come over HTTP). */
@@ -34,28 +47,11 @@ const everywhere: readonly ErrorCode[] = [
 const withBody: readonly ErrorCode[] = ["PAYLOAD_TOO_LARGE", "REQUEST_BODY_UNREADABLE", "REQUEST_CONTENT_TYPE_UNSUPPORTED"];
 const mutation: readonly ErrorCode[] = ["OP_ID_REUSED", "OP_ID_EXPIRED"];
 
-/**
- * The registry prefixes each domain's operations can answer: what its service calls reach
- * (a checkout runs the inventory rules, so it can answer INVENTORY_ and WALLET_ codes).
- */
-const domainPrefixes: Record<string, readonly string[]> = {
-  items: ["ITEM_"],
-  kits: ["KIT_", "ITEM_"],
-  players: ["PLAYER_", "KIT_", "ITEM_", "INVENTORY_", "WALLET_"],
-  inventory: ["PLAYER_", "ITEM_", "INVENTORY_", "WALLET_"],
-  cart: ["CART_", "SHOP_", "PLAYER_", "ITEM_", "INVENTORY_", "WALLET_"],
-  shop: ["SHOP_", "ITEM_"],
-  trades: ["TRADE_", "PLAYER_", "ITEM_", "INVENTORY_", "WALLET_"],
-  economy: [],
-  presence: ["PRESENCE_"],
-  stock: ["STOCK_"],
-};
-
 const allCodes = Object.keys(errorCodes) as ErrorCode[];
 
 /** The error codes an operation can answer, in registry order. */
 export function errorCodesOf(name: string, options: { body: boolean; mutation: boolean }): ErrorCode[] {
-  const prefixes = domainPrefixes[domainOf(name)] ?? [];
+  const prefixes = domains[domainOf(name)]?.prefixes ?? [];
   const codes = new Set<ErrorCode>([
     ...everywhere,
     ...(options.body ? withBody : []),
@@ -189,7 +185,7 @@ export function openApiDocument(options: {
       version,
       description: "Real-time game-state server. Every REST route is also a Socket.IO event with the same schema and ack.",
     },
-    tags: Object.entries(domains).map(([name, description]) => ({ name, description })),
+    tags: Object.entries(domains).map(([name, { description }]) => ({ name, description })),
     components: {
       securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
       responses,

@@ -99,19 +99,20 @@ export function createSocketServer(
         deps.log.info({ sub: principal.sub, role: principal.role, queuedBytes }, "connection closed: it leaves its replies unread");
       },
     });
+    const caller = { sub: principal.sub, role: principal.role, transport: "socket" } as const;
     // Players' events are limited per connection before they are parsed (a flood must cost the
     // node next to nothing); the dispatcher still limits per player and class of event.
     const gate = new ConnectionGate(socket as unknown as Socket, {
       maxInFlight: options.maxInFlight,
       rate: principal.role === "player" ? options.rateLimit : undefined,
-      onRefused: (code) => deps.refusals.count(socket.id, { sub: principal.sub, role: principal.role, transport: "socket" }, code),
+      onRefused: (code) => deps.refusals.count(socket.id, caller, code),
     });
     // One catch-all listener per connection rather than one per event: a listener is a closure
     // and an entry in the socket's table, per connection, so memory would grow with the protocol.
     (socket as unknown as Socket).onAny((event: unknown, ...args: unknown[]) => {
       if (typeof event !== "string" || !isClientEventName(event)) {
         gate.settled();
-        deps.refusals.count(socket.id, { sub: principal.sub, role: principal.role, transport: "socket" }, "EVENT_UNKNOWN");
+        deps.refusals.count(socket.id, caller, "EVENT_UNKNOWN");
         const ack = args.at(-1);
         if (typeof ack === "function")
           ack({ ok: false, error: new HoardError("EVENT_UNKNOWN", `no event ${String(event).slice(0, 64)}`).toWire() });
