@@ -16,9 +16,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
-import { io, type Socket } from "socket.io-client";
+import type { Socket } from "socket.io-client";
 import { Child } from "./harness/ipc";
 import { newHistogram, recordMs, summarise } from "./harness/stats";
+import { connectSocket } from "./load/transports";
 
 const { values: args } = parseArgs({
   options: {
@@ -53,15 +54,6 @@ interface LogCount {
 }
 
 const isReady = (event: unknown): event is Ready => (event as { type?: unknown }).type === "ready";
-
-async function connect(url: string, token: string): Promise<Socket> {
-  const socket = io(url, { transports: ["websocket"], auth: { token }, reconnection: false, forceNew: true });
-  await new Promise<void>((resolve, reject) => {
-    socket.once("connect", () => resolve());
-    socket.once("connect_error", reject);
-  });
-  return socket;
-}
 
 /** Open loop: a call every INTERVAL_MS until `until` settles; latency from each call's scheduled time. */
 async function victimWhile(socket: Socket, until: Promise<unknown>) {
@@ -108,10 +100,10 @@ try {
     node.waitFor(isReady, 60_000),
     flooder.waitFor((event): event is { type: "ready" } => (event as { type?: unknown }).type === "ready", 60_000),
   ]);
-  const game = await connect(ready.url, ready.tokens.game);
+  const game = await connectSocket(ready.url, ready.tokens.game);
   for (const id of ["victim", "flooder"]) await game.emitWithAck("players:create", { id, opId: `bench-create-${id}` });
   game.close();
-  const victim = await connect(ready.url, ready.tokens.victim);
+  const victim = await connectSocket(ready.url, ready.tokens.victim);
   // Warm up (JIT, the store's caches), then the quiet figure.
   await victimWhile(victim, new Promise((resolve) => setTimeout(resolve, 500)));
   const cpuBefore = await node.request<NodeCpu>({ type: "cpu" });

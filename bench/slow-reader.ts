@@ -13,10 +13,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
-import { io, type Socket } from "socket.io-client";
 import WebSocket from "ws";
 import { Child } from "./harness/ipc";
 import { newHistogram, recordMs, summarise } from "./harness/stats";
+import { connectSocket } from "./load/transports";
 
 const { values: args } = parseArgs({ options: { seconds: { type: "string", default: "6" } } });
 const SECONDS = Number(args.seconds);
@@ -29,15 +29,6 @@ interface Ready {
   tokens: { victim: string; flooder: string; game: string };
 }
 const isReady = (event: unknown): event is Ready => (event as { type?: unknown }).type === "ready";
-
-async function connect(url: string, token: string): Promise<Socket> {
-  const socket = io(url, { transports: ["websocket"], auth: { token }, reconnection: false, forceNew: true });
-  await new Promise<void>((resolve, reject) => {
-    socket.once("connect", () => resolve());
-    socket.once("connect_error", reject);
-  });
-  return socket;
-}
 
 /** A Socket.IO connection spoken by hand over `ws`, so its reading can be paused while it sends. */
 async function hoarder(url: string, token: string): Promise<{ ws: WebSocket; closed: Promise<number> }> {
@@ -63,7 +54,7 @@ async function run(label: string, maxBufferedBytes: number) {
   });
   try {
     const ready = await node.waitFor(isReady, 60_000);
-    const game = await connect(ready.url, ready.tokens.game);
+    const game = await connectSocket(ready.url, ready.tokens.game);
     await game.emitWithAck("players:create", { id: "victim", opId: "bench-create-victim" });
     for (let i = 0; i < ITEMS; i += 50) {
       await Promise.all(
@@ -74,7 +65,7 @@ async function run(label: string, maxBufferedBytes: number) {
     }
     const replyBytes = JSON.stringify(await game.emitWithAck("items:list", { limit: ITEMS })).length;
     game.close();
-    const victim = await connect(ready.url, ready.tokens.victim);
+    const victim = await connectSocket(ready.url, ready.tokens.victim);
     const rssAtStart = (await node.request<{ rss: number }>({ type: "memory" })).rss;
 
     const { ws, closed } = await hoarder(ready.url, ready.tokens.flooder);

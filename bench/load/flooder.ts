@@ -1,5 +1,5 @@
-import { io } from "socket.io-client";
 import { notifyParent, serveParent } from "../harness/ipc";
+import { connectSocket } from "./transports";
 
 /**
  * The flooding player, in a process of its own (its CPU is not the victim's): on request it
@@ -15,11 +15,7 @@ interface FloodRequest {
 }
 
 async function flood(request: FloodRequest) {
-  const socket = io(request.url, { transports: ["websocket"], auth: { token: request.token }, reconnection: false, forceNew: true });
-  await new Promise<void>((resolve, reject) => {
-    socket.once("connect", () => resolve());
-    socket.once("connect_error", reject);
-  });
+  const socket = await connectSocket(request.url, request.token);
   const outcomes: Record<string, number> = {};
   const started = performance.now();
   let answered = 0;

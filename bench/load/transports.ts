@@ -1,4 +1,4 @@
-import { io } from "socket.io-client";
+import { io, type Socket } from "socket.io-client";
 import WebSocket from "ws";
 import { BENCH_EVENT, type TargetSpec } from "../harness/protocol";
 
@@ -12,6 +12,16 @@ export interface Reply {
 export interface Conn {
   call(payload: unknown, onReply: (reply: Reply) => void): void;
   close(): void;
+}
+
+/** One Socket.IO connection with a token, no reconnection, resolved once the handshake is accepted. */
+export async function connectSocket(url: string, token: string): Promise<Socket> {
+  const socket = io(url, { transports: ["websocket"], auth: { token }, reconnection: false, forceNew: true });
+  await new Promise<void>((resolve, reject) => {
+    socket.once("connect", () => resolve());
+    socket.once("connect_error", reject);
+  });
+  return socket;
 }
 
 /** Opens `count` connections, at most `concurrency` handshakes at a time. Failures are counted, not thrown. */

@@ -10,6 +10,7 @@ import {
   type ConnectionStatus,
   type DisconnectInfo,
   type HoardSocket,
+  resolveToken,
   type TokenSource,
 } from "./connection.js";
 import { inventoryApi, itemsApi, kitsApi, playersApi } from "./inventory-api.js";
@@ -113,8 +114,7 @@ export class HoardClient {
     options: ConnectOptions,
   ) {
     const timeoutMs = options.timeoutMs ?? 5000;
-    const token = options.token;
-    this.token = async () => (typeof token === "function" ? token() : token);
+    this.token = () => resolveToken(options.token);
     this.connection = new Connection(url, {
       token: options.token,
       connectTimeoutMs: options.connectTimeoutMs ?? timeoutMs,

@@ -34,6 +34,11 @@ export type ConnectionEvents = {
 
 export type TokenSource = string | (() => string | Promise<string>);
 
+/** The token to send now: the string itself, or a fresh one from the function. */
+export async function resolveToken(source: TokenSource): Promise<string> {
+  return typeof source === "function" ? source() : source;
+}
+
 export interface ConnectionOptions {
   token: TokenSource;
   /** How long one attempt (transport and handshake) may take before it counts as failed. */
@@ -154,7 +159,7 @@ export class Connection extends Emitter<ConnectionEvents> {
     const source = this.options.token;
     let token: string;
     try {
-      token = typeof source === "function" ? await source() : source;
+      token = await resolveToken(source);
     } catch (error) {
       // The game's token service may be down for a moment: like an unreachable node, try again later.
       this.retryLater(new HoardError("AUTH_UNAUTHENTICATED", "the token function failed", { cause: error }));

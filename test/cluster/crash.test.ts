@@ -3,12 +3,7 @@ import { SqliteStore } from "@hoard/server/internal/store/sqlite/sqlite-store";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { type Cluster, type ClusterNode, startCluster } from "../support/cluster";
 import { describeCluster } from "../support/describe-cluster";
-
-interface Acked {
-  playerId: string;
-  opId: string;
-  version: number;
-}
+import { type AckedCredit as Acked, expectCreditLedger } from "../support/ledger";
 
 describeCluster("cluster: a node killed with SIGKILL mid-load", () => {
   let cluster: Cluster;
@@ -68,15 +63,7 @@ describeCluster("cluster: a node killed with SIGKILL mid-load", () => {
     // Ground truth: the shared sqlite file, read after the crash.
     const store = new SqliteStore({ path: cluster.dbFile });
     try {
-      for (const playerId of players) {
-        const log = await store.readHistory(playerId, { sinceVersion: 0, limit: 100_000 });
-        const player = await store.getPlayer(playerId);
-        expect(log.map((entry) => entry.version)).toEqual(Array.from({ length: player?.version ?? 0 }, (_, i) => i + 1));
-        expect(player?.wallet.gold ?? 0).toBe(log.length - 1);
-        const opAt = new Map(log.map((entry) => [entry.opId, entry.version]));
-        const mine = acked.filter((op) => op.playerId === playerId);
-        expect(mine.filter((op) => opAt.get(op.opId) !== op.version)).toEqual([]);
-      }
+      await expectCreditLedger(store, players, acked);
     } finally {
       await store.close();
     }

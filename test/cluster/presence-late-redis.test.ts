@@ -1,12 +1,11 @@
-import { Writable } from "node:stream";
 import { connect, type HoardClient } from "@hoard/client-sdk";
 import { createApp, type HoardApp } from "@hoard/server/internal/app";
 import { loadConfig } from "@hoard/server/internal/config";
-import { createLogger } from "@hoard/server/internal/log";
 import { RedisRegistry } from "@hoard/server/internal/presence/redis-registry";
 import { Redis } from "ioredis";
 import { afterEach, expect, it } from "vitest";
 import { describeCluster } from "../support/describe-cluster";
+import { nodeLogInto } from "../support/log";
 import { freePort, type RedisServer, startRedis } from "../support/redis";
 import { TEST_SECRET } from "../support/server";
 
@@ -31,12 +30,6 @@ describeCluster("presence across Redis outages", () => {
 
   /** A node on `port`, logging into `lines` at every level down to debug. */
   function startApp(port: number, nodeId: string): HoardApp {
-    const destination = new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(...String(chunk).split("\n").filter(Boolean));
-        done();
-      },
-    });
     const config = loadConfig({
       PORT: "0",
       HOST: "127.0.0.1",
@@ -45,7 +38,7 @@ describeCluster("presence across Redis outages", () => {
       HOARD_NODE_ID: nodeId,
       REDIS_URL: `redis://127.0.0.1:${port}`,
     });
-    app = createApp(config, { log: createLogger({ nodeId, level: "debug", destination }) });
+    app = createApp(config, { log: nodeLogInto(lines, { nodeId, level: "debug" }) });
     return app;
   }
 
@@ -116,14 +109,8 @@ describeCluster("presence across Redis outages", () => {
 
   it("a node whose sessions were reaped while Redis kept its data is still told, at error, that it was silent", async () => {
     redis = await startRedis();
-    const destination = new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(...String(chunk).split("\n").filter(Boolean));
-        done();
-      },
-    });
     const settings = { eventTtlMs: 60_000, eventIdWindowMs: 60_000, nodeTtlMs: 5000, url: redis.url, prefix: "silent:{presence}:" };
-    const log = createLogger({ nodeId: "test", level: "debug", destination });
+    const log = nodeLogInto(lines, { nodeId: "test", level: "debug" });
     const stalled = new RedisRegistry({ ...settings, nodeId: "stalled", log });
     const survivor = new RedisRegistry({ ...settings, nodeId: "survivor", log });
     const probe = new Redis(redis.url);

@@ -1,9 +1,8 @@
-import { Writable } from "node:stream";
 import { createApp } from "@hoard/server/internal/app";
 import { loadConfig } from "@hoard/server/internal/config";
-import { createLogger } from "@hoard/server/internal/log";
 import { expect, it } from "vitest";
 import { describeCluster } from "../support/describe-cluster";
+import { nodeLogInto } from "../support/log";
 import { startRedis } from "../support/redis";
 import { TEST_SECRET } from "../support/server";
 
@@ -13,12 +12,6 @@ describeCluster("Redis refuses the node's password", () => {
   it("every refusal is logged, and no log line carries the password (any connection, any level)", async () => {
     const redis = await startRedis(undefined, ["--requirepass", "the-right-password"]);
     const lines: string[] = [];
-    const destination = new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(...String(chunk).split("\n").filter(Boolean));
-        done();
-      },
-    });
     const config = loadConfig({
       PORT: "0",
       HOST: "127.0.0.1",
@@ -28,7 +21,7 @@ describeCluster("Redis refuses the node's password", () => {
       REDIS_URL: `redis://default:${WRONG_PASSWORD}@127.0.0.1:${redis.port}`,
     });
     // The node's own logger (its serializers), writing here instead of stdout, at every level.
-    const app = createApp(config, { log: createLogger({ nodeId: config.nodeId, level: "trace", destination }) });
+    const app = createApp(config, { log: nodeLogInto(lines, { nodeId: config.nodeId, level: "trace" }) });
     const refusals = () => lines.filter((line) => line.includes("WRONGPASS"));
     try {
       // The node's three connections (commands, pub, sub) and presence's two are each refused.

@@ -6,6 +6,7 @@ import { TokenService } from "@hoard/server/internal/auth/tokens";
 import { SqliteStore } from "@hoard/server/internal/store/sqlite/sqlite-store";
 import { afterEach, describe, expect, it } from "vitest";
 import { type ClusterNode, startNode } from "../support/cluster";
+import { type AckedCredit as Acked, expectCreditLedger } from "../support/ledger";
 import { TEST_SECRET } from "../support/server";
 
 /**
@@ -15,12 +16,6 @@ import { TEST_SECRET } from "../support/server";
  * mutation in the store exactly once, every watch at the store's version having seen every
  * version in order, no call failed.
  */
-
-interface Acked {
-  playerId: string;
-  opId: string;
-  version: number;
-}
 
 const tokens = new TokenService(TEST_SECRET);
 const players = ["hero-1", "hero-2", "hero-3"];
@@ -160,14 +155,8 @@ describe("SDK clients through a node restart", () => {
       await node.kill("SIGTERM");
       const store = new SqliteStore({ path: dbFile });
       try {
-        for (const playerId of players) {
-          const log = await store.readHistory(playerId, { sinceVersion: 0, limit: 100_000 });
-          const player = await store.getPlayer(playerId);
-          expect(log.map((entry) => entry.version)).toEqual(Array.from({ length: player?.version ?? 0 }, (_, i) => i + 1));
-          expect(player?.wallet.gold ?? 0).toBe(log.length - 1);
-          const opAt = new Map(log.map((entry) => [entry.opId, entry.version]));
+        for (const [playerId, log] of await expectCreditLedger(store, players, acked)) {
           const mine = acked.filter((op) => op.playerId === playerId);
-          expect(mine.filter((op) => opAt.get(op.opId) !== op.version)).toEqual([]);
           // Exactly once: as many commits as acked ops (and the create), no op id twice.
           expect(new Set(log.map((entry) => entry.opId)).size).toBe(log.length);
           expect(log.length - 1).toBe(mine.length);

@@ -1,4 +1,4 @@
-import type { Logger } from "@hoard/server/internal/log";
+import { createLogger, type Logger } from "@hoard/server/internal/log";
 import pino from "pino";
 
 /** One parsed log line (pino levels: 30 info, 40 warn, 50 error). */
@@ -13,3 +13,11 @@ export function capturedLog(level = "info"): { log: Logger; lines: LogLine[] } {
 
 /** Lines at warn or above. */
 export const loud = (lines: readonly LogLine[]): LogLine[] => lines.filter((line) => line.level >= 40);
+
+/**
+ * The node's own logger (with its serializers, e.g. credential redaction) writing its raw lines
+ * into `lines` instead of stdout: pass it to createApp(config, { log }).
+ */
+export function nodeLogInto(lines: string[], options: { nodeId: string; level: string }): Logger {
+  return createLogger({ ...options, destination: { write: (chunk: string) => lines.push(...chunk.split("\n").filter(Boolean)) } });
+}

@@ -74,7 +74,8 @@ export class GuardConflict extends Error {
   }
 }
 
-function codeOf(error: unknown): unknown {
+/** The server's error code of a driver error (or of one write error), if it has one. */
+export function codeOf(error: unknown): unknown {
   return (error as { code?: unknown } | null)?.code;
 }
 

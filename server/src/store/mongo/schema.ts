@@ -1,4 +1,5 @@
 import type { Collection, Db, IndexDescription } from "mongodb";
+import { codeOf } from "./errors";
 import { presenceSchema } from "./presence-store";
 import { shopSchema } from "./shop-store";
 import { stockSchema } from "./stock-store";
@@ -130,10 +131,6 @@ function description(plan: IndexPlan): IndexDescription {
 function isIndexConflict(error: unknown): boolean {
   const code = codeOf(error);
   return code === INDEX_OPTIONS_CONFLICT || code === INDEX_KEY_SPECS_CONFLICT;
-}
-
-function codeOf(error: unknown): unknown {
-  return (error as { code?: unknown } | null)?.code;
 }
 
 function messageOf(error: unknown): string {
