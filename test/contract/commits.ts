@@ -1,9 +1,8 @@
 import { type Actor, type CartChange, type CartLine, type Changes, HoardError, type InventoryOp } from "@hoard/protocol";
 import { withCartChange } from "@hoard/server/internal/cart/rules";
-import type { DomainRecord } from "@hoard/server/internal/commit/plan";
+import type { DomainRecord, PlayerCommit } from "@hoard/server/internal/commit/plan";
 import { applyOps, DEFAULT_STATE_LIMITS, newPlayer } from "@hoard/server/internal/inventory/rules";
 import { requestHash } from "@hoard/server/internal/lib/canonical";
-import type { PlayerCommit } from "@hoard/server/internal/store/port";
 import { anActor, anOpId } from "../support/builders";
 
 /** Commits as the services build them, for the contract suites (store.contract.ts, domains.contract.ts). */

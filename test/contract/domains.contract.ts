@@ -1,7 +1,7 @@
 import type { TradeOffer, TradeRecord } from "@hoard/protocol";
-import { type CommitPlan, type Guarded, type Guards, guardKey } from "@hoard/server/internal/commit/plan";
+import { type CommitPlan, type Guarded, type Guards, guardKey, type PlayerCommit } from "@hoard/server/internal/commit/plan";
 import type { StockImportRow, StockOp } from "@hoard/server/internal/stock/port";
-import type { PlayerCommit, Store } from "@hoard/server/internal/store/port";
+import type { Store } from "@hoard/server/internal/store/port";
 import { FEED_GUARD, OFFER_GUARD, TRADE_RECORD } from "@hoard/server/internal/trade/port";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { anActor, anItemId, anOpId, aStoredItem, op } from "../support/builders";

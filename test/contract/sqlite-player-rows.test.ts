@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { DomainRecord } from "@hoard/server/internal/commit/plan";
-import type { PlayerCommit } from "@hoard/server/internal/store/port";
+import type { DomainRecord, PlayerCommit } from "@hoard/server/internal/commit/plan";
+import { opKey } from "@hoard/server/internal/store/port";
 import { SqliteStore } from "@hoard/server/internal/store/sqlite/sqlite-store";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -127,6 +127,49 @@ describe("sqlite player rows and cache", () => {
     expect((await reopened.getPlayer("bob"))?.cart).toBeUndefined();
     await reopened.commitPlayers(editCart("alice", { lines: { [sword]: null } }));
     expect((await reopened.getPlayer("alice"))?.cart).toBeUndefined();
+  });
+
+  it("replays a refusal stored before refusals had a column of their own (a trade's `refused`, a repriced checkout)", async () => {
+    await open().close();
+    const actor = anActor();
+    const trade = { code: "TRADE_EXPIRED", message: "the offer expired", details: { tradeId: "t", tradeRecordId: "r" } };
+    const view = { playerId: "alice", version: 3, cart: { lines: {} }, totals: {} };
+    const repriced = [{ itemId: anItemId("sword"), currency: "gold", offeredPrice: 5, current: null }];
+    const order = { orderId: "alice.4" };
+    // Put the file back as core-004 found it: each refusal inside its result, no refused column.
+    const raw = new Database(path);
+    raw.exec("ALTER TABLE op_results DROP COLUMN refused; DELETE FROM schema_migrations WHERE name = 'core-004-op-refusals'");
+    const insert = raw.prepare("INSERT INTO op_results (op_key, request_hash, result, at) VALUES (?, ?, ?, ?)");
+    const stored = {
+      trade: { offer: { id: "t" }, refused: trade, pushes: [] },
+      checkout: { outcome: "repriced", view, repriced },
+      order: { outcome: "order", order },
+    };
+    for (const [opId, result] of Object.entries(stored)) insert.run(opKey(actor, opId), opId, JSON.stringify(result), Date.now());
+    raw.close();
+
+    const reopened = open();
+    const replay = (opId: string) =>
+      reopened.commitPlayers({
+        opId,
+        actor,
+        kind: "replay",
+        requestHash: opId,
+        playerIds: [],
+        apply: () => ({ writes: [], result: "ran" }),
+      });
+    expect(await replay("trade")).toEqual({ replayed: true, entries: [], result: { offer: { id: "t" }, pushes: [] }, refused: trade });
+    expect(await replay("checkout")).toEqual({
+      replayed: true,
+      entries: [],
+      result: {},
+      refused: {
+        code: "CART_PRICE_CHANGED",
+        message: "1 line(s) changed price; nothing was charged",
+        details: { ...view, lines: repriced },
+      },
+    });
+    expect(await replay("order")).toEqual({ replayed: true, entries: [], result: { outcome: "order", order } });
   });
 });
 

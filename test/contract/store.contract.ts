@@ -1,8 +1,8 @@
 import { HoardError, type Player } from "@hoard/protocol";
-import type { DomainRecord } from "@hoard/server/internal/commit/plan";
+import type { DomainRecord, PlayerCommit } from "@hoard/server/internal/commit/plan";
 import { applyOps, DEFAULT_STATE_LIMITS, newPlayer } from "@hoard/server/internal/inventory/rules";
 import { requestHash } from "@hoard/server/internal/lib/canonical";
-import type { PlayerCommit, Store } from "@hoard/server/internal/store/port";
+import type { Store } from "@hoard/server/internal/store/port";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { aKit, anActor, anItemId, anOpId, aStoredItem, op } from "../support/builders";
 import { type Applied, aCartLine, applyTo, createPlayer, editCart, recordOnly } from "./commits";
@@ -256,6 +256,26 @@ export function describeStore(name: string, makeStore: () => Promise<ContractSto
         const retried = await store.commitPlayers(applyTo("alice", [op.debit("gold", 5)], { opId }));
         expect(retried).toMatchObject({ replayed: false, result: { version: 4 } });
         expect((await store.getPlayer("alice"))?.wallet).toEqual({});
+      });
+
+      it("commits a refusing plan's writes, then answers its refusal; a repeat of the op id gets the same refusal and writes nothing", async () => {
+        await store.commitPlayers(createPlayer("alice"));
+        const credit = applyTo("alice", [op.credit("gold", 5)]);
+        const refusal = new HoardError("CART_PRICE_CHANGED", "1 line(s) changed price; nothing was charged", {
+          details: { playerId: "alice", lines: [{ itemId: "sword", current: null }] },
+        });
+        const refusing: PlayerCommit<Applied> = { ...credit, apply: (...args) => ({ ...credit.apply(...args), refusal }) };
+
+        const first = await store.commitPlayers(refusing);
+        const repeat = await store.commitPlayers(refusing);
+
+        expect(first).toMatchObject({ replayed: false, result: { version: 2 }, refused: refusal.toWire() });
+        expect(first.entries.map((entry) => entry.version)).toEqual([2]);
+        expect(repeat).toEqual({ replayed: true, result: first.result, refused: refusal.toWire(), entries: [] });
+        expect((await store.getPlayer("alice"))?.wallet).toEqual({ gold: 5 });
+        expect(await versionsOf("alice")).toEqual([1, 2]);
+        // A plan without a refusal is answered without one.
+        expect(await store.commitPlayers(applyTo("alice", [op.credit("gold", 1)]))).not.toHaveProperty("refused");
       });
 
       it("replays a repeated op (same actor, opId and request): the stored result, no new log entry, no change", async () => {

@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { HoardError } from "@hoard/protocol";
+import type { PlayerCommit } from "@hoard/server/internal/commit/plan";
 import { applyOps, DEFAULT_STATE_LIMITS } from "@hoard/server/internal/inventory/rules";
 import { requestHash } from "@hoard/server/internal/lib/canonical";
-import type { PlayerCommit, Store } from "@hoard/server/internal/store/port";
+import type { Store } from "@hoard/server/internal/store/port";
 
 /**
  * Credits of 1 gold as inventory:apply makes them, for the multi-process suites (sqlite, and the

@@ -8,7 +8,7 @@ import {
   type ParsedInput,
   type Player,
 } from "@hoard/protocol";
-import { commitAndPublish } from "../inventory/commit";
+import { commitAndPublish } from "../commit/kernel";
 import type { StateLimits } from "../inventory/rules";
 import type { Store } from "../store/port";
 import type { Publisher } from "../subscriptions/topics";
@@ -19,7 +19,6 @@ import {
   checkout,
   clearCart,
   PricesNotLoaded,
-  type Repriced,
   removeLine,
   setLineCount,
   withCartChange,
@@ -38,8 +37,8 @@ export interface CartDeps {
 }
 
 type CartMutation = EventOutput<"cart:add">;
-/** Stored under the checkout's opId, so a repeat answers exactly as the first call did. */
-type CheckoutResult = { outcome: "order"; order: Order } | { outcome: "repriced"; view: CartView; repriced: Repriced[] };
+/** Stored under the checkout's opId, so a repeat answers exactly as the first call did (a repriced cart has no order: it is refused). */
+type CheckoutResult = { order?: Order };
 
 /**
  * Carts and checkout: load prices → cart rules → one player commit → publish. A cart change
@@ -117,27 +116,23 @@ export class CartService {
       apply: (players, at) => {
         const plan = checkout(playerIn(players, input.playerId), book, { opId: input.opId, at, limits: this.deps.limits });
         if (plan.outcome === "repriced") {
-          // Committed, not thrown: the cart shows the new prices to every subscriber, and a
+          // A committed refusal: the cart shows the new prices to every subscriber, and a
           // repeat of this opId answers CART_PRICE_CHANGED again instead of charging.
-          return {
-            writes: [{ player: plan.player, ops: [], changes: plan.changes }],
-            result: { outcome: "repriced", view: viewOf(plan.player), repriced: plan.repriced },
-          };
+          const refusal = new HoardError("CART_PRICE_CHANGED", `${plan.repriced.length} line(s) changed price; nothing was charged`, {
+            details: { ...viewOf(plan.player), lines: plan.repriced },
+          });
+          return { writes: [{ player: plan.player, ops: [], changes: plan.changes }], result: {}, refusal };
         }
         return {
           writes: [{ player: plan.player, ops: plan.ops, changes: plan.changes }],
           records: [{ kind: ORDER_RECORD, id: plan.order.orderId, playerIds: [plan.order.playerId], at, data: plan.order }],
-          result: { outcome: "order", order: plan.order },
+          result: { order: plan.order },
         };
       },
     });
-    const result = committed.result;
-    if (result.outcome === "repriced") {
-      throw new HoardError("CART_PRICE_CHANGED", `${result.repriced.length} line(s) changed price; nothing was charged`, {
-        details: { ...result.view, lines: result.repriced },
-      });
-    }
-    return { order: result.order, replayed: committed.replayed };
+    const { order } = committed.result;
+    if (!order) throw new Error("a checkout that was not refused has an order");
+    return { order, replayed: committed.replayed };
   }
 
   /** A cart-only commit; a rule that returns no change commits nothing (clearing an empty cart). */

@@ -1,4 +1,4 @@
-import type { Changes, InventoryOp, Player } from "@hoard/protocol";
+import type { Actor, Changes, HistoryEntry, HoardError, InventoryOp, Player, WireError } from "@hoard/protocol";
 
 /**
  * The commit plan: what a domain's pure rules hand to the store, and all an engine needs to
@@ -55,11 +55,51 @@ export function guardKey(ref: GuardRef): string {
   return `${ref.kind}/${ref.id}`;
 }
 
+/**
+ * What `apply` hands back: the writes, and either the caller's result or a committed refusal.
+ * A committed refusal ("commit these writes, then refuse with this error") is for a refusal
+ * that leaves a trace: a refused trade keeps its record, a checkout whose prices moved shows
+ * the cart repriced. The engine stores the refusal under the op id with the result, so a
+ * repeat of the op is refused the same way and writes nothing; the kernel (commit/kernel.ts)
+ * pushes what was written, then throws it. A refusal that writes nothing is simply thrown.
+ * The result is stored under the op id and returned to a repeat of it: it must be JSON.
+ */
 export interface CommitPlan<R> {
   writes: PlayerWrite[];
   records?: DomainRecord[];
   /** Declared guards to create or change (see `Guarded`). */
   guards?: Guarded[];
-  /** Stored under the op id and returned to a repeat of it. Must be JSON. */
   result: R;
+  /** Commit the writes, then refuse the caller with this error (see above). */
+  refusal?: HoardError;
 }
+
+export interface PlayerCommit<R> {
+  /** Idempotency key, scoped to the actor: the same opId from another actor is another op. */
+  opId: string;
+  actor: Actor;
+  /** The action that asked for this (`inventory:apply`, `players:create`…), kept in the op log. */
+  kind: string;
+  /** Why (an operator's free text), kept in the op log entries of the commit. */
+  reason?: string;
+  /** Hash of the request; a repeat of the op id with another hash is OP_ID_REUSED. */
+  requestHash: string;
+  playerIds: readonly string[];
+  /** Documents `apply` must see inside the transaction and may change (see `Guarded`). */
+  guards?: readonly GuardRef[];
+  /**
+   * Pure domain rules: given the players (and declared guards) as stored now (absent ones
+   * are missing from the maps), return the writes and the result, or throw a HoardError to
+   * refuse (nothing is written). May run more than once when an engine retries a transaction.
+   */
+  apply(players: ReadonlyMap<string, Player>, at: string, guards: Guards): CommitPlan<R>;
+}
+
+/**
+ * What the store answers a commit: its entries on the first run, none on a replay; and the
+ * committed refusal, if the plan made one, as the wire carries it (the same on a replay).
+ */
+export type Committed<R> = ({ replayed: false; entries: HistoryEntry[] } | { replayed: true; entries: [] }) & {
+  result: R;
+  refused?: WireError;
+};

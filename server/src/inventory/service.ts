@@ -9,10 +9,11 @@ import {
   type ParsedInput,
   type Player,
 } from "@hoard/protocol";
+import { commitAndPublish } from "../commit/kernel";
+import type { Committed } from "../commit/plan";
 import type { ItemService } from "../items/service";
-import type { Committed, Store } from "../store/port";
+import type { Store } from "../store/port";
 import type { Publisher } from "../subscriptions/topics";
-import { commitAndPublish } from "./commit";
 import { inverseOps, priorValues, requireReversible, requireUnchangedSince, touchesMetricsOrCapacity } from "./reverse";
 import { applyOps, grantedItemIds, kitOps, newPlayer, type StateLimits } from "./rules";
 

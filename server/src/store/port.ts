@@ -1,6 +1,6 @@
-import type { Actor, HistoryEntry, Kit, Player, StoredItem } from "@hoard/protocol";
+import type { Actor, HistoryEntry, Kit, Player, StoredItem, WireError } from "@hoard/protocol";
 import type { ShopCatalog } from "../cart/port";
-import type { CommitPlan, DomainRecord, GuardRef, Guards, PlayerWrite } from "../commit/plan";
+import type { CommitPlan, Committed, DomainRecord, PlayerCommit, PlayerWrite } from "../commit/plan";
 import type { PresenceHistoryStore } from "../presence/port";
 import type { StockStore } from "../stock/port";
 import type { TradeStore } from "../trade/port";
@@ -77,29 +77,6 @@ export interface RecordQuery {
   limit: number;
 }
 
-export interface PlayerCommit<R> {
-  /** Idempotency key, scoped to the actor: the same opId from another actor is another op. */
-  opId: string;
-  actor: Actor;
-  /** The action that asked for this (`inventory:apply`, `players:create`…), kept in the op log. */
-  kind: string;
-  /** Why (an operator's free text), kept in the op log entries of the commit. */
-  reason?: string;
-  /** Hash of the request; a repeat of the op id with another hash is OP_ID_REUSED. */
-  requestHash: string;
-  playerIds: readonly string[];
-  /** Documents `apply` must see inside the transaction and may change (see `Guarded`). */
-  guards?: readonly GuardRef[];
-  /**
-   * Pure domain rules: given the players (and declared guards) as stored now (absent ones
-   * are missing from the maps), return the writes and the result, or throw a HoardError to
-   * refuse (nothing is written). May run more than once when an engine retries a transaction.
-   */
-  apply(players: ReadonlyMap<string, Player>, at: string, guards: Guards): CommitPlan<R>;
-}
-
-export type Committed<R> = { replayed: false; result: R; entries: HistoryEntry[] } | { replayed: true; result: R; entries: [] };
-
 export function opKey(actor: Actor, opId: string): string {
   return `${actor.role}:${actor.sub}:${opId}`;
 }
@@ -123,4 +100,23 @@ export function historyEntry(commit: PlayerCommit<unknown>, write: PlayerWrite, 
 /** A write must be exactly one version above the stored player (1 creates it): a bug otherwise. */
 export function assertNextVersion(player: Player, stored: number): void {
   if (player.version !== stored + 1) throw new Error(`commit of ${player.id} must write version ${stored + 1}, not ${player.version}`);
+}
+
+/**
+ * What an engine keeps under an op id besides its request hash: the plan's result and, for a
+ * committed refusal, the refusal as the wire carries it. The same on every engine.
+ */
+export interface StoredOutcome {
+  result: unknown;
+  refused?: WireError;
+}
+
+export function storedOutcome(plan: CommitPlan<unknown>): StoredOutcome {
+  return { result: plan.result, ...(plan.refusal ? { refused: plan.refusal.toWire() } : {}) };
+}
+
+/** The store's answer from what it stored: with the commit's entries on its first run, as a replay otherwise. */
+export function committedOf<R>(stored: StoredOutcome, entries?: HistoryEntry[]): Committed<R> {
+  const run = entries ? { replayed: false as const, entries } : { replayed: true as const, entries: [] as [] };
+  return { ...run, result: stored.result as R, ...(stored.refused ? { refused: stored.refused } : {}) };
 }

@@ -100,7 +100,7 @@ describe("acceptPlan", () => {
         data: expect.objectContaining({ outcome: "executed" }),
       }),
     ]);
-    expect(plan.result.refused).toBeUndefined();
+    expect(plan.refusal).toBeUndefined();
     expect(plan.result.trade).toMatchObject({ imbalance: 0, suspicious: false, versions: { from: 2, to: 2 } });
   });
 
@@ -140,18 +140,18 @@ describe("acceptPlan", () => {
     const plan = acceptPlan({ tradeId: OFFER_ID }, ctx(as("bob")), broke, guards({ offer: offer() }));
     expect(plan.writes).toEqual([]);
     expect(offerWrite(plan)).toBeUndefined();
-    expect(plan.result.refused).toMatchObject({ code: "TRADE_INSUFFICIENT_FUNDS", details: { playerId: "bob", tradeRecordId: RECORD_ID } });
+    expect(plan.refusal).toMatchObject({ code: "TRADE_INSUFFICIENT_FUNDS", details: { playerId: "bob", tradeRecordId: RECORD_ID } });
     expect(plan.records?.[0]?.data).toMatchObject({ outcome: "refused", reason: "TRADE_INSUFFICIENT_FUNDS" });
     expect(plan.result.pushes.map((push) => push.event)).toEqual(["refused", "refused"]);
   });
 
   it("records an outsider's or a second accept without announcing it", () => {
     const outsider = acceptPlan({ tradeId: OFFER_ID }, ctx(as("mallory")), parties(), guards({ offer: offer() }));
-    expect(outsider.result.refused?.code).toBe("TRADE_NOT_A_PARTY");
+    expect(outsider.refusal?.code).toBe("TRADE_NOT_A_PARTY");
     const settled = acceptPlan({ tradeId: OFFER_ID }, ctx(as("bob")), parties(), guards({ offer: offer({ status: "accepted" }) }));
-    expect(settled.result.refused?.code).toBe("TRADE_ALREADY_SETTLED");
+    expect(settled.refusal?.code).toBe("TRADE_ALREADY_SETTLED");
     const swept = acceptPlan({ tradeId: OFFER_ID }, ctx(as("bob")), parties(), guards({ offer: offer({ status: "expired" }) }));
-    expect(swept.result.refused?.code).toBe("TRADE_EXPIRED");
+    expect(swept.refusal?.code).toBe("TRADE_EXPIRED");
     for (const plan of [outsider, settled, swept]) {
       expect(plan.writes).toEqual([]);
       expect(plan.guards).toEqual([]);
@@ -163,7 +163,7 @@ describe("acceptPlan", () => {
     expect(acceptPlan({ tradeId: OFFER_ID }, ctx(server), parties(), guards({ offer: offer() })).result.trade?.outcome).toBe("executed");
     const late = acceptPlan({ tradeId: OFFER_ID }, ctx(as("bob"), AFTER_EXPIRY), parties(), guards({ offer: offer() }));
     expect(late.writes).toEqual([]);
-    expect(late.result.refused?.code).toBe("TRADE_EXPIRED");
+    expect(late.refusal?.code).toBe("TRADE_EXPIRED");
     expect(offerWrite(late)).toMatchObject({ data: { status: "expired", settledAt: AFTER_EXPIRY } });
     expect(late.records?.[0]?.data).toMatchObject({ outcome: "expired", reason: "TRADE_EXPIRED" });
   });
@@ -238,7 +238,7 @@ describe("proposePlan and executePlan", () => {
     expect(done.writes).toHaveLength(2);
     const refused = executePlan(terms, ctx(server), players(player("alice"), player("bob", { gold: 100 })), guards());
     expect(refused.writes).toEqual([]);
-    expect(refused.result.refused?.code).toBe("TRADE_INSUFFICIENT_ITEMS");
+    expect(refused.refusal?.code).toBe("TRADE_INSUFFICIENT_ITEMS");
     expect(() => executePlan(terms, ctx(server), players(player("alice", { swords: 1 })), guards())).toThrow(
       expect.objectContaining({ code: "PLAYER_NOT_FOUND" }),
     );

@@ -8,7 +8,6 @@ import {
   type TradeOutcome,
   type TradeReason,
   type TradeRecord,
-  type WireError,
 } from "@hoard/protocol";
 import { type CommitPlan, type DomainRecord, type Guarded, type GuardRef, type Guards, guardKey, type PlayerWrite } from "../commit/plan";
 import type { StateLimits } from "../inventory/rules";
@@ -40,8 +39,8 @@ import {
  * The `apply` of every trade commit: pure functions of the players and guards read inside the
  * transaction. Each returns the player writes, the guard writes (offer status, feed sequences),
  * the trade record and a result saying what to push, or a refusal. A refusal that belongs in
- * the record (a failed accept or direct trade) is returned, not thrown, so its record commits;
- * the service throws it to the caller afterwards.
+ * the record (a failed accept or direct trade) is a committed refusal (see `CommitPlan`), not
+ * thrown, so its record commits; the commit kernel throws it to the caller afterwards.
  */
 
 /** One push to send after the commit: `trades/{key}` at `seq`. */
@@ -55,8 +54,6 @@ export interface FeedPush {
 export interface TradeResult {
   offer?: TradeOffer;
   trade?: TradeRecord;
-  /** The refusal the caller gets (its record, when there is one, is committed). */
-  refused?: WireError;
   pushes: FeedPush[];
 }
 
@@ -281,12 +278,12 @@ class PlanBuilder {
     return this.refuse(record("expired", refusal(error)), error, { offer: expired });
   }
 
-  /** Commits the refusal's record (and whatever was queued), and tells the service to throw it. */
+  /** Commits the refusal's record (and whatever was queued), then refuses the caller with the error, naming the record. */
   refuse(trade: TradeRecord, error: TradeRefusal, parts: { offer?: TradeOffer }): CommitPlan<TradeResult> {
     this.putRecord(trade);
     const details = typeof error.details === "object" && error.details !== null ? error.details : {};
-    const refused = new HoardError(error.code, error.message, { details: { ...details, tradeRecordId: trade.id } }).toWire();
-    return this.done({ ...parts, trade, refused });
+    const refusal = new HoardError(error.code, error.message, { details: { ...details, tradeRecordId: trade.id } });
+    return { ...this.done({ ...parts, trade }), refusal };
   }
 
   done(parts: Omit<TradeResult, "pushes">): CommitPlan<TradeResult> {

@@ -9,13 +9,13 @@ import {
   type TradeOffer,
   topicOf,
 } from "@hoard/protocol";
+import { commitAndPublish } from "../commit/kernel";
 import type { CommitPlan, GuardRef, Guards } from "../commit/plan";
-import { commitAndPublish } from "../inventory/commit";
 import type { StateLimits } from "../inventory/rules";
 import type { ItemService } from "../items/service";
 import { sha256Hex } from "../lib/canonical";
 import type { Logger } from "../log";
-import { type Committed, opKey, type Store } from "../store/port";
+import { opKey, type Store } from "../store/port";
 import type { Publisher } from "../subscriptions/topics";
 import { mayRead, offerAt } from "./offers";
 import {
@@ -231,7 +231,7 @@ export class TradeService {
     return { offer: required(result.offer), replayed };
   }
 
-  /** One commit; pushes after it; a committed refusal is thrown to the caller (again on a replay). */
+  /** One commit; pushes after it; a committed refusal is thrown to the caller by the kernel (again on a replay). */
   private async commit(spec: {
     actor: Actor;
     kind: string;
@@ -252,15 +252,14 @@ export class TradeService {
       guards: spec.guards,
       apply: (players, at, guards) =>
         spec.plan({ actor, opId: input.opId, at, recordId, values, threshold, limits: this.deps.limits }, players, guards),
+      published: (result) => this.publish(result),
     });
-    if (!committed.replayed) this.publish(committed);
-    if (committed.result.refused) throw HoardError.fromWire(committed.result.refused);
     return { result: committed.result, replayed: committed.replayed };
   }
 
   /** The trade events, after the commit and its inventory pushes. */
-  private publish(committed: Committed<TradeResult>): void {
-    const { offer, trade, pushes } = committed.result;
+  private publish(result: TradeResult): void {
+    const { offer, trade, pushes } = result;
     for (const push of pushes) {
       this.deps.publisher.publish({
         type: "trade",

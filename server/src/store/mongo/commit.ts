@@ -1,7 +1,7 @@
 import type { HistoryEntry, Player } from "@hoard/protocol";
 import type { ClientSession, Collection } from "mongodb";
-import type { Guarded } from "../../commit/plan";
-import { assertNextVersion, type Committed, historyEntry, opKey, type PlayerCommit } from "../port";
+import type { CommitPlan, Committed, Guarded, PlayerCommit } from "../../commit/plan";
+import { assertNextVersion, committedOf, historyEntry, opKey, storedOutcome } from "../port";
 import { type CoreCollections, type MongoContext, type PlayerDoc, withoutId } from "./context";
 import { isDuplicateKey, VersionConflict } from "./errors";
 import { type GuardCollections, readGuards, writeGuards } from "./guards";
@@ -30,10 +30,11 @@ export async function commitPlayers<R>(engine: CommitEngine, commit: PlayerCommi
     context,
     op: { key: opKey(commit.actor, commit.opId), opId: commit.opId, requestHash: commit.requestHash },
     attempt: async (session) => {
-      const committed = await commitAttempt({ collections: context.collections, guards, session, commit });
-      return { answer: committed, result: committed.result };
+      const { plan, entries } = await commitAttempt({ collections: context.collections, guards, session, commit });
+      const stored = storedOutcome(plan);
+      return { answer: committedOf<R>(stored, entries), stored };
     },
-    replayed: (result) => ({ replayed: true, result: result as R, entries: [] }),
+    replayed: (stored) => committedOf<R>(stored),
   });
 }
 
@@ -56,7 +57,7 @@ export async function commitAttempt<R>({
   guards,
   session,
   commit,
-}: CommitAttempt<R>): Promise<Committed<R> & { replayed: false }> {
+}: CommitAttempt<R>): Promise<{ plan: CommitPlan<R>; entries: HistoryEntry[] }> {
   const ids = [...new Set(texts(commit.playerIds, "playerId"))].sort();
   const docs = ids.length === 0 ? [] : await collections.players.find({ _id: { $in: ids } }, { session, sort: { _id: 1 } }).toArray();
   const players = new Map<string, Player>(docs.map((doc) => [doc._id, withoutId(doc)]));
@@ -79,7 +80,7 @@ export async function commitAttempt<R>({
   const recordDocs = (plan.records ?? []).map((record) => ({ ...record }));
   if (logDocs.length > 0) await collections.opLog.insertMany(logDocs, { session });
   if (recordDocs.length > 0) await collections.records.insertMany(recordDocs, { session });
-  return { replayed: false, result: plan.result, entries };
+  return { plan, entries };
 }
 
 /** Compare-and-set on the version read in this transaction; version 1 is an insert. */

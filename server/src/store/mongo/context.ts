@@ -1,4 +1,4 @@
-import type { HistoryEntry, ItemDefinition, Kit, Player } from "@hoard/protocol";
+import type { HistoryEntry, ItemDefinition, Kit, Player, WireError } from "@hoard/protocol";
 import type { ClientSession, Collection, Db, MongoClient, TransactionOptions } from "mongodb";
 import type { DomainRecord } from "../../commit/plan";
 import { type Clock, type RetryPolicy, retryPolicy, runTransaction, transactionOptions } from "./transaction";
@@ -30,6 +30,8 @@ export interface OpResultDoc {
   at: Date;
   kept?: true;
   result?: unknown;
+  /** A committed refusal, as the wire carries it (see CommitPlan.refusal); pruned with the result. */
+  refused?: WireError;
   /**
    * The nonce of the attempt that stored the result (op-results.ts): lets the caller whose
    * commit outcome was unknown recognise its own commit. Pruning leaves it with the tombstone.

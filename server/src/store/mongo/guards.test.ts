@@ -2,9 +2,8 @@ import { HoardError, type TradeOffer } from "@hoard/protocol";
 import { describe, expect, it, vi } from "vitest";
 import { anOpId } from "../../../../test/support/builders";
 import { cursor, driverError, fakeMongoStore, fakeOpResults } from "../../../../test/support/mongo-fakes";
-import { type CommitPlan, type Guarded, type Guards, guardKey } from "../../commit/plan";
+import { type CommitPlan, type Guarded, type Guards, guardKey, type PlayerCommit } from "../../commit/plan";
 import { FEED_GUARD, OFFER_GUARD } from "../../trade/port";
-import type { PlayerCommit } from "../port";
 
 /**
  * Commit guards on the Mongo engine, on driver-shaped fakes: read in the commit's transaction,

@@ -3,11 +3,11 @@ import { MongoServerError } from "mongodb";
 import { describe, expect, it, vi } from "vitest";
 import { anActor, anOpId, aPlayer, op } from "../../../../test/support/builders";
 import { cursor, driverError, fakeMongoStore, fakeOpResults, setIds } from "../../../../test/support/mongo-fakes";
+import type { PlayerCommit } from "../../commit/plan";
 import { applyOps, DEFAULT_STATE_LIMITS, newPlayer } from "../../inventory/rules";
 import { InventoryService } from "../../inventory/service";
 import { ItemService } from "../../items/service";
 import { requestHash } from "../../lib/canonical";
-import type { PlayerCommit } from "../port";
 import type { OpResultDoc } from "./context";
 import type { MongoStore } from "./mongo-store";
 
@@ -151,6 +151,28 @@ describe("MongoStore.commitPlayers on driver-shaped fakes", () => {
     expect(collections.players.replaceOne.mock.calls[0]?.[2]).toEqual({ session });
     expect(collections.op_log.insertMany.mock.calls[0]?.[1]).toEqual({ session });
     expect(collections.op_results.insertOne.mock.calls[0]?.[1]).toEqual({ session });
+  });
+
+  it("stores a committed refusal beside the result, in the commit's transaction, and answers a repeat with it", async () => {
+    const { store, collections } = fakeStore();
+    collections.players.find.mockReturnValueOnce(cursor([playerDoc(aPlayer({ id: "alice", version: 4 }))]));
+    const { commit } = credit("alice", 5);
+    const refusal = new HoardError("CART_PRICE_CHANGED", "1 line(s) changed price; nothing was charged", { details: { lines: [] } });
+    const refusing: PlayerCommit<{ version: number }> = { ...commit, apply: (...args) => ({ ...commit.apply(...args), refusal }) };
+
+    const committed = await store.commitPlayers(refusing);
+
+    expect(committed).toMatchObject({ replayed: false, result: { version: 5 }, refused: refusal.toWire() });
+    expect(collections.players.replaceOne).toHaveBeenCalledOnce();
+    const stored = insertedResult(collections);
+    expect(stored).toMatchObject({ kept: true, result: { version: 5 }, refused: refusal.toWire() });
+    collections.op_results.findOne.mockResolvedValueOnce(stored);
+    await expect(store.commitPlayers(refusing)).resolves.toEqual({
+      replayed: true,
+      result: { version: 5 },
+      refused: refusal.toWire(),
+      entries: [],
+    });
   });
 
   it("replays a stored result without running apply or writing", async () => {
@@ -429,13 +451,16 @@ describe("MongoStore outside commits", () => {
     expect(collections.players.findOne).not.toHaveBeenCalled();
   });
 
-  it("prunes by leaving a tombstone: result and kept are unset on results older than the cut", async () => {
+  it("prunes by leaving a tombstone: result, refusal and kept are unset on results older than the cut", async () => {
     const { store, collections } = fakeStore();
     collections.op_results.updateMany.mockResolvedValueOnce({ modifiedCount: 3 });
     const cut = new Date("2030-01-01T00:00:00Z");
 
     await expect(store.pruneOpResults(cut)).resolves.toBe(3);
-    expect(collections.op_results.updateMany).toHaveBeenCalledWith({ kept: true, at: { $lt: cut } }, { $unset: { kept: "", result: "" } });
+    expect(collections.op_results.updateMany).toHaveBeenCalledWith(
+      { kept: true, at: { $lt: cut } },
+      { $unset: { kept: "", result: "", refused: "" } },
+    );
   });
 
   it("maps a lost primary to STORE_UNAVAILABLE with the driver error as cause", async () => {

@@ -1,8 +1,8 @@
 import { type HistoryEntry, HoardError, type Kit, type Player, type StoredItem } from "@hoard/protocol";
 import { type Document, type Filter, MongoClient, type MongoClientOptions } from "mongodb";
-import { type DomainRecord, guardKey } from "../../commit/plan";
+import { type Committed, type DomainRecord, guardKey, type PlayerCommit } from "../../commit/plan";
 import { ConfigError } from "../../config";
-import type { Committed, Page, PlayerCommit, PlayerSummary, RecordQuery, Store } from "../port";
+import type { Page, PlayerSummary, RecordQuery, Store } from "../port";
 import { type CommitEngine, commitPlayers } from "./commit";
 import { createMongoContext, type ItemDoc, type MongoContext, type MongoPortDeps, type RecordDoc, withoutId } from "./context";
 import { isDuplicateKey, storeError } from "./errors";
@@ -249,7 +249,7 @@ export class MongoStore implements Store {
       // The op id stays as a tombstone: a late repeat is OP_ID_EXPIRED, never applied again.
       const pruned = await this.context.collections.opResults.updateMany(
         { kept: true, at: { $lt: before } },
-        { $unset: { kept: "", result: "" } },
+        { $unset: { kept: "", result: "", refused: "" } },
       );
       return pruned.modifiedCount;
     });

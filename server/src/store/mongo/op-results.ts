@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { HoardError } from "@hoard/protocol";
 import type { ClientSession, Collection } from "mongodb";
+import type { StoredOutcome } from "../port";
 import type { MongoContext, OpResultDoc } from "./context";
 import { isCommitOutcomeUnknown, isDuplicateKey, storeError } from "./errors";
 import { text } from "./scalars";
@@ -41,14 +42,14 @@ export class OpAlreadyRecorded extends Error {
  * OP_ID_EXPIRED whatever the request (checked first, as the sqlite engine does), unless
  * `afterExpiry` is "run-again"; the same op id with another request is OP_ID_REUSED.
  */
-export function replayOf(stored: OpResultDoc | null, op: OpIdentity, afterExpiry: AfterExpiry = "refuse"): { result: unknown } | undefined {
+export function replayOf(stored: OpResultDoc | null, op: OpIdentity, afterExpiry: AfterExpiry = "refuse"): StoredOutcome | undefined {
   if (!stored) return undefined;
   if (stored.kept !== true) {
     if (afterExpiry === "run-again") return undefined;
     throw new HoardError("OP_ID_EXPIRED", undefined, { details: { opId: op.opId } });
   }
   if (stored.requestHash !== op.requestHash) throw new HoardError("OP_ID_REUSED", undefined, { details: { opId: op.opId } });
-  return { result: stored.result };
+  return stored.refused === undefined ? { result: stored.result } : { result: stored.result, refused: stored.refused };
 }
 
 export interface IdempotentOp<T> {
@@ -57,11 +58,11 @@ export interface IdempotentOp<T> {
   afterExpiry?: AfterExpiry;
   /**
    * One attempt at the op, inside the transaction of `session`, run only when no live result is
-   * stored. Returns the caller's answer and the result to store (JSON). May run several times.
+   * stored. Returns the caller's answer and the outcome to store (its result JSON). May run several times.
    */
-  attempt(session: ClientSession): Promise<{ answer: T; result: unknown }>;
-  /** The answer to a repeat, from its stored result. */
-  replayed(result: unknown): T;
+  attempt(session: ClientSession): Promise<{ answer: T; stored: StoredOutcome }>;
+  /** The answer to a repeat, from its stored outcome. */
+  replayed(stored: StoredOutcome): T;
 }
 
 /**
@@ -91,10 +92,10 @@ export async function runIdempotent<T>(run: IdempotentOp<T>): Promise<T> {
       const mine = own(stored);
       if (mine) return mine.answer;
       const replay = replayOf(stored, op, afterExpiry);
-      if (replay) return run.replayed(replay.result);
-      const { answer, result } = await run.attempt(session);
+      if (replay) return run.replayed(replay);
+      const { answer, stored: outcome } = await run.attempt(session);
       const nonce = randomUUID();
-      await saveResult({ opResults, session, op, result, nonce, overTombstone: stored !== null });
+      await saveResult({ opResults, session, op, outcome, nonce, overTombstone: stored !== null });
       ours.set(nonce, answer);
       return answer;
     });
@@ -104,7 +105,7 @@ export async function runIdempotent<T>(run: IdempotentOp<T>): Promise<T> {
     const mine = own(durable);
     if (mine) return mine.answer;
     const replay = replayOf(durable, op, afterExpiry);
-    if (replay) return run.replayed(replay.result);
+    if (replay) return run.replayed(replay);
     throw error instanceof OpAlreadyRecorded ? new HoardError("STORE_UNAVAILABLE", undefined, { cause: error }) : error;
   }
 }
@@ -118,7 +119,7 @@ async function saveResult(save: {
   opResults: Collection<OpResultDoc>;
   session: ClientSession;
   op: OpIdentity;
-  result: unknown;
+  outcome: StoredOutcome;
   /** Names this attempt (see runIdempotent). */
   nonce: string;
   /** The attempt found a tombstone under the key (an op run again after expiry). */
@@ -130,7 +131,8 @@ async function saveResult(save: {
     requestHash: op.requestHash,
     at: new Date(),
     kept: true,
-    result: save.result,
+    result: save.outcome.result,
+    ...(save.outcome.refused === undefined ? {} : { refused: save.outcome.refused }),
     attempt: save.nonce,
   };
   if (save.overTombstone) {

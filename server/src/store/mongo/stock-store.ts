@@ -199,7 +199,10 @@ export class MongoStockStore implements StockStore {
       context: this.deps.context,
       op: { key: `${opKey(batch.actor, batch.op.opId)}${suffix}`, opId: batch.op.opId, requestHash: `${batch.op.requestHash}${suffix}` },
       afterExpiry: "run-again",
-      attempt: async (session) => ({ answer: { replayed: false, changes: await attempt(session) }, result: { rows: rows.length } }),
+      attempt: async (session) => ({
+        answer: { replayed: false, changes: await attempt(session) },
+        stored: { result: { rows: rows.length } },
+      }),
       replayed: () => ({ replayed: true, changes: [] }),
     });
   }
@@ -247,9 +250,9 @@ export class MongoStockStore implements StockStore {
               await this.audit({ _id: identity.key, key, version, kind, at: new Date() }, session);
               const outcome = { ...rest, version } as O;
               const change: StockChange = { key, version, from: op.from, to: op.to, totals: totalsOf(after, op) };
-              return { answer: { replayed: false, outcome, change }, result: outcome };
+              return { answer: { replayed: false, outcome, change }, stored: { result: outcome } };
             },
-            replayed: (result) => ({ replayed: true, outcome: result as O }),
+            replayed: ({ result }) => ({ replayed: true, outcome: result as O }),
           }),
         ),
       );

@@ -1,5 +1,6 @@
 import { HoardError } from "@hoard/protocol";
 import type Database from "better-sqlite3";
+import type { StoredOutcome } from "../port";
 
 /** An op as idempotency sees it: its key (scoped to the actor), op id and request fingerprint. */
 export interface OpIdentity {
@@ -20,13 +21,13 @@ export class OpResults {
 
   constructor(db: Database.Database) {
     this.stmt = {
-      get: db.prepare("SELECT request_hash, result FROM op_results WHERE op_key = ?"),
+      get: db.prepare("SELECT request_hash, result, refused FROM op_results WHERE op_key = ?"),
       // Only a tombstone can already hold the key here (a live result is replayed instead).
       put: db.prepare(
-        `INSERT INTO op_results (op_key, request_hash, result, at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (op_key) DO UPDATE SET request_hash = excluded.request_hash, result = excluded.result, at = excluded.at`,
+        `INSERT INTO op_results (op_key, request_hash, result, refused, at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (op_key) DO UPDATE SET request_hash = excluded.request_hash, result = excluded.result, refused = excluded.refused, at = excluded.at`,
       ),
-      prune: db.prepare("UPDATE op_results SET result = NULL WHERE at < ? AND result IS NOT NULL"),
+      prune: db.prepare("UPDATE op_results SET result = NULL, refused = NULL WHERE at < ? AND result IS NOT NULL"),
     };
   }
 
@@ -35,20 +36,22 @@ export class OpResults {
    * is OP_ID_EXPIRED, unless `afterExpiry` is "run-again" (ops that set state, such as import
    * batches, are safe to run again); the same op id with another request is OP_ID_REUSED.
    */
-  replay(op: OpIdentity, afterExpiry: "refuse" | "run-again" = "refuse"): { result: unknown } | undefined {
-    const stored = this.stmt.get.get(op.key) as { request_hash: string; result: string | null } | undefined;
+  replay(op: OpIdentity, afterExpiry: "refuse" | "run-again" = "refuse"): StoredOutcome | undefined {
+    const stored = this.stmt.get.get(op.key) as { request_hash: string; result: string | null; refused: string | null } | undefined;
     if (!stored) return undefined;
     if (stored.result === null) {
       if (afterExpiry === "run-again") return undefined;
       throw new HoardError("OP_ID_EXPIRED", undefined, { details: { opId: op.opId } });
     }
     if (stored.request_hash !== op.requestHash) throw new HoardError("OP_ID_REUSED", undefined, { details: { opId: op.opId } });
-    return { result: JSON.parse(stored.result) };
+    const result: unknown = JSON.parse(stored.result);
+    return stored.refused === null ? { result } : { result, refused: JSON.parse(stored.refused) };
   }
 
-  /** Stores the result of an op that just ran. It must be JSON. */
-  save(op: OpIdentity, result: unknown): void {
-    this.stmt.put.run(op.key, op.requestHash, JSON.stringify(result), Date.now());
+  /** Stores the outcome of an op that just ran. Its result must be JSON. */
+  save(op: OpIdentity, outcome: StoredOutcome): void {
+    const refused = outcome.refused === undefined ? null : JSON.stringify(outcome.refused);
+    this.stmt.put.run(op.key, op.requestHash, JSON.stringify(outcome.result), refused, Date.now());
   }
 
   /** Forgets results stored before `before` (keeping their op keys); returns how many. */

@@ -50,6 +50,23 @@ const core: Migration[] = [
     UPDATE players SET state = json_remove(state, '$.cart') WHERE json_type(state, '$.cart') IS NOT NULL;
     `,
   },
+  {
+    // A committed refusal is kept beside its op's result (see CommitPlan.refusal). Results stored
+    // before carried their refusal inside: a trade's `refused`, a checkout's repriced outcome.
+    name: "core-004-op-refusals",
+    sql: `
+    ALTER TABLE op_results ADD COLUMN refused TEXT;
+    UPDATE op_results SET refused = json_extract(result, '$.refused'), result = json_remove(result, '$.refused')
+      WHERE json_valid(result) AND json_type(result, '$.refused') = 'object';
+    UPDATE op_results SET
+      refused = json_object(
+        'code', 'CART_PRICE_CHANGED',
+        'message', json_array_length(result, '$.repriced') || ' line(s) changed price; nothing was charged',
+        'details', json_set(json_extract(result, '$.view'), '$.lines', json_extract(result, '$.repriced'))),
+      result = '{}'
+      WHERE json_valid(result) AND json_extract(result, '$.outcome') = 'repriced';
+    `,
+  },
 ];
 
 /** Every migration of the embedded engine: core first, then each domain's own list. */

@@ -2,18 +2,18 @@ import { chmodSync, closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import { type HistoryEntry, HoardError, type Kit, type Player, type StoredItem } from "@hoard/protocol";
 import Database from "better-sqlite3";
-import { type DomainRecord, type Guarded, type GuardRef, guardKey } from "../../commit/plan";
+import { type Committed, type DomainRecord, type Guarded, type GuardRef, guardKey, type PlayerCommit } from "../../commit/plan";
 import type { StockStore } from "../../stock/port";
 import {
   assertNextVersion,
-  type Committed,
+  committedOf,
   historyEntry,
   opKey,
   type Page,
-  type PlayerCommit,
   type PlayerSummary,
   type RecordQuery,
   type Store,
+  storedOutcome,
 } from "../port";
 import { Checkpointer, type CheckpointOptions } from "./checkpointer";
 import type { GuardTable } from "./guard-table";
@@ -305,7 +305,7 @@ export class SqliteStore implements Store {
     const op = { key: opKey(commit.actor, commit.opId), opId: commit.opId, requestHash: commit.requestHash };
     const { key } = op;
     const stored = this.opResults.replay(op);
-    if (stored) return { replayed: true, result: stored.result, entries: [] };
+    if (stored) return committedOf(stored);
 
     const players = new Map<string, Player>();
     for (const id of [...new Set(commit.playerIds)].sort()) {
@@ -333,8 +333,9 @@ export class SqliteStore implements Store {
       this.stmt.putRecord.run(record.kind, record.id, record.at, JSON.stringify(record));
       for (const playerId of new Set(record.playerIds)) this.stmt.putRecordPlayer.run(record.kind, playerId, record.at, record.id);
     }
-    this.opResults.save(op, plan.result);
-    return { replayed: false, result: plan.result, entries };
+    const outcome = storedOutcome(plan);
+    this.opResults.save(op, outcome);
+    return committedOf(outcome, entries);
   }
 
   /** Declared guards, read in sorted order after the players (absent ones are left out). */

@@ -150,7 +150,7 @@ export class SqliteStockStore implements StockStore {
         if (counts.length === 0) this.stmt.clearDay.run(key.id, row.day);
         else this.stmt.putDay.run(key.id, row.day, counts);
       }
-      if (identity) this.deps.opResults.save(identity, { rows: batch.rows.length });
+      if (identity) this.deps.opResults.save(identity, { result: { rows: batch.rows.length } });
       return { replayed: false, changes: [...touched.values()].map((key) => key.change) };
     });
   }
@@ -172,7 +172,7 @@ export class SqliteStockStore implements StockStore {
       const { id, version } = this.stmt.bumpKey.get(op.key) as { id: number; version: number };
       const outcome = { ...write(id, this.partitionNames()), version } as O;
       this.stmt.logOp.run(identity.key, id, version, kind, Date.now());
-      this.deps.opResults.save(identity, outcome);
+      this.deps.opResults.save(identity, { result: outcome });
       return { replayed: false, outcome, change: { key: op.key, version, from: op.from, to: op.to, totals: this.totals(id, op) } };
     });
   }

@@ -1,8 +1,12 @@
-import { type Actor, type HistoryEntry, topicOf } from "@hoard/protocol";
-import type { GuardRef } from "../commit/plan";
+import { type Actor, type HistoryEntry, HoardError, topicOf } from "@hoard/protocol";
 import { requestHash } from "../lib/canonical";
-import type { Committed, PlayerCommit, Store } from "../store/port";
 import type { Publisher } from "../subscriptions/topics";
+import type { Committed, GuardRef, PlayerCommit } from "./plan";
+
+/** The store as the kernel needs it: its one write path for players. */
+export interface PlayerCommitter {
+  commitPlayers<R>(commit: PlayerCommit<R>): Promise<Committed<R>>;
+}
 
 export interface PlayerChange<R> {
   actor: Actor;
@@ -15,14 +19,24 @@ export interface PlayerChange<R> {
   playerIds: readonly string[];
   guards?: readonly GuardRef[];
   apply: PlayerCommit<R>["apply"];
+  /**
+   * The domain's own pushes (trade feeds…), after the commit and its inventory pushes; not on a
+   * replay. Called for a committed refusal too.
+   */
+  published?(result: R): void;
 }
 
 /**
- * The one way a domain changes players: fingerprint the request, commit it (the pure `apply`
- * runs inside the store's transaction), then push every new version on `inventory/{playerId}`,
- * after the commit and never before. A replay pushes nothing (it has no new entries).
+ * The commit kernel, the one way a domain changes players: fingerprint the request, commit it
+ * (the pure `apply` runs inside the store's transaction), then push every new version on
+ * `inventory/{playerId}` and the domain's own pushes, after the commit and never before. A
+ * replay pushes nothing (it has no new entries). A committed refusal (see `CommitPlan`) is
+ * thrown last, from its wire form, so the first answer and every repeat's are the same.
  */
-export async function commitAndPublish<R>(deps: { store: Store; publisher: Publisher }, change: PlayerChange<R>): Promise<Committed<R>> {
+export async function commitAndPublish<R>(
+  deps: { store: PlayerCommitter; publisher: Publisher },
+  change: PlayerChange<R>,
+): Promise<Committed<R>> {
   const committed = await deps.store.commitPlayers<R>({
     opId: change.input.opId,
     actor: change.actor,
@@ -34,6 +48,8 @@ export async function commitAndPublish<R>(deps: { store: Store; publisher: Publi
     apply: change.apply,
   });
   publishInventory(deps.publisher, committed.entries);
+  if (!committed.replayed) change.published?.(committed.result);
+  if (committed.refused) throw HoardError.fromWire(committed.refused);
   return committed;
 }
 
