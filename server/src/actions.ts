@@ -1,4 +1,4 @@
-import type { ClientEventName, EventOutput, ParsedInput } from "@hoard/protocol";
+import type { Actor, ClientEventName, EventOutput, ParsedInput } from "@hoard/protocol";
 import type { Rule } from "./auth/policy";
 import type { Principal } from "./auth/tokens";
 
@@ -36,3 +36,8 @@ export type ActionSet<E extends ClientEventName> = { [K in E]: Action<K> };
 
 /** Every event of the protocol must have an action: a missing one fails to compile. */
 export type Actions = ActionSet<ClientEventName>;
+
+/** Who a commit names in the op log (and scopes its op id to): the caller an action runs for. */
+export function actorOf(principal: Principal): Actor {
+  return { role: principal.role, sub: principal.sub };
+}

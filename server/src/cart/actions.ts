@@ -1,6 +1,5 @@
-import type { ActionSet } from "../actions";
+import { type ActionSet, actorOf } from "../actions";
 import { anyRole, roles, selfOrTrusted } from "../auth/policy";
-import { actorOf } from "../inventory/actions";
 import type { CartService } from "./service";
 import type { ShopService } from "./shop-service";
 

@@ -13,16 +13,7 @@ import type { StateLimits } from "../inventory/rules";
 import type { Store } from "../store/port";
 import type { Publisher } from "../subscriptions/topics";
 import { PriceBook } from "./pricing";
-import {
-  addLine,
-  cartTotals,
-  checkout,
-  clearCart,
-  PricesNotLoaded,
-  removeLine,
-  setLineCount,
-  withCartChange,
-} from "./rules";
+import { addLine, cartTotals, checkout, clearCart, PricesNotLoaded, removeLine, setLineCount, withCartChange } from "./rules";
 
 /** Records of this kind are order receipts, one per checkout, listed per player. */
 export const ORDER_RECORD = "order";

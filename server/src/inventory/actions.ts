@@ -1,16 +1,11 @@
-import { type Actor, HoardError, PlayerId } from "@hoard/protocol";
-import type { ActionSet } from "../actions";
+import { HoardError, PlayerId } from "@hoard/protocol";
+import { type ActionSet, actorOf } from "../actions";
 import { forbidden, roles, selfOrTrusted } from "../auth/policy";
-import type { Principal } from "../auth/tokens";
 import type { TopicSource } from "../subscriptions/topics";
 import { opsForbiddenToPlayers } from "./rules";
 import type { InventoryService } from "./service";
 
 const ownPlayer = selfOrTrusted<{ playerId: string }>((input) => input.playerId);
-
-export function actorOf(principal: Principal): Actor {
-  return { role: principal.role, sub: principal.sub };
-}
 
 export function inventoryActions(
   inventory: InventoryService,

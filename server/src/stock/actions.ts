@@ -1,6 +1,5 @@
-import type { ActionSet } from "../actions";
+import { type ActionSet, actorOf } from "../actions";
 import { roles } from "../auth/policy";
-import { actorOf } from "../inventory/actions";
 import type { TopicSource } from "../subscriptions/topics";
 import type { StockService } from "./service";
 

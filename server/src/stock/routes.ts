@@ -6,7 +6,7 @@ import {
   StockSellInput,
   StockSetPartitionsInput,
 } from "@hoard/protocol";
-import { actorOf } from "../inventory/actions";
+import { actorOf } from "../actions";
 import { type HttpRoute, type StreamRoute, streamRoute } from "../transport/http-route";
 import { stockRoles } from "./actions";
 import type { StockService } from "./service";

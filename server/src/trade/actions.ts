@@ -1,7 +1,6 @@
 import { HoardError, SUSPICIOUS_TRADES_KEY } from "@hoard/protocol";
-import type { ActionSet } from "../actions";
+import { type ActionSet, actorOf } from "../actions";
 import { anyRole, forbidden, roles, selfOrTrusted } from "../auth/policy";
-import { actorOf } from "../inventory/actions";
 import type { Store } from "../store/port";
 import type { TopicSource } from "../subscriptions/topics";
 import type { EconomyService } from "./economy";
