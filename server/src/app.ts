@@ -131,12 +131,11 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
     limits: config.playerLimits,
   });
   const economy = new EconomyService({ store, imbalanceThreshold: config.trade.imbalanceThreshold });
-  const presenceRegistry = openPresenceRegistry(config, log);
+  const presenceRegistry = openPresenceRegistry(config, log, redis);
   const presence = new PresenceService({
     registry: presenceRegistry,
     history: store.presenceHistory,
-    publishLocal: (message) => pushes.publishLocal(message),
-    isWatched: (topic) => pushes.watchedHere(topic),
+    pushes,
     settings: config.presence,
     log,
   });

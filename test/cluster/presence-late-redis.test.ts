@@ -1,5 +1,6 @@
 import { connect, type HoardClient } from "@hoard/client-sdk";
 import { createApp, type HoardApp } from "@hoard/server/internal/app";
+import { openRedis, type RedisConnections } from "@hoard/server/internal/cluster/redis";
 import { loadConfig } from "@hoard/server/internal/config";
 import { RedisRegistry } from "@hoard/server/internal/presence/redis-registry";
 import { Redis } from "ioredis";
@@ -109,10 +110,12 @@ describeCluster("presence across Redis outages", () => {
 
   it("a node whose sessions were reaped while Redis kept its data is still told, at error, that it was silent", async () => {
     redis = await startRedis();
-    const settings = { eventTtlMs: 60_000, eventIdWindowMs: 60_000, nodeTtlMs: 5000, url: redis.url, prefix: "silent:{presence}:" };
+    const settings = { eventTtlMs: 60_000, eventIdWindowMs: 60_000, nodeTtlMs: 5000, prefix: "silent:{presence}:" };
     const log = nodeLogInto(lines, { nodeId: "test", level: "debug" });
-    const stalled = new RedisRegistry({ ...settings, nodeId: "stalled", log });
-    const survivor = new RedisRegistry({ ...settings, nodeId: "survivor", log });
+    const nodes = ["stalled", "survivor"].map((nodeId) => openRedis({ url: (redis as RedisServer).url, nodeId, log }));
+    const [stalled, survivor] = ["stalled", "survivor"].map(
+      (nodeId, index) => new RedisRegistry({ ...settings, redis: nodes[index] as RedisConnections, nodeId, log }),
+    ) as [RedisRegistry, RedisRegistry];
     const probe = new Redis(redis.url);
     try {
       await stalled.heartbeat(Date.now());
@@ -124,6 +127,7 @@ describeCluster("presence across Redis outages", () => {
     } finally {
       probe.disconnect();
       await Promise.all([stalled.close(), survivor.close()]);
+      await Promise.all(nodes.map((node) => node.close()));
     }
     const silent = lines.filter((line) => line.includes("silent longer than the node TTL"));
     expect(silent.map((line) => JSON.parse(line).level)).toEqual([50]);

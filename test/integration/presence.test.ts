@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type AreaStats, connect, type HoardClient } from "@hoard/client-sdk";
 import type { PresenceEvent } from "@hoard/protocol";
+import { openRedis, type RedisConnections } from "@hoard/server/internal/cluster/redis";
 import { createLogger } from "@hoard/server/internal/log";
 import { MemoryRegistry } from "@hoard/server/internal/presence/memory-registry";
 import { RedisRegistry } from "@hoard/server/internal/presence/redis-registry";
@@ -28,21 +29,25 @@ for (const engine of ["memory", "redis"] as const) {
   describe.skipIf(skipped)(`presence on the ${engine} engine${skipped ? " (SKIPPED: no redis-server on the PATH)" : ""}`, () => {
     let redis: RedisServer | undefined;
     const opened: PresenceRegistry[] = [];
+    const connections: RedisConnections[] = [];
 
-    /** A registry on its own key prefix (Redis) so tests do not share state. */
+    /** A registry on its own key prefix (Redis) so tests do not share state, with connections of its own as a node's. */
     const openRegistry = (options: { nodeId?: string; prefix?: string } = {}): PresenceRegistry => {
       const settings = { eventTtlMs: TTL_MS, eventIdWindowMs: WINDOW_MS };
-      const registry =
-        engine === "memory"
-          ? new MemoryRegistry(settings)
-          : new RedisRegistry({
-              ...settings,
-              url: redis?.url ?? "",
-              nodeId: options.nodeId ?? "node-a",
-              nodeTtlMs: 5000,
-              log: createLogger({ nodeId: "test", level: "silent" }),
-              prefix: options.prefix ?? `test:{presence-${randomUUID()}}:`,
-            });
+      const nodeId = options.nodeId ?? "node-a";
+      const log = createLogger({ nodeId: "test", level: "silent" });
+      const node = engine === "memory" ? undefined : openRedis({ url: redis?.url ?? "", nodeId, log });
+      if (node) connections.push(node);
+      const registry = node
+        ? new RedisRegistry({
+            ...settings,
+            redis: node,
+            nodeId,
+            nodeTtlMs: 5000,
+            log,
+            prefix: options.prefix ?? `test:{presence-${randomUUID()}}:`,
+          })
+        : new MemoryRegistry(settings);
       opened.push(registry);
       return registry;
     };
@@ -64,6 +69,7 @@ for (const engine of ["memory", "redis"] as const) {
     });
     afterAll(async () => {
       await Promise.all(opened.map((registry) => registry.close()));
+      await Promise.all(connections.map((node) => node.close()));
       await redis?.stop();
     });
 

@@ -8,12 +8,13 @@ import type { Logger } from "../log";
  *
  * - `command`: ordinary commands (scripts, keys). It fails fast while Redis is away (no
  *   offline queue, no retry of a command caught by a disconnect), so a caller can fall back
- *   at once instead of hanging requests. A caller that would rather wait makes its own
- *   `command.duplicate({...})` and closes it itself.
+ *   at once instead of hanging requests. A part that would rather wait asks `open` for a
+ *   connection of its own (presence: its commands wait for one reconnect).
  * - `pub`: the adapter's publisher, failing fast the same way (a push that cannot be
  *   published is lost; see cluster/adapter.ts for how subscribers recover).
- * - `sub`: the adapter's subscriber. Its subscriptions are queued before the first connect
- *   and renewed after every reconnect.
+ * - `sub`: the subscriber, shared by the adapter and presence's area changes (each listener
+ *   picks its own channels). Its subscriptions are queued before the first connect and
+ *   renewed after every reconnect.
  *
  * Every connection reconnects forever with a capped backoff: Redis errors are logged, never
  * thrown at the node. `up` is true while all three are ready and the subscriber's
@@ -29,6 +30,12 @@ export interface RedisConnections {
   on(event: "up" | "down", listener: () => void): () => void;
   /** Resolves true once up, or false when `timeoutMs` passes first. */
   whenUp(timeoutMs: number): Promise<boolean>;
+  /**
+   * One more connection, for a part whose commands must not fail fast (`settings` say how they
+   * wait): named after `role`, reconnecting and logging like the others, closed with them. It
+   * does not count in `up`: the part judges its own health.
+   */
+  open(role: string, settings: RedisOptions): Redis;
   /** Quits every connection (or drops it when Redis is away). */
   close(): Promise<void>;
 }
@@ -57,10 +64,12 @@ const subscriber: RedisOptions = { ...base, enableOfflineQueue: true, maxRetries
 
 export function openRedis(options: RedisConnectionOptions): RedisConnections {
   const { url, nodeId, log } = options;
-  const open = (role: "command" | "pub" | "sub", settings: RedisOptions) =>
+  const open = (role: string, settings: RedisOptions) =>
     watchErrors(new Redis(url, { ...settings, connectionName: `hoard:${nodeId}:${role}` }), role, log);
   const clients = { command: open("command", failFast), pub: open("pub", failFast), sub: open("sub", subscriber) };
   const all = Object.values(clients);
+  /** Connections opened for a part (`open`): closed with the others, not part of `up`. */
+  const extra: Redis[] = [];
 
   const listeners = { up: new Set<() => void>(), down: new Set<() => void>() };
   let up = false;
@@ -130,10 +139,15 @@ export function openRedis(options: RedisConnectionOptions): RedisConnections {
         });
       });
     },
+    open(role, settings) {
+      const client = open(role, { ...base, ...settings });
+      extra.push(client);
+      return client;
+    },
     async close() {
       closed = true;
       await Promise.all(
-        all.map(async (client) => {
+        [...all, ...extra].map(async (client) => {
           if (client.status !== "ready") {
             client.disconnect();
             return;

@@ -1,13 +1,15 @@
 import { createHash, randomUUID } from "node:crypto";
 import { HoardError } from "@hoard/protocol";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
+import type { RedisConnections } from "../cluster/redis";
 import type { Logger } from "../log";
 import { endSessionScript, expireScript, ingestScript, loginScript, reapScript, statsScript } from "./redis-scripts";
 import type { AreaCounts, AreaOverview, IngestEvent, PresenceRegistry, RegistrySettings } from "./registry";
 import { type ModeCount, sortModes } from "./rules";
 
 export interface RedisRegistryOptions extends RegistrySettings {
-  url: string;
+  /** The node's Redis connections (cluster/redis.ts): presence shares the subscriber and opens its command connection there. */
+  redis: Pick<RedisConnections, "sub" | "open">;
   /** This node's id: connections are owned as s:<nodeId>:<socketId>, and reaped by it. */
   nodeId: string;
   /** A node whose heartbeat is older than this is dead: the survivors reap its sessions. */
@@ -39,7 +41,6 @@ export class RedisRegistry implements PresenceRegistry {
   private beaten = false;
   /** The id of the Redis data set this node last beat into (see heartbeat). */
   private epoch: string | null = null;
-  private healthy = true;
   private closed = false;
   /** The subscription to area changes is in place on the subscriber's current connection. */
   private subscribed = false;
@@ -53,22 +54,14 @@ export class RedisRegistry implements PresenceRegistry {
     this.prefix = options.prefix ?? "hoard:{presence}:";
     // Fail a command after one reconnect attempt rather than queueing it for long: callers get
     // PRESENCE_UNAVAILABLE and the SDK retries (logins and events are idempotent).
-    this.redis = new Redis(options.url, { maxRetriesPerRequest: 1 });
-    // The subscriber, though, waits for Redis as long as it takes: its SUBSCRIBE stays queued
+    this.redis = options.redis.open("presence", { enableOfflineQueue: true, maxRetriesPerRequest: 1 });
+    // The node's subscriber waits for Redis as long as it takes: the SUBSCRIBE stays queued
     // until a connection is ready (with one retry it failed for good when the node started
     // before Redis, and area pushes never started), and ioredis renews it on every reconnect.
-    this.subscriber = this.redis.duplicate({ maxRetriesPerRequest: null });
-    for (const connection of [this.redis, this.subscriber]) {
-      connection.on("error", (error: Error) => {
-        if (this.healthy) options.log.warn({ err: error }, "presence: Redis connection failed; retrying");
-        this.healthy = false;
-      });
-      connection.on("ready", () => {
-        if (!this.healthy) options.log.info("presence: Redis connection is back");
-        this.healthy = true;
-      });
-    }
-    this.subscriber.on("message", (_channel: string, message: string) => {
+    this.subscriber = options.redis.sub;
+    this.subscriber.on("message", (channel: string, message: string) => {
+      // The subscriber is shared (the Socket.IO adapter's channels come here too).
+      if (channel !== this.channel) return;
       const areas = message.split(",");
       for (const listener of this.listeners) listener(areas);
     });
@@ -95,7 +88,7 @@ export class RedisRegistry implements PresenceRegistry {
 
   /** Subscribes to area changes, again and again until Redis accepts (an error reply, e.g. a refused ACL). */
   private subscribe(retrying: boolean): void {
-    this.subscriber.subscribe(`${this.prefix}changed`).then(
+    this.subscriber.subscribe(this.channel).then(
       () => {
         this.subscribed = true;
         this.everSubscribed = true;
@@ -112,6 +105,10 @@ export class RedisRegistry implements PresenceRegistry {
         setTimeout(() => this.subscribe(true), 1000).unref();
       },
     );
+  }
+
+  private get channel(): string {
+    return `${this.prefix}changed`;
   }
 
   get hearsChanges(): boolean {
@@ -255,13 +252,9 @@ export class RedisRegistry implements PresenceRegistry {
     } catch (error) {
       this.options.log.warn({ err: error }, "presence: could not log this node's players out; the survivors will reap them");
     }
-    // QUIT waits for Redis; when Redis is gone it would wait for ever, so hang up after a second.
-    for (const connection of [this.redis, this.subscriber]) {
-      const quit = connection.quit().catch(() => {});
-      const timer = new Promise((resolve) => setTimeout(resolve, 1000).unref());
-      await Promise.race([quit, timer]);
-      connection.disconnect();
-    }
+    // The connections are the node's (closed with the others); only the subscription is ours.
+    // UNSUBSCRIBE waits for Redis, and for ever when Redis is gone: it is not awaited.
+    this.subscriber.unsubscribe(this.channel).catch(() => {});
   }
 
   private owner(connectionId: string): string {

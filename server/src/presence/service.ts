@@ -1,5 +1,6 @@
-import { type AreaPush, type AreaStats, type EventOutput, type ParsedInput, type PresenceEvent, topicOf } from "@hoard/protocol";
+import { type AreaStats, type EventOutput, type ParsedInput, type PresenceEvent, topicOf } from "@hoard/protocol";
 import type { Logger } from "../log";
+import type { LocalPublisher } from "../subscriptions/topics";
 import { Coalescer } from "./coalescer";
 import type { PresenceHistoryStore } from "./port";
 import type { PresenceRegistry, RegistrySettings } from "./registry";
@@ -15,12 +16,11 @@ export interface PresenceDeps {
   registry: PresenceRegistry;
   history: PresenceHistoryStore;
   /**
-   * Sends a push to this node's own subscribers. Every node learns of every change from the
-   * registry and pushes to its own subscribers, so the push must not go to other nodes too.
+   * The push hub, to this node's own subscribers: every node learns of every change from the
+   * registry and pushes to its own, so a push must not go to other nodes too; and no reads
+   * for areas nobody here watches.
    */
-  publishLocal(message: AreaPush): void;
-  /** Whether a connection of this node is subscribed to the topic (no reads for unwatched areas). */
-  isWatched(topic: string): boolean;
+  pushes: LocalPublisher;
   settings: PresenceSettings;
   log: Logger;
   now?: () => number;
@@ -157,14 +157,14 @@ export class PresenceService {
   /** Reads after the change (the registry's feed comes after its commit) and pushes the whole list. */
   private async pushArea(areaCode: string): Promise<void> {
     const topic = topicOf("area", areaCode);
-    if (!this.deps.isWatched(topic)) {
+    if (!this.deps.pushes.watchedHere(topic)) {
       this.lastPushed.delete(areaCode);
       return;
     }
     const stats = await this.stats(areaCode);
     if (this.closed || stats.seq <= (this.lastPushed.get(areaCode) ?? -1)) return;
     this.lastPushed.set(areaCode, stats.seq);
-    this.deps.publishLocal({ type: "area", topic, seq: stats.seq, stats });
+    this.deps.pushes.publishLocal({ type: "area", topic, seq: stats.seq, stats });
   }
 
   /**

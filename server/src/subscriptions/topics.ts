@@ -6,6 +6,16 @@ export interface Publisher {
   publish(message: PushMessage): void;
 }
 
+/**
+ * Sends a push to this node's subscribers only, for state every node learns of by itself
+ * (presence: each node hears every area change from Redis and pushes to its own).
+ */
+export interface LocalPublisher {
+  publishLocal(message: PushMessage): void;
+  /** Whether a connection of this node subscribes to the topic. */
+  watchedHere(topic: string): boolean;
+}
+
 /** What a domain tells the subscription service about one kind of topic. */
 export interface TopicSource {
   /** Throws AUTH_FORBIDDEN when the principal may not watch this key. */

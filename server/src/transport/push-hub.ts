@@ -1,5 +1,5 @@
 import type { PushMessage } from "@hoard/protocol";
-import type { Publisher } from "../subscriptions/topics";
+import type { LocalPublisher, Publisher } from "../subscriptions/topics";
 import type { Metrics } from "./metrics";
 import type { HoardIo } from "./socket";
 
@@ -15,7 +15,7 @@ export interface PushHubDeps {
  * which needs the services, which need somewhere to push. Nothing is subscribed before the
  * socket server exists, so a push before `attach` goes to no one, and is dropped.
  */
-export class PushHub implements Publisher {
+export class PushHub implements Publisher, LocalPublisher {
   private io: HoardIo | undefined;
 
   constructor(private readonly deps: PushHubDeps) {}
