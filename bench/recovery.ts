@@ -7,7 +7,8 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { HoardError } from "@hoard/protocol";
-import { applyOps, DEFAULT_STATE_LIMITS, newPlayer } from "@hoard/server/internal/inventory/rules";
+import { DEFAULT_STATE_LIMITS } from "@hoard/server/internal/config";
+import { applyOps, newPlayer } from "@hoard/server/internal/inventory/rules";
 import { requestHash } from "@hoard/server/internal/lib/canonical";
 import { SqliteStore } from "@hoard/server/internal/store/sqlite/sqlite-store";
 

@@ -5,7 +5,7 @@ import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { newOpId } from "@hoard/client-sdk";
 import type { Actor, ItemDefinition, ParsedInput } from "@hoard/protocol";
-import { DEFAULT_STATE_LIMITS } from "@hoard/server/internal/inventory/rules";
+import { DEFAULT_STATE_LIMITS } from "@hoard/server/internal/config";
 import { InventoryService } from "@hoard/server/internal/inventory/service";
 import { ItemService, itemId } from "@hoard/server/internal/items/service";
 import { SqliteStore } from "@hoard/server/internal/store/sqlite/sqlite-store";

@@ -1,7 +1,29 @@
 import { hostname } from "node:os";
 import { MIN_SECRET_LENGTH } from "@hoard/protocol/tokens";
 import { z } from "zod";
-import { DEFAULT_STATE_LIMITS, type StateLimits } from "./inventory/rules";
+
+/**
+ * How far one player's state may grow (HOARD_PLAYER_MAX_*, HOARD_INVENTORY_MAX_STACKS). Every
+ * change of a player's holdings (inventory ops, kits, trades, checkout) goes through `applyOps`,
+ * so these hold on every path and engine. A batch is refused only when it grows what is over a
+ * limit: a state over a lowered limit can still shrink. They are configuration, so they live
+ * here: config.ts imports nothing of the server, and every part may read it.
+ */
+export interface StateLimits {
+  /** Inventories (categories) per player. */
+  categories: number;
+  /** Stacks per inventory. */
+  stacks: number;
+  /** Metrics per player, over all its inventories. */
+  metrics: number;
+  /**
+   * The player's state as stored (JSON without the cart, which has limits of its own), in
+   * bytes: a commit writes it whole, and a MongoDB document must stay under 16 MiB.
+   */
+  stateBytes: number;
+}
+
+export const DEFAULT_STATE_LIMITS: Readonly<StateLimits> = { categories: 1000, stacks: 1000, metrics: 1000, stateBytes: 256 * 1024 };
 
 const Int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const csv = z.string().transform((value) =>

@@ -1,36 +1,24 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { chainTo, cycles, describeImport, type Import, importsOf, root, runtimeClosure, sourceFiles } from "./imports";
+import { chainTo, describeImport, type Import, importsOf, root, runtimeClosure, sourceFiles } from "./imports";
+import { layoutOf } from "./layout";
 
 /**
  * The architecture's walls, checked on every `npm test` from the imports of every source file
  * (tests and type tests excluded: they may reach anything). Each wall names the files that
  * break it, with the line and the import, so a failure says what to move.
  *
- * Folders of server/src: a *domain* is any top-level folder that is not infrastructure
- * (INFRASTRUCTURE below), so a new domain is walled without editing this file. A domain's
- * `port.ts` is its part of the store port: engines implement it and may import it.
+ * How the folders of server/src are told apart (domains, their ports, infrastructure): layout.ts.
  */
 
-const INFRASTRUCTURE = new Set(["store", "transport", "cluster", "lib", "auth", "commit"]);
 /** Packages that are a transport or a store engine: pure rules and services never touch them. */
 const IO_PACKAGES = new Set(["better-sqlite3", "mongodb", "ioredis", "socket.io", "express", "helmet", "@socket.io/redis-adapter"]);
 
 const server = sourceFiles("server/src");
 const all = sourceFiles("protocol/src", "client-sdk/src", "web-console/src", "server/src", "demo");
 
-/** server/src/<top>/… → <top> (root files: their own name). */
-function topOf(path: string): string | undefined {
-  const match = /^server\/src\/([^/]+)/.exec(path);
-  return match?.[1]?.replace(/\.ts$/, "");
-}
-const isDomain = (path: string) => {
-  const top = topOf(path);
-  return top !== undefined && path.startsWith(`server/src/${top}/`) && !INFRASTRUCTURE.has(top);
-};
-const isDomainPort = (path: string) => isDomain(path) && /^server\/src\/[^/]+\/port\.ts$/.test(path);
-const inFolder = (path: string, folder: string) => path.startsWith(`server/src/${folder}/`);
+const { isDomain, isDomainPort, inFolder, folderCycles } = layoutOf("server/src/");
 
 /** Every import of these files that `broken` flags, as report lines. */
 function breaches(files: readonly string[], broken: (entry: Import) => boolean): string[] {
@@ -105,36 +93,8 @@ describe("architecture walls", () => {
     expect(breaches(files, (entry) => !allowed(entry))).toEqual([]);
   });
 
-  it("server folders import each other without cycles", () => {
-    // Nodes are folders: store/ with its engines, each domain, each infrastructure folder; a
-    // domain's port.ts is a node of its own (the seam both its domain and the engines depend
-    // on, importing neither). Root files (app.ts, config.ts, log.ts…) are the composition root
-    // and shared leaves, not folders: they are left out.
-    const nodeOf = (path: string) => {
-      if (isDomainPort(path)) return path.slice("server/src/".length, -".ts".length);
-      const top = topOf(path) as string;
-      return path.startsWith(`server/src/${top}/`) ? `${top}/` : undefined;
-    };
-    const graph = new Map<string, Set<string>>();
-    const examples = new Map<string, string>();
-    for (const file of server) {
-      for (const entry of importsOf(file)) {
-        if (entry.target.kind !== "file" || !entry.target.path.startsWith("server/src/")) continue;
-        const [from, to] = [nodeOf(file), nodeOf(entry.target.path)];
-        if (from === undefined || to === undefined || from === to) continue;
-        const edges = graph.get(from) ?? new Set<string>();
-        graph.set(from, edges.add(to));
-        if (!examples.has(`${from} → ${to}`)) examples.set(`${from} → ${to}`, describeImport(entry));
-      }
-    }
-    const found = cycles(graph).map((members) => ({
-      members,
-      edges: [...examples].filter(([edge]) => {
-        const [from, to] = edge.split(" → ") as [string, string];
-        return members.includes(from) && members.includes(to);
-      }),
-    }));
-    expect(found).toEqual([]);
+  it("server folders (and root files: app.ts, actions.ts, config.ts…) import each other without cycles", () => {
+    expect(folderCycles(server)).toEqual([]);
   });
 
   it("only the server and the demo (its own workspace) import the server: not the console's package", () => {

@@ -1,7 +1,8 @@
 import { type Actor, type CartChange, type CartLine, type Changes, HoardError, type InventoryOp } from "@hoard/protocol";
 import { withCartChange } from "@hoard/server/internal/cart/rules";
 import type { DomainRecord, PlayerCommit } from "@hoard/server/internal/commit/plan";
-import { applyOps, DEFAULT_STATE_LIMITS, newPlayer } from "@hoard/server/internal/inventory/rules";
+import { DEFAULT_STATE_LIMITS } from "@hoard/server/internal/config";
+import { applyOps, newPlayer } from "@hoard/server/internal/inventory/rules";
 import { requestHash } from "@hoard/server/internal/lib/canonical";
 import { anActor, anOpId } from "../support/builders";
 

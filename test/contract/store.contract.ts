@@ -1,6 +1,7 @@
 import { HoardError, type Player } from "@hoard/protocol";
 import type { DomainRecord, PlayerCommit } from "@hoard/server/internal/commit/plan";
-import { applyOps, DEFAULT_STATE_LIMITS, newPlayer } from "@hoard/server/internal/inventory/rules";
+import { DEFAULT_STATE_LIMITS } from "@hoard/server/internal/config";
+import { applyOps, newPlayer } from "@hoard/server/internal/inventory/rules";
 import { requestHash } from "@hoard/server/internal/lib/canonical";
 import type { Store } from "@hoard/server/internal/store/port";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";

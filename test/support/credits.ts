@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { HoardError } from "@hoard/protocol";
 import type { PlayerCommit } from "@hoard/server/internal/commit/plan";
-import { applyOps, DEFAULT_STATE_LIMITS } from "@hoard/server/internal/inventory/rules";
+import { DEFAULT_STATE_LIMITS } from "@hoard/server/internal/config";
+import { applyOps } from "@hoard/server/internal/inventory/rules";
 import { requestHash } from "@hoard/server/internal/lib/canonical";
 import type { Store } from "@hoard/server/internal/store/port";
 

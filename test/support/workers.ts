@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
-import { applyOps, DEFAULT_STATE_LIMITS, newPlayer } from "@hoard/server/internal/inventory/rules";
+import { DEFAULT_STATE_LIMITS } from "@hoard/server/internal/config";
+import { applyOps, newPlayer } from "@hoard/server/internal/inventory/rules";
 import type { Store } from "@hoard/server/internal/store/port";
 import { anActor, anOpId } from "./builders";
 

@@ -1,6 +1,7 @@
 import { applyChanges, type CartChange, type HoardError, MAX_CART_LINES, type Player, type ShopPrice } from "@hoard/protocol";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_STATE_LIMITS as limits, newPlayer } from "../inventory/rules";
+import { DEFAULT_STATE_LIMITS as limits } from "../config";
+import { newPlayer } from "../inventory/rules";
 import { currentPrice, PriceBook } from "./pricing";
 import { addLine, cartTotals, checkout, clearCart, type Offer, PricesNotLoaded, removeLine, setLineCount, withCartChange } from "./rules";
 

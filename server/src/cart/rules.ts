@@ -14,7 +14,8 @@ import {
   type Player,
   type ShopPrice,
 } from "@hoard/protocol";
-import { applyOps, type StateLimits } from "../inventory/rules";
+import type { StateLimits } from "../config";
+import { applyOps } from "../inventory/rules";
 import { currentPrice, type PriceBook, sameInstant, samePrice } from "./pricing";
 
 /**

@@ -9,7 +9,7 @@ import {
   type Player,
 } from "@hoard/protocol";
 import { commitAndPublish } from "../commit/kernel";
-import type { StateLimits } from "../inventory/rules";
+import type { StateLimits } from "../config";
 import type { Store } from "../store/port";
 import type { Publisher } from "../subscriptions/topics";
 import { PriceBook } from "./pricing";

@@ -2,8 +2,9 @@ import { type HistoryEntry, HoardError, type InventoryOp, type Player } from "@h
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { anActor, anInventory, anItemId, aPlayer, op, T0 } from "../../../test/support/builders";
+import { DEFAULT_STATE_LIMITS } from "../config";
 import { inverseOps, priorValues, requireReversible, requireUnchangedSince, touchesMetricsOrCapacity } from "./reverse";
-import { applyOps, DEFAULT_STATE_LIMITS } from "./rules";
+import { applyOps } from "./rules";
 
 const potion = anItemId("potion");
 const sword = anItemId("sword");

@@ -2,7 +2,8 @@ import { applyChanges, type ErrorCode, HoardError, type InventoryOp, isEmptyInve
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { aKit, anInventory, anItemId, aPlayer, op, T0 } from "../../../test/support/builders";
-import { applyOps, DEFAULT_STATE_LIMITS, grantedItemIds, kitOps, newPlayer, opsForbiddenToPlayers, stateBytes, unitsIn } from "./rules";
+import { DEFAULT_STATE_LIMITS } from "../config";
+import { applyOps, grantedItemIds, kitOps, newPlayer, opsForbiddenToPlayers, stateBytes, unitsIn } from "./rules";
 
 const T1 = "2030-01-02T00:00:00.000Z";
 const limits = DEFAULT_STATE_LIMITS;

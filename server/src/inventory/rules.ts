@@ -8,32 +8,11 @@ import {
   type Player,
   playerOpTypes,
 } from "@hoard/protocol";
+import type { StateLimits } from "../config";
 
 /**
  * Pure inventory rules: no I/O, no clock. The service loads, these decide, the store commits.
  */
-
-/**
- * How far one player's state may grow (HOARD_PLAYER_MAX_*, HOARD_INVENTORY_MAX_STACKS). Every
- * change of a player's holdings (inventory ops, kits, trades, checkout) goes through `applyOps`,
- * so these hold on every path and engine. A batch is refused only when it grows what is over a
- * limit: a state over a lowered limit can still shrink.
- */
-export interface StateLimits {
-  /** Inventories (categories) per player. */
-  categories: number;
-  /** Stacks per inventory. */
-  stacks: number;
-  /** Metrics per player, over all its inventories. */
-  metrics: number;
-  /**
-   * The player's state as stored (JSON without the cart, which has limits of its own), in
-   * bytes: a commit writes it whole, and a MongoDB document must stay under 16 MiB.
-   */
-  stateBytes: number;
-}
-
-export const DEFAULT_STATE_LIMITS: Readonly<StateLimits> = { categories: 1000, stacks: 1000, metrics: 1000, stateBytes: 256 * 1024 };
 
 export function newPlayer(fields: { id: string; name?: string; class?: string }, at: string): Player {
   const player: Player = { id: fields.id, version: 0, wallet: {}, inventories: {}, createdAt: at, updatedAt: at };

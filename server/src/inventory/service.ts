@@ -11,11 +11,12 @@ import {
 } from "@hoard/protocol";
 import { commitAndPublish } from "../commit/kernel";
 import type { Committed } from "../commit/plan";
+import type { StateLimits } from "../config";
 import type { ItemService } from "../items/service";
 import type { Store } from "../store/port";
 import type { Publisher } from "../subscriptions/topics";
 import { inverseOps, priorValues, requireReversible, requireUnchangedSince, touchesMetricsOrCapacity } from "./reverse";
-import { applyOps, grantedItemIds, kitOps, newPlayer, type StateLimits } from "./rules";
+import { applyOps, grantedItemIds, kitOps, newPlayer } from "./rules";
 
 /** A resync further behind than this gets a snapshot instead of deltas. */
 export const MAX_DELTA_ENTRIES = 200;

@@ -1,7 +1,7 @@
 import type { Actor, Player, TradeOffer } from "@hoard/protocol";
 import { describe, expect, it } from "vitest";
 import { type Guarded, guardKey } from "../commit/plan";
-import { DEFAULT_STATE_LIMITS } from "../inventory/rules";
+import { DEFAULT_STATE_LIMITS } from "../config";
 import { newOffer, offerAt } from "./offers";
 import { acceptPlan, executePlan, expirePlan, proposePlan, settlePlan, type TradeContext } from "./plans";
 import { FEED_GUARD, OFFER_GUARD } from "./port";

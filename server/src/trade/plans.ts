@@ -10,7 +10,7 @@ import {
   type TradeRecord,
 } from "@hoard/protocol";
 import { type CommitPlan, type DomainRecord, type Guarded, type GuardRef, type Guards, guardKey, type PlayerWrite } from "../commit/plan";
-import type { StateLimits } from "../inventory/rules";
+import type { StateLimits } from "../config";
 import {
   expiredError,
   isLapsed,

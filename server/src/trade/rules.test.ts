@@ -1,6 +1,6 @@
 import type { Player, TradeBundle } from "@hoard/protocol";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_STATE_LIMITS } from "../inventory/rules";
+import { DEFAULT_STATE_LIMITS } from "../config";
 import { bundleValue, imbalance, isTradeRefusal, requireAffordable, shownImbalance, sideOps, swap } from "./rules";
 
 const AT = "2025-01-01T00:00:00.000Z";

@@ -1,6 +1,7 @@
 import { type ErrorCode, HoardError, type InventoryOp, type Player, type TradeBundle, TradeReason } from "@hoard/protocol";
 import type { PlayerWrite } from "../commit/plan";
-import { applyOps, type StateLimits } from "../inventory/rules";
+import type { StateLimits } from "../config";
+import { applyOps } from "../inventory/rules";
 
 /**
  * Pure swap rules: no I/O, no clock. A swap is two op batches, one per side, each run through

@@ -11,7 +11,7 @@ import {
 } from "@hoard/protocol";
 import { commitAndPublish } from "../commit/kernel";
 import type { CommitPlan, GuardRef, Guards } from "../commit/plan";
-import type { StateLimits } from "../inventory/rules";
+import type { StateLimits } from "../config";
 import type { ItemService } from "../items/service";
 import { sha256Hex } from "../lib/canonical";
 import type { Logger } from "../log";
