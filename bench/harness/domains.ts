@@ -10,7 +10,7 @@ const benchDir = fileURLToPath(new URL("..", import.meta.url));
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
 /** `bench/<name>.ts` scripts: each domain's own bench (see the bench bullet of the conventions). */
-export function domainScripts(): string[] {
+function domainScripts(): string[] {
   return readdirSync(benchDir)
     .filter((file) => file.endsWith(".ts") && file !== "run.ts" && !file.endsWith(".d.ts"))
     .map((file) => file.slice(0, -".ts".length))

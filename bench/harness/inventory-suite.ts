@@ -43,7 +43,7 @@ export interface RunFigures {
   histograms: { latency: string; service?: string; sendLag?: string };
 }
 
-export interface MemoryRun {
+interface MemoryRun {
   target: TargetName;
   connections: number;
   failed: number;
@@ -213,7 +213,7 @@ async function measure(server: ServerUnderTest, job: LoadJob, profileFile?: stri
 }
 
 /** The figures of one run; `machineMs` is the machine's busy CPU over the window, when known. */
-export function figuresOf(run: {
+function figuresOf(run: {
   target: TargetName;
   job: LoadJob;
   load: LoadResult;

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
  * its children (servers under test, load generators). Requests carry an id; a reply echoes
  * it. Messages without an id are events (e.g. a generator saying its window has started).
  */
-export interface Envelope {
+interface Envelope {
   id?: number;
   body: unknown;
   error?: string;

@@ -1,11 +1,11 @@
 import { parseArgs } from "node:util";
 
 /** Servers the inventory suite can drive; Hoard twice, once per sqlite durability setting. */
-export const TARGET_NAMES = ["ws", "socketio", "hoard-normal", "hoard-full"] as const;
+const TARGET_NAMES = ["ws", "socketio", "hoard-normal", "hoard-full"] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 
-export const PHASES = ["capacity", "latency", "memory", "floor"] as const;
-export type Phase = (typeof PHASES)[number];
+const PHASES = ["capacity", "latency", "memory", "floor"] as const;
+type Phase = (typeof PHASES)[number];
 
 /** The built-in suite; any other suite name runs bench/<name>.ts (a domain's own bench). */
 export const CORE_SUITE = "inventory";

@@ -23,7 +23,7 @@ export interface CpuProfile {
   endTime: number;
 }
 
-export interface HotSpot {
+interface HotSpot {
   name: string;
   /** Where it lives: a repository path, a package, or a Node internal. */
   where: string;

@@ -40,7 +40,7 @@ export interface FigureRow {
   verdicts: Partial<Record<TargetName, Verdict>>;
 }
 
-export const LABELS: Record<TargetName, string> = {
+const LABELS: Record<TargetName, string> = {
   ws: "bare ws",
   socketio: "bare socket.io",
   "hoard-normal": "Hoard, sync NORMAL",
@@ -49,10 +49,10 @@ export const LABELS: Record<TargetName, string> = {
 
 const isHoard = (target: TargetName) => target.startsWith("hoard");
 
-export const formatInt = (value: number): string => (Number.isFinite(value) ? Math.round(value).toLocaleString("en-US") : "—");
-export const formatFixed = (value: number, digits: number): string => (Number.isFinite(value) ? value.toFixed(digits) : "—");
-export const formatMs = (value: number): string => formatFixed(value, value < 10 ? 2 : 1);
-export const percent = (level: number): string => `${Math.round(level * 100)} %`;
+const formatInt = (value: number): string => (Number.isFinite(value) ? Math.round(value).toLocaleString("en-US") : "—");
+const formatFixed = (value: number, digits: number): string => (Number.isFinite(value) ? value.toFixed(digits) : "—");
+const formatMs = (value: number): string => formatFixed(value, value < 10 ? 2 : 1);
+const percent = (level: number): string => `${Math.round(level * 100)} %`;
 
 /** The rows of the main table, from the suite's raw runs. */
 export function figureRows(suite: InventorySuiteResult): FigureRow[] {
@@ -183,7 +183,7 @@ export function verdictCell(rule: TargetRule, outcome: Verdict | undefined): str
   return rule.kind === "ratio" ? `${formatFixed(outcome.compared, 2)}× ${mark}` : `${formatMs(outcome.compared)} ${rule.unit} ${mark}`;
 }
 
-export function markdownTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+function markdownTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
   const escapeCell = (cell: string) => cell.replace(/\|/g, "\\|");
   return [
     `| ${header.map(escapeCell).join(" | ")} |`,

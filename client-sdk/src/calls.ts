@@ -39,7 +39,7 @@ export function hasOpId(input: unknown): input is { opId: string } {
   return typeof (input as { opId?: unknown } | undefined)?.opId === "string";
 }
 
-export function isWrite(event: ClientEventName, input: unknown): boolean {
+function isWrite(event: ClientEventName, input: unknown): boolean {
   return hasOpId(input) || writesWithoutOpId.has(event);
 }
 

@@ -38,7 +38,7 @@ const csv = z.string().transform((value) =>
  * HOST, HOARD_DB, REDIS_URL, MONGODB_URL and HOARD_SECRET are fixed by the design; the rest
  * are Hoard's own. README.md lists them all.
  */
-export const ConfigSchema = z.object({
+const ConfigSchema = z.object({
   PORT: Int(0, 65535).default(3000),
   HOST: z.string().min(1).default("0.0.0.0"),
   HOARD_DB: z.string().min(1).default("./data/hoard.db"),
@@ -89,7 +89,7 @@ export const ConfigSchema = z.object({
   HOARD_PLAYER_MAX_STATE_BYTES: Int(1024, 8 * 1024 * 1024).default(DEFAULT_STATE_LIMITS.stateBytes),
 });
 
-export type EnvConfig = z.infer<typeof ConfigSchema>;
+type EnvConfig = z.infer<typeof ConfigSchema>;
 
 export interface Config {
   port: number;

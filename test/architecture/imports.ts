@@ -18,7 +18,7 @@ import { fileURLToPath } from "node:url";
 
 export const root = fileURLToPath(new URL("../../", import.meta.url));
 
-export type Target = { kind: "file"; path: string } | { kind: "package"; name: string } | { kind: "builtin"; name: string };
+type Target = { kind: "file"; path: string } | { kind: "package"; name: string } | { kind: "builtin"; name: string };
 
 export interface Import {
   /** The importing file, relative to the repository root, with forward slashes. */
@@ -105,11 +105,6 @@ function fileTarget(path: string): Target {
   const candidates = [path, path.replace(/\.js$/, ".ts"), `${path}.ts`, `${path}/index.ts`];
   const found = candidates.find((candidate) => existsSync(join(root, candidate)) && statSync(join(root, candidate)).isFile());
   return { kind: "file", path: found ?? path };
-}
-
-/** Where an import points, for messages. */
-export function describeTarget(target: Target): string {
-  return target.kind === "file" ? target.path : target.name;
 }
 
 /** `file:line imports "specifier"`, for messages. */

@@ -8,7 +8,7 @@ import { cycles, describeImport, importsOf } from "./imports";
  * without editing the walls. A domain's `port.ts` is its part of the store port: engines
  * implement it and may import it.
  */
-export const INFRASTRUCTURE: ReadonlySet<string> = new Set(["store", "transport", "cluster", "lib", "auth", "commit"]);
+const INFRASTRUCTURE: ReadonlySet<string> = new Set(["store", "transport", "cluster", "lib", "auth", "commit"]);
 
 export interface FolderCycle {
   members: string[];

@@ -19,7 +19,7 @@ export function anActor(overrides: Partial<Actor> = {}): Actor {
   return { role: "server", sub: "game", ...overrides };
 }
 
-export function aDefinition(overrides: Partial<ItemDefinition> = {}): ItemDefinition {
+function aDefinition(overrides: Partial<ItemDefinition> = {}): ItemDefinition {
   return { name: `item-${randomUUID().slice(0, 8)}`, kind: "consumable", value: 10, ...overrides };
 }
 

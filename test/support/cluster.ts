@@ -40,7 +40,7 @@ export interface ClusterNode {
 }
 
 /** The cluster's Redis: stop it and start it again on the same port to play an outage. */
-export interface ClusterRedis {
+interface ClusterRedis {
   url: string;
   port: number;
   stop(): Promise<void>;

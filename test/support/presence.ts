@@ -11,7 +11,7 @@ export function presenceEvent(fields: Omit<PresenceEvent, "eventId"> & { eventId
 }
 
 /** A small seeded PRNG (mulberry32), so a failing generated run can be replayed. */
-export function seeded(seed: number): () => number {
+function seeded(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

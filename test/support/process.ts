@@ -24,7 +24,7 @@ export interface LogLine {
   [field: string]: unknown;
 }
 
-export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 export const builtMain = fileURLToPath(new URL("../../server/dist/main.js", import.meta.url));
 
 /** Builds the server (`npm run build:server`) the way `npm run build` does; throws with esbuild's output on failure. */

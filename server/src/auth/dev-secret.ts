@@ -7,7 +7,7 @@ import { dirname, join } from "node:path";
  * database (`data/dev-secret`), so restarts and `npm run hoard -- token` agree on it. With an
  * in-memory database the secret lives only in memory.
  */
-export function devSecret(dbPath: string): { secret: string; file: string | undefined } {
+function devSecret(dbPath: string): { secret: string; file: string | undefined } {
   if (dbPath === ":memory:") return { secret: randomBytes(32).toString("hex"), file: undefined };
   const file = join(dirname(dbPath), "dev-secret");
   if (existsSync(file)) return { secret: readFileSync(file, "utf8").trim(), file };

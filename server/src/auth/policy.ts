@@ -31,10 +31,6 @@ export function selfOrTrusted<I>(playerIdOf: (input: I) => string): Rule<I> {
   };
 }
 
-export function mayReadPlayer(principal: Principal, playerId: string): void {
-  selfOrTrusted<string>((id) => id)(principal, playerId);
-}
-
 /**
  * Whether each event only reads (or watches) or may change something. A Record over every
  * event, so a new event does not compile until someone says which it is; the viewer role may

@@ -114,7 +114,7 @@ export class PricesNotLoaded extends Error {
 }
 
 /** A line whose terms changed since it was added: its new terms, or null when it is no longer for sale. */
-export interface Repriced {
+interface Repriced {
   itemId: string;
   currency: string;
   offeredPrice: number;

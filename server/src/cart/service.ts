@@ -16,7 +16,7 @@ import { PriceBook } from "./pricing";
 import { addLine, cartTotals, checkout, clearCart, PricesNotLoaded, removeLine, setLineCount, withCartChange } from "./rules";
 
 /** Records of this kind are order receipts, one per checkout, listed per player. */
-export const ORDER_RECORD = "order";
+const ORDER_RECORD = "order";
 /** How many times a checkout loads prices again when the cart gained items meanwhile. */
 const PRICE_LOADS = 3;
 

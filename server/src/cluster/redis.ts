@@ -49,7 +49,7 @@ export interface RedisConnectionOptions {
 }
 
 /** Reconnect delay: 100 ms more per attempt, at most 2 s, forever. A node outlives any Redis outage. */
-export function reconnectDelay(attempt: number): number {
+function reconnectDelay(attempt: number): number {
   return Math.min(attempt * 100, 2000);
 }
 

@@ -6,7 +6,7 @@ import { type HistoryEntry, HoardError, type InventoryOp, type Player } from "@h
  */
 
 /** The only kind reversed so far: trades (two players) and checkouts (a refund) are not yet. */
-export const REVERSIBLE_KINDS: readonly string[] = ["inventory:apply"];
+const REVERSIBLE_KINDS: readonly string[] = ["inventory:apply"];
 
 /** What a metric or capacity was before an entry; null = absent. Keys: `category` or `category\u0000name`. */
 export interface PriorValues {

@@ -19,7 +19,7 @@ import { inverseOps, priorValues, requireReversible, requireUnchangedSince, touc
 import { applyOps, grantedItemIds, kitOps, newPlayer } from "./rules";
 
 /** A resync further behind than this gets a snapshot instead of deltas. */
-export const MAX_DELTA_ENTRIES = 200;
+const MAX_DELTA_ENTRIES = 200;
 
 /** How often a reversal reads the op log again when the player changed between its read and its commit. */
 const REVERSE_ATTEMPTS = 5;

@@ -30,7 +30,7 @@ export type PresenceChange =
   /** Ends the presence if `owner` holds it and, when given, it is in that area and mode. */
   | { type: "logout"; owner: string; areaCode?: string; mode?: string };
 
-export interface CountDelta {
+interface CountDelta {
   areaCode: string;
   mode: string;
   by: 1 | -1;

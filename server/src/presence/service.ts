@@ -5,7 +5,7 @@ import { Coalescer } from "./coalescer";
 import type { PresenceHistoryStore } from "./port";
 import type { PresenceRegistry, RegistrySettings } from "./registry";
 
-export interface PresenceSettings extends RegistrySettings {
+interface PresenceSettings extends RegistrySettings {
   /** Period of the history samples. */
   sampleMs: number;
   /** How long samples are kept. */
@@ -31,9 +31,9 @@ export interface PresenceDeps {
  * quiet period goes at once. A change waits at most this long, which leaves 25 ms of the 250 ms
  * promise for reading the counts and delivering the push.
  */
-export const AREA_PUSH_INTERVAL_MS = 225;
+const AREA_PUSH_INTERVAL_MS = 225;
 /** The busiest areas a history sample records. */
-export const MAX_SAMPLED_AREAS = 500;
+const MAX_SAMPLED_AREAS = 500;
 const MAINTENANCE_MS = 1000;
 
 /**

@@ -14,7 +14,7 @@ export type ImportFormat = "ndjson" | "csv";
 export type Parsed = { ok: true; row: StockImportRow } | { ok: false; error: string };
 
 /** Longest line an import accepts; a longer one is a bad line (and never held in memory whole). */
-export const MAX_IMPORT_LINE_CHARS = 16_384;
+const MAX_IMPORT_LINE_CHARS = 16_384;
 
 /**
  * What one import has already found valid: its lines repeat the same keys, days and partition

@@ -14,7 +14,7 @@ import type { StockImported, StockImportRow, StockStore } from "./port";
 /** Rows (key days) per transaction: big enough to amortise the commit, small enough to keep a batch near 100 ms. */
 export const DEFAULT_BATCH_ROWS = 16_384;
 /** Bad lines listed in the summary (all are counted). */
-export const MAX_LISTED_ERRORS = 100;
+const MAX_LISTED_ERRORS = 100;
 
 export interface StockImportOptions {
   store: StockStore;
@@ -33,7 +33,7 @@ export interface StockImportOptions {
   onBatch?: (imported: StockImported, batch: BatchProgress) => void;
 }
 
-export interface BatchProgress {
+interface BatchProgress {
   /** 0 for the first batch. */
   index: number;
   /** The batch's op id when the import has an id. */

@@ -44,7 +44,7 @@ import {
  */
 
 /** One push to send after the commit: `trades/{key}` at `seq`. */
-export interface FeedPush {
+interface FeedPush {
   key: string;
   seq: number;
   event: TradeEventKind;

@@ -13,10 +13,10 @@ interface EngineConnection {
 }
 
 /** How long a WebSocket that ran its bucket dry is not read. */
-export const FLOOD_PAUSE_MS = 100;
+const FLOOD_PAUSE_MS = 100;
 
 /** Admitted packets of one connection handed to Socket.IO per turn of the event loop. */
-export const FAIR_BATCH = 32;
+const FAIR_BATCH = 32;
 
 export type GateRefusal = "RATE_LIMITED" | "REQUEST_IN_FLIGHT_LIMIT";
 

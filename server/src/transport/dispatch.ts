@@ -98,7 +98,7 @@ export class Dispatcher {
  * How deeply a payload may nest objects and arrays. No protocol message needs more than 6
  * levels; anything deeper is refused before zod sees it, so no depth can reach a recursion.
  */
-export const MAX_PAYLOAD_DEPTH = 32;
+const MAX_PAYLOAD_DEPTH = 32;
 
 /** Parses with a protocol schema; a mismatch is VALIDATION_FAILED listing every issue. */
 export function parseInput(schema: z.ZodType, payload: unknown): unknown {

@@ -50,7 +50,7 @@ const mutation: readonly ErrorCode[] = ["OP_ID_REUSED", "OP_ID_EXPIRED"];
 const allCodes = Object.keys(errorCodes) as ErrorCode[];
 
 /** The error codes an operation can answer, in registry order. */
-export function errorCodesOf(name: string, options: { body: boolean; mutation: boolean }): ErrorCode[] {
+function errorCodesOf(name: string, options: { body: boolean; mutation: boolean }): ErrorCode[] {
   const prefixes = domains[domainOf(name)]?.prefixes ?? [];
   const codes = new Set<ErrorCode>([
     ...everywhere,

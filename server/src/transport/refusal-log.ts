@@ -9,7 +9,7 @@ export interface RefusedCaller {
 }
 
 /** How often the counts of each connection are written (and at its close). */
-export const REFUSAL_LOG_INTERVAL_MS = 10_000;
+const REFUSAL_LOG_INTERVAL_MS = 10_000;
 
 /**
  * Refusals a flooding client earns by the thousand (RATE_LIMITED, REQUEST_IN_FLIGHT_LIMIT,

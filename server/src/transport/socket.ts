@@ -12,7 +12,7 @@ import { boundOutgoing } from "./outbound-limit";
 import type { Rate } from "./rate-limit";
 import type { RefusalLog } from "./refusal-log";
 
-export interface SocketData {
+interface SocketData {
   principal: Principal;
 }
 
@@ -148,7 +148,7 @@ function tokenOf(socket: Socket): string {
  * Browsers send an Origin; other clients do not. A browser may connect from the node's own
  * origin (the console) or from HOARD_ALLOWED_ORIGINS ("*" allows any).
  */
-export function originAllowed(req: IncomingMessage, allowed: readonly string[]): boolean {
+function originAllowed(req: IncomingMessage, allowed: readonly string[]): boolean {
   const origin = req.headers.origin;
   if (origin === undefined || allowed.includes("*") || allowed.includes(origin)) return true;
   try {

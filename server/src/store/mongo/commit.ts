@@ -44,7 +44,7 @@ export interface CommitEngine {
   guards: GuardCollections;
 }
 
-export interface CommitAttempt<R> {
+interface CommitAttempt<R> {
   collections: Pick<CoreCollections, "players" | "opLog" | "records">;
   guards: GuardCollections;
   session: ClientSession;
@@ -52,7 +52,7 @@ export interface CommitAttempt<R> {
 }
 
 /** One attempt, inside the transaction of `session`, once no result is stored; see the outcomes above. */
-export async function commitAttempt<R>({
+async function commitAttempt<R>({
   collections,
   guards,
   session,

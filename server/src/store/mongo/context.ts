@@ -12,13 +12,13 @@ export interface ItemDoc {
 }
 
 /** `kits`: `_id` = the kit's name. */
-export type KitDoc = Kit & { _id: string };
+type KitDoc = Kit & { _id: string };
 
 /** `players`: the player state as it is, `_id` = its id; `version` is the compare-and-set key. */
 export type PlayerDoc = Player & { _id: string };
 
 /** `op_log`: one entry per player version, unique on (playerId, version). */
-export type OpLogDoc = HistoryEntry;
+type OpLogDoc = HistoryEntry;
 
 /**
  * `op_results`: one per applied op, `_id` = the op key (role:sub:opId). `kept` is present while

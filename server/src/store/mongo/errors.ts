@@ -105,7 +105,7 @@ export function isCommitOutcomeUnknown(error: unknown): boolean {
   return error instanceof HoardError && hasLabel(error.cause, MongoErrorLabel.UnknownTransactionCommitResult);
 }
 
-export function isUnavailable(error: unknown): boolean {
+function isUnavailable(error: unknown): boolean {
   return (
     error instanceof MongoNetworkError ||
     error instanceof MongoServerSelectionError ||
@@ -119,7 +119,7 @@ export function isUnavailable(error: unknown): boolean {
 }
 
 /** A write refused because a document would pass MongoDB's 16 MiB limit. */
-export function isTooLarge(error: unknown): boolean {
+function isTooLarge(error: unknown): boolean {
   if (error instanceof MongoInvalidArgumentError) return DRIVER_TOO_LARGE.test(error.message);
   if (!(error instanceof MongoError)) return false;
   const code = codeOf(error);

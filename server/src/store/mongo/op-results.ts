@@ -24,7 +24,7 @@ export interface OpIdentity {
  * What to do with a repeat whose result was pruned: refuse it (OP_ID_EXPIRED), or run it again
  * (ops that set state, such as import batches, are safe to run again).
  */
-export type AfterExpiry = "refuse" | "run-again";
+type AfterExpiry = "refuse" | "run-again";
 
 /** The op result insert found the op key taken: another node committed this op first. */
 export class OpAlreadyRecorded extends Error {
@@ -42,7 +42,7 @@ export class OpAlreadyRecorded extends Error {
  * OP_ID_EXPIRED whatever the request (checked first, as the sqlite engine does), unless
  * `afterExpiry` is "run-again"; the same op id with another request is OP_ID_REUSED.
  */
-export function replayOf(stored: OpResultDoc | null, op: OpIdentity, afterExpiry: AfterExpiry = "refuse"): StoredOutcome | undefined {
+function replayOf(stored: OpResultDoc | null, op: OpIdentity, afterExpiry: AfterExpiry = "refuse"): StoredOutcome | undefined {
   if (!stored) return undefined;
   if (stored.kept !== true) {
     if (afterExpiry === "run-again") return undefined;

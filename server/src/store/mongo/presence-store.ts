@@ -55,7 +55,7 @@ export class MongoPresenceHistory implements PresenceHistoryStore {
   }
 }
 
-export function sampleUpsert(sample: PresenceSampleRow): AnyBulkWriteOperation<SampleDoc> {
+function sampleUpsert(sample: PresenceSampleRow): AnyBulkWriteOperation<SampleDoc> {
   const areaCode = text(sample.areaCode, "areaCode");
   const at = text(sample.at, "at");
   return {

@@ -20,9 +20,9 @@ export interface IndexPlan {
  * Created up front rather than by a first insert: an insert inside a transaction that has to
  * create its collection fails on some deployments (sharded clusters, older servers).
  */
-export const coreCollections: readonly string[] = ["items", "kits", "players", "op_log", "op_results", "records"];
+const coreCollections: readonly string[] = ["items", "kits", "players", "op_log", "op_results", "records"];
 
-export const coreIndexes: readonly IndexPlan[] = [
+const coreIndexes: readonly IndexPlan[] = [
   // The op log: one entry per player version; readHistory scans it by (playerId, version).
   { collection: "op_log", key: { playerId: 1, version: 1 }, options: { name: "playerId_version", unique: true } },
   // Pruning finds the results still kept by age; pruned tombstones drop out of this index.
@@ -42,7 +42,7 @@ export interface DomainSchema {
 const domains: readonly DomainSchema[] = [shopSchema, tradeSchema, presenceSchema, stockSchema];
 
 /** Every collection and index of the engine: core first, then each domain's own list. */
-export const collections: readonly string[] = [...coreCollections, ...domains.flatMap((domain) => domain.collections)];
+const collections: readonly string[] = [...coreCollections, ...domains.flatMap((domain) => domain.collections)];
 export const indexes: readonly IndexPlan[] = [...coreIndexes, ...domains.flatMap((domain) => domain.indexes)];
 
 const NAMESPACE_EXISTS = 48;

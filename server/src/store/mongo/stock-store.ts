@@ -34,7 +34,7 @@ export interface StockKeyDoc {
 }
 
 /** One partition's count. Names are values, not field names: they may hold dots (`p.1`). */
-export interface PartitionCount {
+interface PartitionCount {
   p: string;
   n: number;
 }
@@ -325,7 +325,7 @@ export function stockKeyFilter(query: Pick<StockKeyQuery, "prefix" | "after">): 
 }
 
 /** A day's partitions as stored: in name order, counts checked to be numbers. */
-export function countsOf(partitions: Readonly<Record<string, number>>): PartitionCount[] {
+function countsOf(partitions: Readonly<Record<string, number>>): PartitionCount[] {
   return Object.entries(partitions)
     .sort(([a], [b]) => compareNames(a, b))
     .map(([p, n]) => ({ p, n: count(n, "count") }));

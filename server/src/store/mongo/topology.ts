@@ -1,7 +1,7 @@
 import { type Document, ServerType, type TopologyDescription } from "mongodb";
 
 /** MongoDB 5.0: field names may hold dots (inventory categories such as `equipment.weapons`). */
-export const MIN_WIRE_VERSION = 13;
+const MIN_WIRE_VERSION = 13;
 
 /**
  * Why the server that answered `hello` cannot host Hoard, or undefined when it can. Hoard's

@@ -8,7 +8,7 @@ import { hasLabel, isCommitOutcomeUnknown, isConflict, retriesExhausted, storeEr
  * driver's loop retries for up to 120 s with a backoff capped at 500 ms, while a commit here holds
  * the player's in-process lock and must give up within the engine's own time budget.
  */
-export interface TransactionSession {
+interface TransactionSession {
   startTransaction(options?: TransactionOptions): void;
   commitTransaction(): Promise<unknown>;
   abortTransaction(): Promise<unknown>;
@@ -55,7 +55,7 @@ export interface Clock {
   sleep(ms: number): Promise<unknown>;
 }
 
-export const systemClock: Clock = { now: () => performance.now(), sleep: (ms) => sleepFor(ms) };
+const systemClock: Clock = { now: () => performance.now(), sleep: (ms) => sleepFor(ms) };
 
 /**
  * Majority writes, a snapshot of one moment for every read (with a majority write concern the

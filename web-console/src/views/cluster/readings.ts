@@ -19,7 +19,7 @@ export interface NodeReading {
   events: Map<string, EventReading>;
 }
 
-export interface EventReading {
+interface EventReading {
   requests: number;
   refused: number;
   /** Cumulative latency histogram: requests answered within `le` seconds. */

@@ -54,7 +54,7 @@ export function describeChanges(changes: Changes): Part[][] {
 }
 
 /** "2 × Sword at 50 gold (sale)". */
-export function describeCartLine(itemId: string, line: CartLine): Part[] {
+function describeCartLine(itemId: string, line: CartLine): Part[] {
   return [
     `${formatNumber(line.itemCount)} × `,
     { item: itemId },

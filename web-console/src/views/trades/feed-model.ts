@@ -31,7 +31,7 @@ export function mergeTrades(
 }
 
 /** A read starts this far before the newest trade the last one returned, for trades that committed late. */
-export const READ_OVERLAP_MS = 2000;
+const READ_OVERLAP_MS = 2000;
 
 /**
  * Where the feed's next read starts, after a read returned `trades` (the most imbalanced first,
