@@ -13,7 +13,8 @@ import * as trade from "./trade.js";
 /**
  * Every client → server event: its input schema (parsed at the edge) and its output schema
  * (the `data` of a successful ack). Socket handlers, REST routes, OpenAPI and the SDK's types
- * all derive from this one table.
+ * all derive from this table and its zod-free other half, `eventMeta` (event-meta.ts: whether
+ * an event is a mutation, its REST route), which must have a row for every name here.
  */
 export const clientEvents = {
   "items:create": { input: items.ItemsCreateInput, output: items.ItemsCreateOutput },
