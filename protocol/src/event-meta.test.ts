@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { type EventMeta, eventMeta, takesOpId } from "./event-meta.js";
-import { type ClientEventName, clientEventNames, clientEvents } from "./events.js";
+import { type ClientEventName, clientEventNames, clientEvents, type HttpBinding } from "./events.js";
 
 /**
  * The transport half of the event table against its schema half: every event has made its
@@ -19,17 +19,18 @@ const required = (event: ClientEventName) =>
     .filter(([, field]) => !field.safeParse(undefined).success)
     .map(([name]) => name);
 const routed = clientEventNames.flatMap((event) => {
-  const http = (eventMeta[event] as EventMeta | undefined)?.http;
+  const http: HttpBinding | null = clientEvents[event].http;
   return http ? [{ event, http }] : [];
 });
 
 describe("the event table's transport rows", () => {
-  it("every event, and only an event, has a row deciding whether it is a mutation and whether it has a REST route", () => {
+  it("every event, and only an event, has decided whether it is a mutation and whether it has a REST route", () => {
     expect(Object.keys(eventMeta).sort()).toEqual([...clientEventNames].sort());
     for (const event of clientEventNames) {
       const meta = eventMeta[event] as EventMeta;
       expect(typeof meta.mutation, event).toBe("boolean");
-      expect(meta.http === null || typeof meta.http === "object", `${event}: http is a route or null`).toBe(true);
+      const { http } = clientEvents[event] as { http?: unknown };
+      expect(http === null || typeof http === "object", `${event}: http is a route or null`).toBe(true);
       if (!meta.mutation) expect(meta.opId, `${event}: only a mutation goes without an opId`).toBeUndefined();
     }
     expect(routed.length).toBeGreaterThan(0);

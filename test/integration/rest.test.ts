@@ -2,7 +2,6 @@ import {
   type ClientEventName,
   clientEventNames,
   clientEvents,
-  eventMeta,
   type HttpBinding,
   httpStatusOf,
   isClientEventName,
@@ -377,7 +376,7 @@ describe("REST", () => {
       );
       // The event table's side: every row with an http binding is an operation of that event.
       const fromTable = clientEventNames.flatMap((event) => {
-        const binding: HttpBinding | null = eventMeta[event].http;
+        const binding: HttpBinding | null = clientEvents[event].http;
         return binding ? [{ method: binding.method, path: binding.path.replace(/:(\w+)/g, "{$1}"), event }] : [];
       });
       expect(documented).toEqual(expect.arrayContaining(fromTable));

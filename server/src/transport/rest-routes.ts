@@ -1,4 +1,4 @@
-import { type ClientEventName, clientEventNames, clientEvents, eventMeta, type HttpBinding, type ParamKind } from "@hoard/protocol";
+import { type ClientEventName, clientEventNames, clientEvents, type HttpBinding, type ParamKind } from "@hoard/protocol";
 import { z } from "zod";
 
 /**
@@ -18,7 +18,7 @@ export interface RequestParts {
 }
 
 export const restRoutes: readonly RestRoute[] = clientEventNames.flatMap((event) => {
-  const http: HttpBinding | null = eventMeta[event].http;
+  const http: HttpBinding | null = clientEvents[event].http;
   return http ? [{ ...http, event }] : [];
 });
 
