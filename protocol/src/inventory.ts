@@ -162,11 +162,16 @@ export const InventoryApplyOutput = z.strictObject({
 });
 
 /**
- * Undo one entry of a player's op log with its inverse commit (admin only, reason required):
- * grants are consumed, consumes granted back, moves moved back, credits debited and debits
- * credited, metrics and capacities set back to what they were before the entry. Refused when the
- * player no longer holds what it would take back, when a metric or capacity changed since, when
- * the entry is not an `inventory:apply`, or when it was already reversed.
+ * Undo one entry of a player's op log with its inverse commit (admin only, reason required).
+ * - an `inventory:apply`: grants are consumed, consumes granted back, moves moved back, credits
+ *   debited and debits credited, metrics and capacities set back to what they were before it;
+ * - an executed trade (`trades:accept`, `trades:execute`), named by either player's entry: both
+ *   players give back what they received and get back what they gave, in one atomic commit, each
+ *   with an `inventory:reverse` entry linked to its own trade entry;
+ * - a `cart:checkout`: a refund, the items taken back and the currency paid returned.
+ * Refused, changing nothing, when a player no longer holds what must go back (the error names
+ * the player and what is missing), when a metric or capacity changed since, when the kind
+ * cannot be undone (INVENTORY_NOT_REVERSIBLE says why), or when it was already reversed.
  */
 export const InventoryReverseInput = z.strictObject({
   playerId: PlayerId,
@@ -175,13 +180,18 @@ export const InventoryReverseInput = z.strictObject({
   reason: Reason,
   opId: OpId,
 });
-export const InventoryReverseOutput = z.strictObject({
+/** One player's side of a reversal. */
+export const ReversalSide = z.strictObject({
   playerId: PlayerId,
   version: Version,
-  /** The version of the entry this reversal undid. */
+  /** The version of this player's entry this reversal undid. */
   reverses: Version,
   changes: Changes,
+});
+export const InventoryReverseOutput = ReversalSide.extend({
   replayed: z.boolean(),
+  /** A trade's other player, reversed in the same commit. */
+  counterpart: ReversalSide.optional(),
 });
 
 export const InventoryListInput = z.strictObject({ playerId: PlayerId, prefix: CategoryPrefix.optional() });

@@ -119,7 +119,14 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
   const pushes = new PushHub({ metrics, clustered: redis !== undefined });
 
   const items = new ItemService(store);
-  const inventory = new InventoryService({ store, items, publisher: pushes, limits: config.playerLimits });
+  const inventory = new InventoryService({
+    store,
+    items,
+    publisher: pushes,
+    limits: config.playerLimits,
+    // Called only when a trade is reversed, long after `trades` is made.
+    tradeSides: (entry) => trades.sidesOf(entry),
+  });
   const carts = new CartService({ store, publisher: pushes, limits: config.playerLimits });
   const shop = new ShopService({ store, items });
   const trades = new TradeService({

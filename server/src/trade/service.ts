@@ -2,11 +2,13 @@ import {
   type Actor,
   DEFAULT_OFFER_SECONDS,
   type EventOutput,
+  type HistoryEntry,
   HoardError,
   type ParsedInput,
   type Player,
   type TradeBundle,
   type TradeOffer,
+  type TradeRecord,
   topicOf,
 } from "@hoard/protocol";
 import type { CommitPlan, GuardRef, Guards } from "../commit/plan";
@@ -166,6 +168,29 @@ export class TradeService {
       trades: records.map((record) => record.data as EventOutput<"trades:history">["trades"][number]),
       next: records.length === limit && last ? encodeCursor(last.at, last.id) : null,
     };
+  }
+
+  /**
+   * Both sides of the executed trade an op log entry belongs to, from its trade record: the
+   * record's id follows from the commit's caller and op id, which every entry of the commit keeps.
+   */
+  async sidesOf(entry: HistoryEntry): Promise<Array<{ playerId: string; version: number }>> {
+    const record = await this.deps.store.getRecord(TRADE_RECORD, derivedId("record", entry.actor, entry.opId));
+    const trade = record?.data as TradeRecord | undefined;
+    const versions = trade?.outcome === "executed" ? trade.versions : undefined;
+    const sides =
+      trade && versions
+        ? [
+            { playerId: trade.from, version: versions.from },
+            { playerId: trade.to, version: versions.to },
+          ]
+        : [];
+    if (!sides.some((side) => side.playerId === entry.playerId && side.version === entry.version)) {
+      throw new HoardError("INVENTORY_NOT_REVERSIBLE", "no executed trade record names this entry", {
+        details: { playerId: entry.playerId, version: entry.version, kind: entry.kind },
+      });
+    }
+    return sides;
   }
 
   /** The sequence of `trades/{key}` now (0 before its first event). */
