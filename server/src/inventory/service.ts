@@ -112,12 +112,10 @@ export class InventoryService {
     await this.getPlayer(playerId);
     const entry = await this.entryAt({ playerId, version });
     const scope = reversalScope(entry);
-    const sides = scope === "trade" ? await this.tradeSides(entry) : [{ playerId, version }];
-    const targets: Array<ReversalTarget & { asOf: number }> = [];
-    for (const side of sides) {
-      const sideEntry = side.playerId === playerId ? entry : await this.entryAt(side);
-      targets.push(await this.reversalTarget(actor, input.opId, sideEntry));
-    }
+    const others = scope === "trade" ? (await this.tradeSides(entry)).filter((side) => side.playerId !== playerId) : [];
+    // The entry asked about first, so a refusal names it rather than its counterpart.
+    const targets = [await this.reversalTarget(actor, input.opId, entry)];
+    for (const side of others) targets.push(await this.reversalTarget(actor, input.opId, await this.entryAt(side)));
     return commitAndPublish(this.deps, {
       actor,
       kind: "inventory:reverse",
