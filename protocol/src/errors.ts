@@ -46,6 +46,7 @@ export const errorCodes = {
   PLAYER_NOT_FOUND: { status: 404, message: "No such player" },
   PLAYER_EXISTS: { status: 409, message: "A player with this id already exists" },
   PLAYER_VERSION_STALE: { status: 409, message: "The player has changed since expectedVersion" },
+  PLAYER_DISCONNECTED: { status: 410, message: "An operator closed this player's connections" },
   PLAYER_CONFLICT: { status: 409, message: "The player changed concurrently too often; retry" },
 
   INVENTORY_INSUFFICIENT_ITEMS: { status: 422, message: "Not enough items" },
@@ -76,6 +77,7 @@ export const errorCodes = {
   TRADE_INSUFFICIENT_ITEMS: { status: 422, message: "A party does not own what it would give" },
   TRADE_INSUFFICIENT_FUNDS: { status: 422, message: "A party does not have the currency it would give" },
   TRADE_CAPACITY_EXCEEDED: { status: 422, message: "A party has no room for what it would receive" },
+  TRADE_REASON_REQUIRED: { status: 400, message: "An admin settling an offer must say why: give a reason" },
   PRESENCE_UNAVAILABLE: { status: 503, message: "The presence registry is unreachable; retry later" },
   STOCK_INSUFFICIENT: { status: 422, message: "Not enough stock on some day of the range" },
   STOCK_LIMIT_EXCEEDED: { status: 422, message: "A stock count would exceed its bounds" },

@@ -25,6 +25,7 @@ export const clientEvents = {
   "players:create": { input: inv.PlayersCreateInput, output: inv.PlayersCreateOutput },
   "players:get": { input: inv.PlayersGetInput, output: inv.PlayersGetOutput },
   "players:list": { input: inv.PlayersListInput, output: inv.PlayersListOutput },
+  "players:disconnect": { input: inv.PlayersDisconnectInput, output: inv.PlayersDisconnectOutput },
   "inventory:apply": { input: inv.InventoryApplyInput, output: inv.InventoryApplyOutput },
   "inventory:reverse": { input: inv.InventoryReverseInput, output: inv.InventoryReverseOutput },
   "inventory:list": { input: inv.InventoryListInput, output: inv.InventoryListOutput },
@@ -94,7 +95,8 @@ export interface ServerToClientEvents {
   /**
    * Sent just before the node hangs up on a connection on purpose, saying why, e.g.
    * AUTH_TOKEN_EXPIRED when the token's exp passed: the client fetches a fresh token and
-   * connects again at once rather than treating it as an outage.
+   * connects again at once rather than treating it as an outage; PLAYER_DISCONNECTED when an
+   * operator closed the player's connections (`details.reason` says why): do not reconnect.
    */
   closing: (reason: WireError) => void;
 }

@@ -12,6 +12,7 @@ import {
   OpId,
   PlayerId,
   Quantity,
+  Reason,
   Timestamp,
   Version,
 } from "./common.js";
@@ -91,12 +92,6 @@ export const Changes = z.strictObject({
   cart: CartChange.optional(),
 });
 export type Changes = z.infer<typeof Changes>;
-
-/**
- * Why an operator made a change: free text kept in the op log entry. Required of an `admin`
- * (the console); optional for a game `server`, whose code is its own record.
- */
-export const Reason = z.string().trim().min(1, "say why").max(500);
 
 /** One committed change of one player: a row of the op log. */
 export const HistoryEntry = z.strictObject({
@@ -192,6 +187,18 @@ export const InventoryReverseOutput = ReversalSide.extend({
   replayed: z.boolean(),
   /** A trade's other player, reversed in the same commit. */
   counterpart: ReversalSide.optional(),
+});
+
+/**
+ * Close every connection of a player on every node (admin only, reason required). Each gets a
+ * `closing` message first (PLAYER_DISCONNECTED, the reason in `details`); the SDK then stays
+ * closed rather than reconnecting. The player may connect again: this is not a ban.
+ */
+export const PlayersDisconnectInput = z.strictObject({ playerId: PlayerId, reason: Reason });
+export const PlayersDisconnectOutput = z.strictObject({
+  playerId: PlayerId,
+  /** Connections found and closed across the cluster. */
+  connections: z.number().int().min(0),
 });
 
 export const InventoryListInput = z.strictObject({ playerId: PlayerId, prefix: CategoryPrefix.optional() });

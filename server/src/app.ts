@@ -34,6 +34,7 @@ import { economyActions, tradeActions, tradeTopic } from "./trade/actions";
 import { EconomyService } from "./trade/economy";
 import { tradeRoutes } from "./trade/routes";
 import { TradeService } from "./trade/service";
+import { connectionActions } from "./transport/connections";
 import { Dispatcher } from "./transport/dispatch";
 import { createHttpApp } from "./transport/http";
 import { Metrics } from "./transport/metrics";
@@ -158,6 +159,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
     ...economyActions(economy),
     ...presenceActions(presence),
     ...stockActions(stock),
+    ...connectionActions(() => io, log),
     ...subscriptionActions(
       { inventory: inventoryTopic(inventory), trades: tradeTopic(trades, store), area: areaTopic(presence), ...stockTopicSources(stock) },
       config.maxSubscriptions,

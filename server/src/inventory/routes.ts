@@ -1,4 +1,4 @@
-import { InventoryApplyInput, InventoryReverseInput, PlayersCreateInput } from "@hoard/protocol";
+import { InventoryApplyInput, InventoryReverseInput, PlayersCreateInput, PlayersDisconnectInput } from "@hoard/protocol";
 import type { HttpRoute } from "../transport/http-route";
 
 export const inventoryRoutes: HttpRoute[] = [
@@ -18,6 +18,13 @@ export const inventoryRoutes: HttpRoute[] = [
     query: { after: "string", limit: "int", prefix: "string" },
   },
   { method: "get", path: "/api/v1/players/:playerId", event: "players:get", summary: "A player's whole state" },
+  {
+    method: "post",
+    path: "/api/v1/players/:playerId/disconnect",
+    event: "players:disconnect",
+    summary: "Close every connection of a player on every node, telling it why (admin; reason required)",
+    body: PlayersDisconnectInput.omit({ playerId: true }),
+  },
   {
     method: "post",
     path: "/api/v1/players/:playerId/ops",

@@ -38,7 +38,7 @@ export const tradeRoutes: HttpRoute[] = [
     method: "post",
     path: "/api/v1/trades/offers/:tradeId/cancel",
     event: "trades:cancel",
-    summary: "Cancel an offer (the proposer)",
+    summary: "Cancel an offer (the proposer; an admin cancels any open offer, with a reason)",
     body: TradesSettleInput.omit({ tradeId: true }),
   },
   {

@@ -251,7 +251,7 @@ export class TradeService {
       playerIds: [],
       guards: [offerRef(offer.id), ...feedRefs([offer.from, offer.to], false)],
       values,
-      plan: (ctx, _players, guards) => settlePlan({ tradeId: offer.id, action }, ctx, guards),
+      plan: (ctx, _players, guards) => settlePlan({ tradeId: offer.id, action, note: input.reason }, ctx, guards),
     });
     return { offer: required(result.offer), replayed };
   }
