@@ -90,10 +90,11 @@ describe("reversing history entries", () => {
       label: "Reverse…",
       question: "Undo v7 of alice: credit 1 gold?",
     });
-    expect(reverseQuestion("alice", entry("trades:accept"), "x")).toMatchObject({
+    expect(reverseQuestion("alice", entry("trades:accept"), "x", "bob")).toMatchObject({
       label: "Reverse trade…",
-      question: expect.stringContaining("v7 for alice and the other player, both in one commit"),
+      question: expect.stringContaining("v7 for alice and bob, both in one commit"),
     });
+    expect(reverseQuestion("alice", entry("trades:execute"), "x").question).toContain("alice and the other player");
     expect(reverseQuestion("bob", entry("cart:checkout"), "x")).toMatchObject({
       label: "Refund…",
       question: expect.stringContaining("Refund the checkout v7 of bob"),

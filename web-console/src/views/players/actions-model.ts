@@ -99,6 +99,11 @@ const undoneAs: Record<string, "change" | "trade" | "refund"> = {
   "cart:checkout": "refund",
 };
 
+/** Whether undoing the entry also undoes another player's side (a trade). */
+export function isTrade(entry: Pick<HistoryEntry, "kind">): boolean {
+  return undoneAs[entry.kind] === "trade";
+}
+
 /** Whether the history shows a reverse button on the entry (a checkout that charged nothing has nothing to refund). */
 export function isReversible(entry: Pick<HistoryEntry, "kind" | "ops" | "reverses">): boolean {
   return entry.reverses === undefined && undoneAs[entry.kind] !== undefined && entry.ops.length > 0;
@@ -109,12 +114,14 @@ export function reverseQuestion(
   playerId: string,
   entry: Pick<HistoryEntry, "kind" | "version">,
   undoes: string,
+  /** A trade's other player, when known. */
+  counterpart?: string,
 ): { label: string; question: string } {
   switch (undoneAs[entry.kind]) {
     case "trade":
       return {
         label: "Reverse trade…",
-        question: `Reverse the trade of v${entry.version} for ${playerId} and the other player, both in one commit (${playerId}'s side: ${undoes})?`,
+        question: `Reverse the trade of v${entry.version} for ${playerId} and ${counterpart ?? "the other player"}, both in one commit (${playerId}'s side: ${undoes})?`,
       };
     case "refund":
       return {

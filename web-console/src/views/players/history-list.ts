@@ -3,7 +3,7 @@ import { h } from "../../lib/dom";
 import { clockTime, shortId } from "../../lib/format";
 import type { ItemNames } from "../../lib/item-names";
 import { type KeyedList, keyedList } from "../../lib/keyed";
-import { isReversible, reverseQuestion } from "./actions-model";
+import { isReversible, isTrade, reverseQuestion } from "./actions-model";
 import { describeChanges, describeOp, type Part } from "./describe";
 import { reasonConfirm } from "./reason-confirm";
 
@@ -152,11 +152,25 @@ export class HistoryList {
     return reasonConfirm({
       label,
       testId: "reverse",
-      question: () => reverseQuestion(this.options.playerId, entry, undoes()).question,
+      question: async () => reverseQuestion(this.options.playerId, entry, undoes(), await this.counterpart(entry)).question,
       confirmLabel: `Undo v${entry.version}`,
       // The reversal arrives through the watch like any change, and marks this row then.
       run: (reason) => this.options.hoard.inventory.reverse(this.options.playerId, entry.version, reason),
     });
+  }
+
+  /** A trade entry's other player, from the trade record of the same commit (same op id, same time); undefined if not found. */
+  private async counterpart(entry: HistoryEntry): Promise<string | undefined> {
+    if (!isTrade(entry)) return undefined;
+    try {
+      const until = new Date(Date.parse(entry.at) + 1).toISOString();
+      const { trades } = await this.options.hoard.trades.history(this.options.playerId, { since: entry.at, until });
+      const trade = trades.find((record) => record.opId === entry.opId && record.outcome === "executed");
+      return trade && (trade.from === this.options.playerId ? trade.to : trade.from);
+    } catch {
+      // The question still names this player; the node names both in its answer.
+      return undefined;
+    }
   }
 
   private part(part: Part): Node | string {

@@ -12,13 +12,15 @@ export function reasonConfirm(options: {
   label: string;
   /** data-testid of the opening button; the question, confirm button get `-confirmation` and `-confirm`. */
   testId: string;
-  question: () => string;
+  /** Asked when the box opens (it may look something up, e.g. a trade's other player). */
+  question: () => string | Promise<string>;
   confirmLabel: string;
   run: (reason: string) => Promise<unknown>;
 }): HTMLElement {
   const box = h("div", { class: "reverse-controls" });
   const open = h("button", { type: "button", class: "link", "data-testid": options.testId }, options.label);
-  open.addEventListener("click", () => {
+  open.addEventListener("click", async () => {
+    const question = await options.question();
     const reason = h("input", { name: "reason", placeholder: "why (kept in the history)", maxlength: 500, autocomplete: "off" });
     const problem = h("div");
     const confirm = h(
@@ -44,7 +46,7 @@ export function reasonConfirm(options: {
     });
     replaceChildren(
       box,
-      h("p", { class: "small", "data-testid": `${options.testId}-confirmation` }, options.question()),
+      h("p", { class: "small", "data-testid": `${options.testId}-confirmation` }, question),
       h("div", { class: "reverse-box" }, reason, confirm, cancel),
       problem,
     );
