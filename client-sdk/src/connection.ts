@@ -9,7 +9,7 @@ export type HoardSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
  * `connecting`: not connected yet since the client was made; `connected`: connected, topics
  * subscribed and presence sent again; `reconnecting`: the connection was lost and the client
  * is trying again; `closed`: `close()` was called, the node refused the token for good, or an
- * operator disconnected the player (PLAYER_DISCONNECTED).
+ * operator disconnected the player (CONNECTION_CLOSED_BY_OPERATOR).
  */
 export type ConnectionStatus = "connecting" | "connected" | "reconnecting" | "closed";
 
@@ -19,7 +19,7 @@ export interface DisconnectInfo {
    * Socket.IO's words: "io server disconnect" (the node hung up: a shutdown, or the token
    * expired), "transport close" / "transport error" (the node died or the network broke),
    * "ping timeout" (nothing heard for too long); or "refused" when the node refused the token.
-   * After an operator's `players:disconnect`, "io server disconnect" with PLAYER_DISCONNECTED
+   * After an operator's `players:disconnect`, "io server disconnect" with CONNECTION_CLOSED_BY_OPERATOR
    * (its `details.reason` says why) and the status `closed`: the client does not reconnect.
    */
   reason: string;
@@ -226,7 +226,7 @@ export class Connection extends Emitter<ConnectionEvents> {
     const error = this.notice;
     this.notice = undefined;
     this.last = { reason, ...(error ? { error } : {}), at: new Date() };
-    if (error?.code === "PLAYER_DISCONNECTED") {
+    if (error?.code === "CONNECTION_CLOSED_BY_OPERATOR") {
       // An operator closed it on purpose: connecting again would undo that, in a loop if they
       // insist. Closed for good; the game decides (e.g. tells the player, who may reconnect).
       this.close(error);

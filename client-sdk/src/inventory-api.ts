@@ -44,7 +44,7 @@ export function playersApi(client: HoardClient) {
     list: (page: EventInput<"players:list"> = {}) => client.call("players:list", page),
     /**
      * Closes every connection of the player on every node (an admin token). Each client hears
-     * PLAYER_DISCONNECTED with the reason first; an SDK client then stays `closed` (it does not
+     * CONNECTION_CLOSED_BY_OPERATOR with the reason first; an SDK client then stays `closed` (it does not
      * reconnect) with the reason in `lastDisconnect`. Not a ban: the player may connect again.
      * @example const { connections } = await admin.players.disconnect("alice", "account shared, ticket 301");
      */

@@ -32,6 +32,8 @@ export const errorCodes = {
   AUTH_UNAUTHENTICATED: { status: 401, message: "A valid token is required" },
   AUTH_TOKEN_EXPIRED: { status: 401, message: "The token has expired" },
   AUTH_FORBIDDEN: { status: 403, message: "This role may not do that" },
+  /** Only ever in a `closing` message (players:disconnect), never an answer: no REST operation lists it. */
+  CONNECTION_CLOSED_BY_OPERATOR: { status: 410, message: "An operator closed this player's connections" },
 
   OP_ID_REUSED: { status: 409, message: "This opId was already used for a different request" },
   OP_ID_EXPIRED: {
@@ -46,7 +48,6 @@ export const errorCodes = {
   PLAYER_NOT_FOUND: { status: 404, message: "No such player" },
   PLAYER_EXISTS: { status: 409, message: "A player with this id already exists" },
   PLAYER_VERSION_STALE: { status: 409, message: "The player has changed since expectedVersion" },
-  PLAYER_DISCONNECTED: { status: 410, message: "An operator closed this player's connections" },
   PLAYER_CONFLICT: { status: 409, message: "The player changed concurrently too often; retry" },
 
   INVENTORY_INSUFFICIENT_ITEMS: { status: 422, message: "Not enough items" },

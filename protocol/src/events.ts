@@ -95,7 +95,7 @@ export interface ServerToClientEvents {
   /**
    * Sent just before the node hangs up on a connection on purpose, saying why, e.g.
    * AUTH_TOKEN_EXPIRED when the token's exp passed: the client fetches a fresh token and
-   * connects again at once rather than treating it as an outage; PLAYER_DISCONNECTED when an
+   * connects again at once rather than treating it as an outage; CONNECTION_CLOSED_BY_OPERATOR when an
    * operator closed the player's connections (`details.reason` says why): do not reconnect.
    */
   closing: (reason: WireError) => void;

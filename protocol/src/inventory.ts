@@ -191,7 +191,7 @@ export const InventoryReverseOutput = ReversalSide.extend({
 
 /**
  * Close every connection of a player on every node (admin only, reason required). Each gets a
- * `closing` message first (PLAYER_DISCONNECTED, the reason in `details`); the SDK then stays
+ * `closing` message first (CONNECTION_CLOSED_BY_OPERATOR, the reason in `details`); the SDK then stays
  * closed rather than reconnecting. The player may connect again: this is not a ban.
  */
 export const PlayersDisconnectInput = z.strictObject({ playerId: PlayerId, reason: Reason });

@@ -188,7 +188,7 @@ describeInBrowser("console actions in Chromium", (browser) => {
     await eventually(() => page.locator(".player-actions [role=status]").textContent()).toBe("Done: 1 connection(s) closed.");
     await expect.poll(() => gina.status).toBe("closed");
     expect(gina.lastDisconnect?.error).toMatchObject({
-      code: "PLAYER_DISCONNECTED",
+      code: "CONNECTION_CLOSED_BY_OPERATOR",
       details: { reason: "botting, ticket 5150", by: "ops-anna" },
     });
     expect(tab.errors).toEqual([]);

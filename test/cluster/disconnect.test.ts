@@ -42,7 +42,8 @@ for (const adapter of ["classic", "sharded"] as const) {
 
       expect(result).toEqual({ playerId: id, connections: 2 });
       await within(5000, Promise.all(heard.map((each) => each.hungUp)), "both hang-ups");
-      for (const { events } of heard) expect(events).toEqual(["closing PLAYER_DISCONNECTED cheating, ticket 9", "io server disconnect"]);
+      for (const { events } of heard)
+        expect(events).toEqual(["closing CONNECTION_CLOSED_BY_OPERATOR cheating, ticket 9", "io server disconnect"]);
     });
   });
 }

@@ -97,12 +97,15 @@ describe("operator actions on trades and connections", () => {
       expect(result).toEqual({ playerId: id, connections: 2 });
       expect(await within(5000, hungUp, "the raw socket's disconnect")).toBe("io server disconnect");
       expect(notices).toEqual([
-        expect.objectContaining({ code: "PLAYER_DISCONNECTED", details: { reason: "account shared, ticket 301", by: "ops-anna" } }),
+        expect.objectContaining({
+          code: "CONNECTION_CLOSED_BY_OPERATOR",
+          details: { reason: "account shared, ticket 301", by: "ops-anna" },
+        }),
       ]);
       await expect.poll(() => sdk.status).toBe("closed");
       expect(statuses).toEqual(["closed"]);
-      expect(sdk.lastDisconnect).toMatchObject({ reason: "io server disconnect", error: { code: "PLAYER_DISCONNECTED" } });
-      expect((await failure(sdk.players.get(id))).code).toBe("PLAYER_DISCONNECTED");
+      expect(sdk.lastDisconnect).toMatchObject({ reason: "io server disconnect", error: { code: "CONNECTION_CLOSED_BY_OPERATOR" } });
+      expect((await failure(sdk.players.get(id))).code).toBe("CONNECTION_CLOSED_BY_OPERATOR");
       expect(bystander.status).toBe("connected");
       expect(await admin.players.disconnect(id, "again")).toEqual({ playerId: id, connections: 0 });
       // Not a ban: the player may connect again.

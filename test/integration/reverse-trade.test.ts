@@ -91,6 +91,22 @@ describe("reversing a trade and a checkout", () => {
     expect([await snapshot(server, alice), await snapshot(server, bob)]).toEqual(after);
   });
 
+  it("two admins reversing the same trade at once, one from each side: exactly one commits", async () => {
+    const { alice, bob, before, versions } = await acceptedTrade();
+    const ben = await server.client("admin", "ops-ben");
+
+    const outcomes = await Promise.allSettled([
+      admin.inventory.reverse(alice, versions.from, "scam"),
+      ben.inventory.reverse(bob, versions.to, "scam"),
+    ]);
+
+    const codes = outcomes.map((outcome) => (outcome.status === "fulfilled" ? "ok" : (outcome.reason as { code: string }).code)).sort();
+    expect(codes).toEqual(["INVENTORY_ALREADY_REVERSED", "ok"]);
+    expect({ alice: await holdings(admin, alice), bob: await holdings(admin, bob) }).toEqual(before);
+    expect((await admin.players.get(alice)).player.version).toBe(versions.from + 1);
+    expect((await admin.players.get(bob)).player.version).toBe(versions.to + 1);
+  });
+
   it("refuses when one player no longer holds what must go back, naming the player and the item, and changes neither", async () => {
     const { alice, bob, versions } = await acceptedTrade();
     await gm.inventory.consume(bob, { category: "bag", itemId: ids.sword, quantity: 1 });

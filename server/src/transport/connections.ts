@@ -18,7 +18,9 @@ export function playerRoom(playerId: string): string {
 
 /** What the client hears before an operator's hang-up. */
 export function disconnectNotice(reason: string, by: string): WireError {
-  return new HoardError("PLAYER_DISCONNECTED", `an operator closed the connection: ${reason}`, { details: { reason, by } }).toWire();
+  return new HoardError("CONNECTION_CLOSED_BY_OPERATOR", `an operator closed the connection: ${reason}`, {
+    details: { reason, by },
+  }).toWire();
 }
 
 /** `io` is made after the actions (it needs the dispatcher): asked for at call time. */
