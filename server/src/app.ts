@@ -29,6 +29,7 @@ import { subscriptionActions } from "./subscriptions/actions";
 import { economyActions, tradeActions, tradeTopic } from "./trade/actions";
 import { EconomyService } from "./trade/economy";
 import { TradeService } from "./trade/service";
+import { connectionActions } from "./transport/connections";
 import { Dispatcher } from "./transport/dispatch";
 import { createHttpApp } from "./transport/http";
 import { Metrics } from "./transport/metrics";
@@ -115,7 +116,14 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
   const pushes = new PushHub({ metrics, clustered: redis !== undefined });
 
   const items = new ItemService(store);
-  const inventory = new InventoryService({ store, items, publisher: pushes, limits: config.playerLimits });
+  const inventory = new InventoryService({
+    store,
+    items,
+    publisher: pushes,
+    limits: config.playerLimits,
+    // Called only when a trade is reversed, long after `trades` is made.
+    tradeSides: (entry) => trades.sidesOf(entry),
+  });
   const carts = new CartService({ store, publisher: pushes, limits: config.playerLimits });
   const shop = new ShopService({ store, items });
   const trades = new TradeService({
@@ -146,6 +154,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
     ...economyActions(economy),
     ...presenceActions(presence),
     ...stockActions(stock),
+    ...connectionActions(() => io, log),
     ...subscriptionActions(
       { inventory: inventoryTopic(inventory), trades: tradeTopic(trades, store), area: areaTopic(presence), ...stockTopicSources(stock) },
       config.maxSubscriptions,
