@@ -8,6 +8,7 @@ import {
   type InventoryResyncOutput,
   type ParsedInput,
   type Player,
+  withoutExpired,
 } from "@hoard/protocol";
 import type { ItemService } from "../items/service";
 import type { Committed, Store } from "../store/port";
@@ -29,6 +30,8 @@ export interface InventoryDeps {
   publisher: Publisher;
   /** How far a player's state may grow. */
   limits: StateLimits;
+  /** The node's clock: reads hide expiry lots past it, whether or not the sweep has removed them. */
+  now?: () => number;
 }
 
 /** Players and their inventories: load → rules → commit → publish. */
@@ -150,10 +153,11 @@ export class InventoryService {
     return entries;
   }
 
+  /** The player as readers see it now: no unit past its time. */
   async getPlayer(playerId: string): Promise<Player> {
     const player = await this.deps.store.getPlayer(playerId);
     if (!player) throw new HoardError("PLAYER_NOT_FOUND", undefined, { details: { playerId } });
-    return player;
+    return withoutExpired(player, (this.deps.now ?? Date.now)());
   }
 
   async listPlayers(input: ParsedInput<"players:list">): Promise<EventOutput<"players:list">> {

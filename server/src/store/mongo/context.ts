@@ -15,7 +15,8 @@ export interface ItemDoc {
 export type KitDoc = Kit & { _id: string };
 
 /** `players`: the player state as it is, `_id` = its id; `version` is the compare-and-set key. */
-export type PlayerDoc = Player & { _id: string };
+/** A player as stored: its state, and `nextExpiry` (its soonest expiry lot, indexed for the sweep) when it has one. */
+export type PlayerDoc = Player & { _id: string; nextExpiry?: string };
 
 /** `op_log`: one entry per player version, unique on (playerId, version). */
 export type OpLogDoc = HistoryEntry;
@@ -124,6 +125,12 @@ export function createMongoContext(options: {
       }
     },
   };
+}
+
+/** A stored player as the port hands it out: without `_id` and the engine's expiry index field. */
+export function playerOf(doc: PlayerDoc): Player {
+  const { _id: _dropped, nextExpiry: _index, ...player } = doc;
+  return player;
 }
 
 /** A stored document as the port hands it out: without the engine's `_id`. */

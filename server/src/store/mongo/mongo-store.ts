@@ -4,7 +4,7 @@ import { type DomainRecord, guardKey } from "../../commit/plan";
 import { ConfigError } from "../../config";
 import type { Committed, Page, PlayerCommit, PlayerSummary, RecordQuery, Store } from "../port";
 import { type CommitEngine, commitPlayers } from "./commit";
-import { createMongoContext, type ItemDoc, type MongoContext, type MongoPortDeps, type RecordDoc, withoutId } from "./context";
+import { createMongoContext, type ItemDoc, type MongoContext, type MongoPortDeps, playerOf, type RecordDoc, withoutId } from "./context";
 import { isDuplicateKey, storeError } from "./errors";
 import { KeyedLocks } from "./locks";
 import { MongoPresenceHistory } from "./presence-store";
@@ -187,7 +187,7 @@ export class MongoStore implements Store {
   getPlayer(id: string): Promise<Player | undefined> {
     return this.run(async () => {
       const doc = await this.context.collections.players.findOne({ _id: text(id, "player id") });
-      return doc ? withoutId(doc) : undefined;
+      return doc ? playerOf(doc) : undefined;
     });
   }
 
@@ -240,6 +240,15 @@ export class MongoStore implements Store {
         .find(recordFilter(kind, query), { sort: { at: 1, id: 1 }, limit: count(query.limit, "limit") })
         .toArray();
       return docs.map(withoutId);
+    });
+  }
+
+  listDueExpiries(at: string, limit: number): Promise<string[]> {
+    return this.run(async () => {
+      const due = await this.context.collections.players
+        .find({ nextExpiry: { $lte: text(at, "at") } }, { projection: { _id: 1 }, sort: { nextExpiry: 1 }, limit })
+        .toArray();
+      return due.map((doc) => doc._id);
     });
   }
 
