@@ -1,7 +1,8 @@
 import type { HistoryEntry, HoardClient } from "@hoard/client-sdk";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { TestClock } from "../support/clock";
-import { startServer, type TestServer } from "../support/server";
+import { http } from "../support/edge";
+import { newOpId, startServer, type TestServer } from "../support/server";
 import { defineItems, stockedPlayer } from "../support/trade";
 
 /** Expiring grants through a real node whose clock the test moves (one node; two processes: test/cluster/expiry.test.ts). */
@@ -101,5 +102,26 @@ describe("expiring grants on one node", () => {
       code: "VALIDATION_FAILED",
     });
     expect((await gm.players.get(id)).player.version).toBe(version);
+  });
+
+  it("over REST: an expiring grant by POST …/ops, the lot in GET …/players/:id, and the fields in OpenAPI", async () => {
+    const { clock, rental, id, server } = await setUp(3_600_000);
+    const token = await server.token("server", "game");
+    const granted = await http(server, "POST", `/api/v1/players/${id}/ops`, {
+      token,
+      json: { opId: newOpId(), ops: [{ type: "grant", category: "bag", itemId: rental, quantity: 2, expiresInMs: MINUTE }] },
+    });
+    expect(granted.status).toBe(200);
+    const read = await http(server, "GET", `/api/v1/players/${id}`, { token });
+    expect(read.body.data.player.inventories.bag.expiring).toEqual({
+      [rental]: [{ expiresAt: new Date(clock.now() + MINUTE).toISOString(), quantity: 2 }],
+    });
+    const refused = await http(server, "POST", `/api/v1/players/${id}/ops`, {
+      token,
+      json: { opId: newOpId(), ops: [{ type: "grant", category: "bag", itemId: rental, quantity: 1, expiresAt: "2000-01-01T00:00:00Z" }] },
+    });
+    expect([refused.status, refused.body.error.code]).toEqual([422, "INVENTORY_EXPIRY_INVALID"]);
+    const openapi = JSON.stringify((await http(server, "GET", "/api/openapi.json")).body);
+    for (const field of ["expiresInMs", "expiring", "INVENTORY_EXPIRY_LOT_LIMIT_EXCEEDED"]) expect(openapi).toContain(field);
   });
 });
