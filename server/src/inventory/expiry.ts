@@ -1,9 +1,9 @@
 import { type Actor, HoardError } from "@hoard/protocol";
+import { everyInterval } from "../lib/periodic";
 import type { Logger } from "../log";
-import type { Store } from "../store/port";
-import type { Publisher } from "../subscriptions/topics";
 import { commitAndPublish } from "./commit";
 import { expireDue } from "./rules";
+import type { InventoryDeps } from "./service";
 
 /** Who removes expired units: the node itself, recorded in the op log as `server:system`. */
 export const EXPIRY_ACTOR: Actor = { role: "server", sub: "system" };
@@ -14,9 +14,7 @@ const PARALLEL = 64;
 /** Reads again when the player changed between the sweep's read and its commit. */
 const ATTEMPTS = 3;
 
-export interface ExpiryDeps {
-  store: Store;
-  publisher: Publisher;
+export interface ExpiryDeps extends Pick<InventoryDeps, "store" | "publisher"> {
   log: Logger;
   /** The node's clock (ms since the epoch): the store stamps commits with the same one. */
   now: () => number;
@@ -54,18 +52,11 @@ export class ExpirySweeper {
 
   /** Sweeps every `intervalMs` (one pass at a time); returns the stop function. */
   start(intervalMs: number): () => void {
-    let running = false;
-    const timer = setInterval(() => {
-      if (running) return;
-      running = true;
-      this.sweep()
-        .catch((error: unknown) => this.deps.log.warn({ err: error }, "expiry sweep failed"))
-        .finally(() => {
-          running = false;
-        });
-    }, intervalMs);
-    timer.unref();
-    return () => clearInterval(timer);
+    return everyInterval(
+      intervalMs,
+      () => this.sweep(),
+      (error) => this.deps.log.warn({ err: error }, "expiry sweep failed"),
+    );
   }
 
   private async expirePlayer(playerId: string): Promise<number> {
