@@ -27,6 +27,13 @@ export function requireReversible(entry: HistoryEntry): void {
       details: { version: entry.version, kind: entry.kind },
     });
   }
+  // The inverse of a grant or consume is a consume or a grant of units without a time: it would
+  // not give back or take the same lots (an expiring unit would come back permanent).
+  if (Object.values(entry.changes.inventories ?? {}).some((change) => change.expiring !== undefined)) {
+    throw new HoardError("INVENTORY_NOT_REVERSIBLE", `version ${entry.version} changed expiring units; apply a correction instead`, {
+      details: { version: entry.version, kind: entry.kind },
+    });
+  }
 }
 
 /** Whether the entry set any metric or capacity, so its prior values must be looked up. */
