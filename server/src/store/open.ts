@@ -9,11 +9,11 @@ import { SqliteStore } from "./sqlite/sqlite-store";
  * first, hence async), the embedded sqlite file otherwise. main.ts calls this and hands the
  * store to createApp.
  */
-export async function openStore(config: Config): Promise<Store> {
+export async function openStore(config: Config, now?: () => number): Promise<Store> {
   if (config.mongoUrl) {
     // Imported only when asked for: the driver is large, and a node on sqlite never loads it.
     const { openMongoStore } = await import("./mongo/mongo-store");
-    return openMongoStore({ url: config.mongoUrl, database: config.mongoDatabase, tuning: config.mongoTuning });
+    return openMongoStore({ url: config.mongoUrl, database: config.mongoDatabase, tuning: config.mongoTuning, ...(now ? { now } : {}) });
   }
   return openEmbeddedStore(config);
 }

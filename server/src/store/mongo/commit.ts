@@ -31,7 +31,13 @@ export async function commitPlayers<R>(engine: CommitEngine, commit: PlayerCommi
     context,
     op: { key: opKey(commit.actor, commit.opId), opId: commit.opId, requestHash: commit.requestHash },
     attempt: async (session) => {
-      const committed = await commitAttempt({ collections: context.collections, guards, session, commit });
+      const committed = await commitAttempt({
+        collections: context.collections,
+        guards,
+        session,
+        commit,
+        ...(context.now ? { now: context.now } : {}),
+      });
       return { answer: committed, result: committed.result };
     },
     replayed: (result) => ({ replayed: true, result: result as R, entries: [] }),
@@ -49,6 +55,8 @@ export interface CommitAttempt<R> {
   guards: GuardCollections;
   session: ClientSession;
   commit: PlayerCommit<R>;
+  /** The commit's clock (the store's); the wall clock when absent. */
+  now?: () => number;
 }
 
 /** One attempt, inside the transaction of `session`, once no result is stored; see the outcomes above. */
@@ -57,6 +65,7 @@ export async function commitAttempt<R>({
   guards,
   session,
   commit,
+  now = Date.now,
 }: CommitAttempt<R>): Promise<Committed<R> & { replayed: false }> {
   const ids = [...new Set(texts(commit.playerIds, "playerId"))].sort();
   const docs = ids.length === 0 ? [] : await collections.players.find({ _id: { $in: ids } }, { session, sort: { _id: 1 } }).toArray();
@@ -64,7 +73,7 @@ export async function commitAttempt<R>({
   const declared = commit.guards ?? [];
   const read = declared.length === 0 ? new Map<string, Guarded>() : await readGuards(guards, declared, session);
 
-  const at = new Date().toISOString();
+  const at = new Date(now()).toISOString();
   const plan = commit.apply(players, at, read);
   const entries: HistoryEntry[] = [];
   for (const write of [...plan.writes].sort((a, b) => compare(a.player.id, b.player.id))) {

@@ -62,6 +62,8 @@ export interface MongoContext {
   readonly db: Db;
   readonly collections: CoreCollections;
   readonly tuning: MongoTuning;
+  /** The clock commits are stamped with (ms since the epoch); the wall clock when absent. */
+  readonly now?: () => number;
   /**
    * Runs `body` in one transaction on a session of its own, retried by the engine's policy
    * (transaction.ts). Pass the session to every operation inside; return only data: the body
@@ -87,6 +89,7 @@ export function createMongoContext(options: {
   /** Replaces the policy made from `tuning.conflictBudgetMs` (tests). */
   policy?: RetryPolicy;
   clock?: Clock;
+  now?: () => number;
 }): MongoContext {
   const { client } = options;
   const db = client.db(options.database);
@@ -102,6 +105,7 @@ export function createMongoContext(options: {
     client,
     db,
     tuning,
+    ...(options.now ? { now: options.now } : {}),
     collections: {
       items: db.collection<ItemDoc>("items"),
       kits: db.collection<KitDoc>("kits"),

@@ -25,6 +25,8 @@ export interface MongoStoreOptions {
   tuning?: MongoTuning;
   /** More driver options (pool size, timeouts); the engine's own settings below win. */
   clientOptions?: MongoClientOptions;
+  /** The clock commits are stamped with (expiring units are judged by it); the wall clock otherwise. */
+  now?: () => number;
   /** Where start-up notes go (an index migrated); one JSON line on stderr by default. */
   log?: SchemaLog;
 }
@@ -68,7 +70,7 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<MongoS
   }
   try {
     await checkServer(client);
-    const context = createMongoContext({ client, database: options.database, tuning });
+    const context = createMongoContext({ client, database: options.database, tuning, ...(options.now ? { now: options.now } : {}) });
     await ensureSchema(context.db, options.log);
     const store = new MongoStore(context);
     client.on("topologyDescriptionChanged", (event) => {
