@@ -5,7 +5,7 @@ import { connect, type HistoryEntry, type HoardClient, type PlayerWatch } from "
 import { SqliteStore } from "@hoard/server/internal/store/sqlite/sqlite-store";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { FileClock } from "../support/clock";
-import { type Cluster, startCluster } from "../support/cluster";
+import { type Cluster, type ClusterNode, startCluster, startNode } from "../support/cluster";
 import { describeCluster } from "../support/describe-cluster";
 import { defineItems } from "../support/trade";
 
@@ -121,6 +121,37 @@ describeCluster("cluster: expiring units leave exactly once with two nodes sweep
       expect(expired).toBeGreaterThan(0);
     } finally {
       await store.close();
+    }
+  });
+
+  it("after every node was killed, a node started later removes what fell due meanwhile, once", async () => {
+    const gm = await open((cluster.nodes[0] as ClusterNode).url, "server", "game");
+    const { rental } = await defineItems(gm, { rental: 5 });
+    const ids = ["crash-0", "crash-1", "crash-2"];
+    for (const id of ids) {
+      await gm.players.create({ id });
+      await gm.inventory.grant(id, { category: "bag", itemId: rental, quantity: 2, expiresInMs: MINUTE });
+    }
+    gm.close();
+    await Promise.all(cluster.nodes.map((node) => node.kill("SIGKILL")));
+    clock.advance(2 * MINUTE);
+
+    const env = { HOARD_DB: cluster.dbFile, REDIS_URL: cluster.redis.url, HOARD_TEST_CLOCK_FILE: clock.file, HOARD_EXPIRY_SWEEP_MS: "50" };
+    const late = await startNode({ name: "node-late", env });
+    const store = new SqliteStore({ path: cluster.dbFile });
+    try {
+      await vi.waitFor(async () => expect(await store.listDueExpiries("9999-12-31T00:00:00.000Z", 100)).toEqual([]), {
+        timeout: 20_000,
+        interval: 100,
+      });
+      for (const id of ids) {
+        const entries = await store.readHistory(id, { sinceVersion: 0, limit: 100 });
+        const expiries = entries.filter((entry) => entry.kind === "inventory:expire");
+        expect(expiries.flatMap((entry) => entry.ops.map((op) => op.type === "expire" && op.quantity))).toEqual([2]);
+      }
+    } finally {
+      await store.close();
+      await late.kill("SIGKILL");
     }
   });
 });
