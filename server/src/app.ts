@@ -30,6 +30,7 @@ import { subscriptionActions } from "./subscriptions/actions";
 import { economyActions, tradeActions, tradeTopic } from "./trade/actions";
 import { EconomyService } from "./trade/economy";
 import { TradeService } from "./trade/service";
+import { connectionActions } from "./transport/connections";
 import { Dispatcher } from "./transport/dispatch";
 import { createHttpApp } from "./transport/http";
 import { Metrics } from "./transport/metrics";
@@ -123,7 +124,15 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
   const pushes = new PushHub({ metrics, clustered: redis !== undefined });
 
   const items = new ItemService(store);
-  const inventory = new InventoryService({ store, items, publisher: pushes, limits: config.playerLimits, now });
+  const inventory = new InventoryService({
+    store,
+    items,
+    publisher: pushes,
+    limits: config.playerLimits,
+    now,
+    // Called only when a trade is reversed, long after `trades` is made.
+    tradeSides: (entry) => trades.sidesOf(entry),
+  });
   const carts = new CartService({ store, publisher: pushes, limits: config.playerLimits });
   const shop = new ShopService({ store, items });
   const trades = new TradeService({
@@ -155,6 +164,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
     ...economyActions(economy),
     ...presenceActions(presence),
     ...stockActions(stock),
+    ...connectionActions(() => io, log),
     ...subscriptionActions(
       { inventory: inventoryTopic(inventory), trades: tradeTopic(trades, store), area: areaTopic(presence), ...stockTopicSources(stock) },
       config.maxSubscriptions,
