@@ -136,9 +136,9 @@ describe("sqlite player rows and cache", () => {
     const view = { playerId: "alice", version: 3, cart: { lines: {} }, totals: {} };
     const repriced = [{ itemId: anItemId("sword"), currency: "gold", offeredPrice: 5, current: null }];
     const order = { orderId: "alice.4" };
-    // Put the file back as core-004 found it: each refusal inside its result, no refused column.
+    // Put the file back as core-005 found it: each refusal inside its result, no refused column.
     const raw = new Database(path);
-    raw.exec("ALTER TABLE op_results DROP COLUMN refused; DELETE FROM schema_migrations WHERE name = 'core-004-op-refusals'");
+    raw.exec("ALTER TABLE op_results DROP COLUMN refused; DELETE FROM schema_migrations WHERE name = 'core-005-op-refusals'");
     const insert = raw.prepare("INSERT INTO op_results (op_key, request_hash, result, at) VALUES (?, ?, ?, ?)");
     const stored = {
       trade: { offer: { id: "t" }, refused: trade, pushes: [] },

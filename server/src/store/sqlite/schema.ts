@@ -51,9 +51,17 @@ const core: Migration[] = [
     `,
   },
   {
+    // The soonest expiry lot per player, for the expiry sweep (store/sqlite/expiry-index.ts).
+    name: "core-004-player-expiries",
+    sql: `
+    CREATE TABLE player_expiries (player_id TEXT PRIMARY KEY, next_at TEXT NOT NULL) WITHOUT ROWID;
+    CREATE INDEX player_expiries_next_at ON player_expiries (next_at);
+    `,
+  },
+  {
     // A committed refusal is kept beside its op's result (see CommitPlan.refusal). Results stored
     // before carried their refusal inside: a trade's `refused`, a checkout's repriced outcome.
-    name: "core-004-op-refusals",
+    name: "core-005-op-refusals",
     sql: `
     ALTER TABLE op_results ADD COLUMN refused TEXT;
     UPDATE op_results SET refused = json_extract(result, '$.refused'), result = json_remove(result, '$.refused')
