@@ -12,6 +12,7 @@ import { InventoryService } from "@hoard/server/internal/inventory/service";
 import { ItemService, itemId } from "@hoard/server/internal/items/service";
 import { requestHash } from "@hoard/server/internal/lib/canonical";
 import { createLogger } from "@hoard/server/internal/log";
+import { LootService } from "@hoard/server/internal/loot/service";
 import { SqliteStore } from "@hoard/server/internal/store/sqlite/sqlite-store";
 import { Dispatcher } from "@hoard/server/internal/transport/dispatch";
 import { Metrics } from "@hoard/server/internal/transport/metrics";
@@ -94,7 +95,13 @@ async function runFloor(): Promise<FloorResult> {
       const store = new SqliteStore({ path: join(dir, `floor-${stores++}.db`), synchronous });
       try {
         const items = new ItemService(store);
-        const inventory = new InventoryService({ store, items, publisher: { publish: () => {} }, limits: DEFAULT_STATE_LIMITS });
+        const inventory = new InventoryService({
+          store,
+          items,
+          loot: new LootService({ store, items }),
+          publisher: { publish: () => {} },
+          limits: DEFAULT_STATE_LIMITS,
+        });
         for (const definition of definitions) await items.create(definition);
         for (let k = 0; k < PLAYERS; k++) await inventory.createPlayer(actor, { id: `floor-p${k}`, opId: newOpId() });
         steps.push(await step({ store, inventory }));

@@ -4,6 +4,7 @@ import type { Ack } from "./envelope.js";
 import type { WireError } from "./errors.js";
 import * as inv from "./inventory.js";
 import * as items from "./items.js";
+import * as loot from "./loot.js";
 import * as presence from "./presence.js";
 import * as push from "./push.js";
 import type { ResyncHint } from "./resync.js";
@@ -22,6 +23,10 @@ export const clientEvents = {
   "kits:put": { input: items.KitsPutInput, output: items.KitsPutOutput },
   "kits:get": { input: items.KitsGetInput, output: items.KitsPutOutput },
   "kits:list": { input: items.KitsListInput, output: items.KitsListOutput },
+  "loot:create": { input: loot.LootCreateInput, output: loot.LootCreateOutput },
+  "loot:get": { input: loot.LootGetInput, output: loot.LootGetOutput },
+  "loot:list": { input: loot.LootListInput, output: loot.LootListOutput },
+  "loot:replay": { input: loot.LootReplayInput, output: loot.LootReplayOutput },
   "players:create": { input: inv.PlayersCreateInput, output: inv.PlayersCreateOutput },
   "players:get": { input: inv.PlayersGetInput, output: inv.PlayersGetOutput },
   "players:list": { input: inv.PlayersListInput, output: inv.PlayersListOutput },

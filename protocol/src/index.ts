@@ -7,6 +7,7 @@ export * from "./errors.js";
 export * from "./events.js";
 export * from "./inventory.js";
 export * from "./items.js";
+export * from "./loot.js";
 export * from "./presence.js";
 export * from "./push.js";
 export * from "./resync.js";

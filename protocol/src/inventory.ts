@@ -15,6 +15,7 @@ import {
   Timestamp,
   Version,
 } from "./common.js";
+import { LootDrawnOp, LootTableId } from "./loot.js";
 
 /** One inventory: stacks (item id → quantity), metrics (name → value), optional capacity. */
 export const Inventory = z.strictObject({
@@ -65,9 +66,15 @@ export const InventoryOp = z.discriminatedUnion("type", [
   }),
   z.strictObject({ type: z.literal("credit"), currency: Name, amount: Quantity }),
   z.strictObject({ type: z.literal("debit"), currency: Name, amount: Quantity }),
+  /** The server draws from the loot table (its own seed) and grants and credits what it gives; logged as `lootDrawn`. */
+  z.strictObject({ type: z.literal("grantLoot"), tableId: LootTableId }),
 ]);
 export type InventoryOp = z.infer<typeof InventoryOp>;
 export type InventoryOpType = InventoryOp["type"];
+
+/** An op as the op log keeps it: what was asked, with every `grantLoot` replaced by its `lootDrawn` record. */
+export const LoggedOp = z.discriminatedUnion("type", [...InventoryOp.options, LootDrawnOp]);
+export type LoggedOp = z.infer<typeof LoggedOp>;
 
 /** Operations a player may apply to its own state. */
 export const playerOpTypes: readonly InventoryOpType[] = ["consume", "move"];
@@ -110,7 +117,7 @@ export const HistoryEntry = z.strictObject({
   reason: z.string().max(500).optional(),
   /** An `inventory:reverse` entry: the version of this player's entry it undoes. */
   reverses: Version.optional(),
-  ops: z.array(InventoryOp),
+  ops: z.array(LoggedOp),
   changes: Changes,
   at: Timestamp,
 });
@@ -120,7 +127,10 @@ export const PlayersCreateInput = z.strictObject({
   /** Defaults to the caller's own id for players, or a generated id. */
   id: PlayerId.optional(),
   name: z.string().min(1).max(64).optional(),
-  /** A class with a kit of the same name receives that kit (a player creating itself: starter kits only). */
+  /**
+   * A class with a kit of the same name receives that kit (a player creating itself: starter kits
+   * only); `random` picks one of the starter kits at random.
+   */
   class: Name.optional(),
   opId: OpId,
 });
@@ -159,6 +169,8 @@ export const InventoryApplyOutput = z.strictObject({
   changes: Changes,
   /** True when this opId had already been applied and the stored result was returned. */
   replayed: z.boolean(),
+  /** The batch's loot draws (its `grantLoot` ops, in order), as the op log records them. */
+  loot: z.array(LootDrawnOp).optional(),
 });
 
 /**

@@ -19,6 +19,9 @@ import { itemActions } from "./items/actions";
 import { itemRoutes } from "./items/routes";
 import { ItemService } from "./items/service";
 import { createLogger, type Logger } from "./log";
+import { lootActions } from "./loot/actions";
+import { lootRoutes } from "./loot/routes";
+import { LootService } from "./loot/service";
 import { areaTopic, presenceActions } from "./presence/actions";
 import { openPresenceRegistry } from "./presence/open";
 import { presenceRoutes } from "./presence/routes";
@@ -119,7 +122,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
   const pushes = new PushHub({ metrics, clustered: redis !== undefined });
 
   const items = new ItemService(store);
-  const inventory = new InventoryService({ store, items, publisher: pushes, limits: config.playerLimits });
+  const loot = new LootService({ store, items });
+  const inventory = new InventoryService({ store, items, loot, publisher: pushes, limits: config.playerLimits });
   const carts = new CartService({ store, publisher: pushes, limits: config.playerLimits });
   const shop = new ShopService({ store, items });
   const trades = new TradeService({
@@ -144,6 +148,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
   const stock = new StockService({ stock: store.stock, publisher: pushes, log, importBatchRows: config.stockImportBatch });
   const actions: Actions = {
     ...itemActions(items),
+    ...lootActions(loot),
     ...inventoryActions(inventory),
     ...cartActions(carts),
     ...shopActions(shop),
@@ -160,7 +165,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
   const dispatcher = new Dispatcher({ actions, log, metrics, limits, refusals });
 
   const http = createHttpApp({
-    routes: [...itemRoutes, ...inventoryRoutes, ...cartRoutes, ...tradeRoutes, ...presenceRoutes, ...stockRoutes],
+    routes: [...itemRoutes, ...lootRoutes, ...inventoryRoutes, ...cartRoutes, ...tradeRoutes, ...presenceRoutes, ...stockRoutes],
     streamRoutes: [stockImportRoute(stock)],
     dispatcher,
     tokens,

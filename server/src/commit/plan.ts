@@ -1,4 +1,4 @@
-import type { Changes, InventoryOp, Player } from "@hoard/protocol";
+import type { Changes, LoggedOp, Player } from "@hoard/protocol";
 
 /**
  * The commit plan: what a domain's pure rules hand to the store, and all an engine needs to
@@ -10,7 +10,7 @@ import type { Changes, InventoryOp, Player } from "@hoard/protocol";
 export interface PlayerWrite {
   /** The state after the change; `version` is exactly one above the stored one (1 creates). */
   player: Player;
-  ops: InventoryOp[];
+  ops: LoggedOp[];
   changes: Changes;
   /** This write undoes that version of the player (`inventory:reverse`), recorded in its op log entry. */
   reverses?: number;

@@ -5,6 +5,7 @@ import {
   type InventoryOp,
   isEmptyInventory,
   type Kit,
+  type LoggedOp,
   type Player,
   playerOpTypes,
 } from "@hoard/protocol";
@@ -47,6 +48,7 @@ export function kitOps(kit: Kit): InventoryOp[] {
   const ops: InventoryOp[] = [];
   for (const [currency, amount] of Object.entries(kit.currencies ?? {})) ops.push({ type: "credit", currency, amount });
   for (const item of kit.items ?? []) ops.push({ type: "grant", ...item });
+  if (kit.loot !== undefined) ops.push({ type: "grantLoot", tableId: kit.loot });
   return ops;
 }
 
@@ -66,12 +68,7 @@ export function opsForbiddenToPlayers(ops: readonly InventoryOp[]): string[] {
  * Stacks and wallets never go below zero at any step; capacities hold once the batch is done
  * (so a batch may move items out and then grant new ones in).
  */
-export function applyOps(
-  player: Player,
-  ops: readonly InventoryOp[],
-  at: string,
-  limits: StateLimits,
-): { player: Player; changes: Changes } {
+export function applyOps(player: Player, ops: readonly LoggedOp[], at: string, limits: StateLimits): { player: Player; changes: Changes } {
   // Copy on write: the wallet always, an inventory on its first change. What no op touches
   // (the cart, other categories) is shared with `player`, which is never changed: the stores
   // hand out frozen states and write only what is not the very object they read.
@@ -154,6 +151,19 @@ export function applyOps(
         next.wallet[op.currency] = safeSum(next.wallet[op.currency] ?? 0, op.amount, op.currency);
         touched.wallet.add(op.currency);
         break;
+      case "lootDrawn":
+        for (const stack of op.outcome.items) {
+          addStack(stack.category, stack.itemId, stack.quantity);
+          touch(touched.stacks, stack.category, stack.itemId);
+        }
+        for (const [currency, amount] of Object.entries(op.outcome.currencies)) {
+          next.wallet[currency] = safeSum(next.wallet[currency] ?? 0, amount, currency);
+          touched.wallet.add(currency);
+        }
+        break;
+      case "grantLoot":
+        // The service draws before the commit (loot/service.ts); reaching here is a wiring bug.
+        throw new Error("a grantLoot op must be drawn (lootDrawn) before it is applied");
       case "debit": {
         const have = next.wallet[op.currency] ?? 0;
         if (have < op.amount) {
@@ -198,7 +208,7 @@ export function applyOps(
 function requireWithinLimits(
   before: Player,
   next: Player,
-  ops: readonly InventoryOp[],
+  ops: readonly LoggedOp[],
   grew: { categories: boolean; stacks: Set<string>; metrics: boolean; any: boolean },
   limits: StateLimits,
 ): void {
@@ -245,14 +255,19 @@ function requireWithinLimits(
 const sizeBounds = new WeakMap<Player, number>();
 
 /** The most one op can add to the JSON: its names (ASCII), plus a new key's quotes, a number and a new inventory's braces. */
-function growthBound(op: InventoryOp): number {
+function growthBound(op: LoggedOp): number {
   if (op.type === "consume" || op.type === "debit" || (op.type === "setCapacity" && op.capacity === null)) return 0;
   let bound = 100;
+  if (op.type === "lootDrawn") {
+    for (const stack of op.outcome.items) bound += 100 + stack.category.length + stack.itemId.length;
+    for (const currency of Object.keys(op.outcome.currencies)) bound += 100 + currency.length;
+    return bound;
+  }
   for (const value of Object.values(op)) if (typeof value === "string") bound += value.length;
   return bound;
 }
 
-function requireSizeWithin(before: Player, next: Player, ops: readonly InventoryOp[], limit: number): void {
+function requireSizeWithin(before: Player, next: Player, ops: readonly LoggedOp[], limit: number): void {
   // 16: the version may gain a digit; updatedAt keeps its length.
   let bound = (sizeBounds.get(before) ?? stateBytes(before)) + 16;
   for (const op of ops) bound += growthBound(op);

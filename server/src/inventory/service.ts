@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { randomInt, randomUUID } from "node:crypto";
 import {
   type Actor,
   type EventOutput,
@@ -6,10 +6,14 @@ import {
   HoardError,
   type InventoryOp,
   type InventoryResyncOutput,
+  type Kit,
+  type LoggedOp,
   type ParsedInput,
   type Player,
+  RANDOM_CLASS,
 } from "@hoard/protocol";
 import type { ItemService } from "../items/service";
+import type { LootService } from "../loot/service";
 import type { Committed, Store } from "../store/port";
 import type { Publisher } from "../subscriptions/topics";
 import { commitAndPublish } from "./commit";
@@ -26,6 +30,8 @@ const LOG_PAGE = 500;
 export interface InventoryDeps {
   store: Store;
   items: ItemService;
+  /** Draws the batch's loot (grantLoot) before its commit. */
+  loot: LootService;
   publisher: Publisher;
   /** How far a player's state may grow. */
   limits: StateLimits;
@@ -39,13 +45,19 @@ export class InventoryService {
     const id = input.id ?? (actor.role === "player" ? actor.sub : randomUUID());
     // A class needs no kit; a class with a kit of its name is granted that kit. A player creating
     // itself may pick only a starter kit, or it could name any bundle a server keeps for rewards.
-    const kit = input.class === undefined ? undefined : await this.deps.store.getKit(input.class);
+    const kit =
+      input.class === RANDOM_CLASS
+        ? await this.randomStarterKit()
+        : input.class === undefined
+          ? undefined
+          : await this.deps.store.getKit(input.class);
     if (kit && !kit.starter && actor.role === "player") {
       throw new HoardError("KIT_NOT_STARTER", `${kit.name} is not a starter kit; only a server or admin may grant it`, {
         details: { kit: kit.name },
       });
     }
-    const ops = kit ? kitOps(kit) : [];
+    const { ops } = await this.deps.loot.draw(kit ? kitOps(kit) : []);
+    const playerClass = kit?.name ?? input.class;
     const committed = await commitAndPublish(this.deps, {
       actor,
       kind: "players:create",
@@ -56,7 +68,7 @@ export class InventoryService {
         const fields = {
           id,
           ...(input.name === undefined ? {} : { name: input.name }),
-          ...(input.class === undefined ? {} : { class: input.class }),
+          ...(playerClass === undefined ? {} : { class: playerClass }),
         };
         const { player, changes } = applyOps(newPlayer(fields, at), ops, at, this.deps.limits);
         return { writes: [{ player, ops, changes }], result: { player } };
@@ -67,8 +79,23 @@ export class InventoryService {
 
   async apply(actor: Actor, input: ParsedInput<"inventory:apply">): Promise<EventOutput<"inventory:apply">> {
     await this.deps.items.requireDefined(grantedItemIds(input.ops));
-    const committed = await this.commitOps(actor, "inventory:apply", input);
-    return committed.replayed ? { ...committed.result, replayed: true } : committed.result;
+    const { ops, draws } = await this.deps.loot.draw(input.ops);
+    const committed = await this.commitOps(actor, "inventory:apply", input, ops);
+    const result = draws.length > 0 ? { ...committed.result, loot: draws } : committed.result;
+    return committed.replayed ? { ...result, replayed: true } : result;
+  }
+
+  /**
+   * `players:create {class: "random"}`: one of the starter kits, uniformly, picked by the node's
+   * CSPRNG. The pick shows as the player's class; its loot (if the kit has a table) is drawn and
+   * logged like any other.
+   */
+  private async randomStarterKit(): Promise<Kit> {
+    const starters = (await this.deps.store.listKits()).filter((kit) => kit.starter);
+    const kit = starters[randomInt(Math.max(starters.length, 1))];
+    if (!kit)
+      throw new HoardError("KIT_NOT_FOUND", "there are no starter kits to pick a random class from", { details: { class: RANDOM_CLASS } });
+    return kit;
   }
 
   /**
@@ -197,6 +224,8 @@ export class InventoryService {
     actor: Actor,
     kind: string,
     input: { playerId: string; opId: string; ops: InventoryOp[]; expectedVersion?: number | undefined; reason?: string | undefined },
+    /** The ops to apply and log: `input.ops` with their loot drawn. */
+    ops: LoggedOp[],
   ): Promise<Committed<EventOutput<"inventory:apply">>> {
     const committed = await commitAndPublish(this.deps, {
       actor,
@@ -212,9 +241,9 @@ export class InventoryService {
             details: { expectedVersion: input.expectedVersion, version: player.version },
           });
         }
-        const next = applyOps(player, input.ops, at, this.deps.limits);
+        const next = applyOps(player, ops, at, this.deps.limits);
         return {
-          writes: [{ player: next.player, ops: input.ops, changes: next.changes }],
+          writes: [{ player: next.player, ops, changes: next.changes }],
           result: { playerId: player.id, version: next.player.version, changes: next.changes, replayed: false },
         };
       },

@@ -17,6 +17,7 @@ import {
 } from "../port";
 import { Checkpointer, type CheckpointOptions } from "./checkpointer";
 import type { GuardTable } from "./guard-table";
+import { SqliteLootTables } from "./loot-store";
 import { OpResults } from "./op-results";
 import { PlayerRows } from "./player-rows";
 import { SqlitePresenceHistory } from "./presence-store";
@@ -60,6 +61,7 @@ export class SqliteStore implements Store {
   readonly trades: SqliteTradeStore;
   readonly presenceHistory: SqlitePresenceHistory;
   readonly stock: StockStore;
+  readonly lootTables: SqliteLootTables;
   private readonly db: Database.Database;
   private readonly opResults: OpResults;
   private readonly players: PlayerRows;
@@ -144,6 +146,7 @@ export class SqliteStore implements Store {
       }),
     ).immediate;
     this.opResults = new OpResults(db);
+    this.lootTables = new SqliteLootTables(db);
     this.stock = new SqliteStockStore({ db, opResults: this.opResults, enqueue: (work) => this.enqueue(work) });
   }
 

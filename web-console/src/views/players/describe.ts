@@ -1,4 +1,4 @@
-import type { Cart, CartLine, Changes, InventoryOp } from "@hoard/client-sdk";
+import type { Cart, CartLine, Changes, LoggedOp } from "@hoard/client-sdk";
 import { formatNumber } from "../../lib/format";
 
 /**
@@ -8,7 +8,7 @@ import { formatNumber } from "../../lib/format";
 export type Part = string | { item: string };
 
 /** One operation as the operator reads it: "grant 3 × Potion → bag". */
-export function describeOp(op: InventoryOp): Part[] {
+export function describeOp(op: LoggedOp): Part[] {
   switch (op.type) {
     case "grant":
       return [`grant ${formatNumber(op.quantity)} × `, { item: op.itemId }, ` → ${op.category}`];
@@ -26,6 +26,17 @@ export function describeOp(op: InventoryOp): Part[] {
       return [`credit ${formatNumber(op.amount)} ${op.currency}`];
     case "debit":
       return [`debit ${formatNumber(op.amount)} ${op.currency}`];
+    case "grantLoot":
+      return [`draw from loot table ${op.tableId.slice(0, 12)}`];
+    case "lootDrawn": {
+      // Table and seed in full: what support needs to replay the draw (loot:replay).
+      const gave: Part[][] = [
+        ...op.outcome.items.map((stack): Part[] => [`${formatNumber(stack.quantity)} × `, { item: stack.itemId }, ` → ${stack.category}`]),
+        ...Object.entries(op.outcome.currencies).map(([currency, amount]): Part[] => [`${formatNumber(amount)} ${currency}`]),
+      ];
+      const outcome = gave.length === 0 ? ["nothing"] : gave.flatMap((parts, index) => (index === 0 ? parts : [", ", ...parts]));
+      return [`loot from table ${op.tableId} with seed ${op.seed}: `, ...outcome];
+    }
   }
 }
 
