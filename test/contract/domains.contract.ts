@@ -322,7 +322,11 @@ export function describeDomainStores(name: string, makeStore: () => Promise<Cont
 
         expect([...found.keys()].sort()).toEqual([ids[1], ids[3]]);
         expect(found.get(ids[3] as string)).toEqual(tables.find((table) => table.id === ids[3]));
-        expect([first, second, third].map((page) => page.map((table) => table.id))).toEqual([ids.slice(0, 2), ids.slice(2, 4), ids.slice(4)]);
+        expect([first, second, third].map((page) => page.map((table) => table.id))).toEqual([
+          ids.slice(0, 2),
+          ids.slice(2, 4),
+          ids.slice(4),
+        ]);
       });
 
       it("keeps a loot draw in the op log exactly as committed: table, seed and outcome", async () => {
