@@ -8,6 +8,7 @@ import {
   type InventoryResyncOutput,
   type Kit,
   type LoggedOp,
+  type LootDrawnOp,
   type ParsedInput,
   type Player,
   RANDOM_CLASS,
@@ -79,10 +80,8 @@ export class InventoryService {
 
   async apply(actor: Actor, input: ParsedInput<"inventory:apply">): Promise<EventOutput<"inventory:apply">> {
     await this.deps.items.requireDefined(grantedItemIds(input.ops));
-    const { ops, draws } = await this.deps.loot.draw(input.ops);
-    const committed = await this.commitOps(actor, "inventory:apply", input, ops);
-    const result = draws.length > 0 ? { ...committed.result, loot: draws } : committed.result;
-    return committed.replayed ? { ...result, replayed: true } : result;
+    const committed = await this.commitOps(actor, "inventory:apply", input, await this.deps.loot.draw(input.ops));
+    return committed.replayed ? { ...committed.result, replayed: true } : committed.result;
   }
 
   /**
@@ -224,8 +223,8 @@ export class InventoryService {
     actor: Actor,
     kind: string,
     input: { playerId: string; opId: string; ops: InventoryOp[]; expectedVersion?: number | undefined; reason?: string | undefined },
-    /** The ops to apply and log: `input.ops` with their loot drawn. */
-    ops: LoggedOp[],
+    /** The ops to apply and log (`input.ops` with their loot drawn), and the draws, kept in the stored result. */
+    drawn: { ops: LoggedOp[]; draws: LootDrawnOp[] },
   ): Promise<Committed<EventOutput<"inventory:apply">>> {
     const committed = await commitAndPublish(this.deps, {
       actor,
@@ -241,10 +240,16 @@ export class InventoryService {
             details: { expectedVersion: input.expectedVersion, version: player.version },
           });
         }
-        const next = applyOps(player, ops, at, this.deps.limits);
+        const next = applyOps(player, drawn.ops, at, this.deps.limits);
         return {
-          writes: [{ player: next.player, ops, changes: next.changes }],
-          result: { playerId: player.id, version: next.player.version, changes: next.changes, replayed: false },
+          writes: [{ player: next.player, ops: drawn.ops, changes: next.changes }],
+          result: {
+            playerId: player.id,
+            version: next.player.version,
+            changes: next.changes,
+            replayed: false,
+            ...(drawn.draws.length > 0 ? { loot: drawn.draws } : {}),
+          },
         };
       },
     });
