@@ -1,20 +1,14 @@
 import type { EventInput, InventoryOp, ItemDefinition, Kit, StoredItem } from "@hoard/protocol/client";
 import type { HoardClient, MutationOptions } from "./client.js";
+import { cachedForever } from "./immutable-cache.js";
 
 /** `hoard.items`: item definitions, content-addressed: fetched once, then served from memory forever. */
 export function itemsApi(client: HoardClient) {
-  const itemCache = new Map<string, StoredItem>();
   return {
     /** @example const { item } = await hoard.items.create({ name: "Potion", value: 5 }); */
     create: (definition: ItemDefinition) => client.call("items:create", { definition }),
     /** @example const potion = await hoard.items.get(itemId); */
-    get: async (id: string): Promise<StoredItem> => {
-      const cached = itemCache.get(id);
-      if (cached) return cached;
-      const item = await client.call("items:get", { id });
-      itemCache.set(id, item);
-      return item;
-    },
+    get: cachedForever((id): Promise<StoredItem> => client.call("items:get", { id })),
     /** @example const { items, next } = await hoard.items.list({ limit: 50 }); */
     list: (page: EventInput<"items:list"> = {}) => client.call("items:list", page),
   };
@@ -35,7 +29,10 @@ export function kitsApi(client: HoardClient) {
 /** `hoard.players`. */
 export function playersApi(client: HoardClient) {
   return {
-    /** @example const { player } = await hoard.players.create({ id: "alice", class: "warrior" }); */
+    /**
+     * `class` names a kit to grant (a player creating itself: starter kits only); `"random"` picks one of the starter kits.
+     * @example const { player } = await hoard.players.create({ id: "alice", class: "warrior" });
+     */
     create: (fields: Omit<EventInput<"players:create">, "opId"> = {}, options: MutationOptions = {}) =>
       client.mutate("players:create", fields, options),
     /** @example const { player } = await hoard.players.get("alice"); */
@@ -87,6 +84,13 @@ export function inventoryApi(client: HoardClient) {
     /** @example await hoard.inventory.credit("alice", "gold", 100); */
     credit: (playerId: string, currency: string, amount: number, options?: ApplyOptions) =>
       api.apply(playerId, [{ type: "credit", currency, amount }], options),
+    /**
+     * Draws from a loot table and grants what it gives (`server` or `admin`): the node makes the
+     * seed; the result's `loot` and the op log say table, seed and outcome.
+     * @example const { loot } = await hoard.inventory.grantLoot("alice", chestTableId);
+     */
+    grantLoot: (playerId: string, tableId: string, options?: ApplyOptions) =>
+      api.apply(playerId, [{ type: "grantLoot", tableId }], options),
     /** @example await hoard.inventory.debit("alice", "gold", 30); */
     debit: (playerId: string, currency: string, amount: number, options?: ApplyOptions) =>
       api.apply(playerId, [{ type: "debit", currency, amount }], options),

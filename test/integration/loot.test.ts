@@ -1,4 +1,4 @@
-import { LOOT_LIMITS } from "@hoard/protocol";
+import { LOOT_LIMITS, type LootTable } from "@hoard/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { http, okData, snapshot, type World, world } from "../support/edge";
 import { connectRaw, itemDefinition, newOpId, type RawClient, startServer, type TestServer } from "../support/server";
@@ -10,7 +10,7 @@ describe("loot tables", () => {
   let sword: string;
   let chest: string;
 
-  const chestTable = () => ({
+  const chestTable = (): LootTable => ({
     name: "Chest",
     guaranteed: [{ type: "currency", currency: "gold", amount: { min: 1, max: 5 } }],
     rolls: 3,
@@ -195,5 +195,19 @@ describe("loot tables", () => {
     }
     // Only starter kits, and (2^-23 odds of a false alarm) both of them.
     expect([...classes].sort()).toEqual(["cleric", "ranger"]);
+  });
+
+  it("the SDK: define a table, grant from it, read it (cached) and replay the draw", async () => {
+    const hoard = await server.client("server", "studio");
+    const { table } = await hoard.loot.create({ ...chestTable(), name: "sdk chest" });
+    await hoard.players.create({ id: "sdk-player" });
+
+    const { loot, version } = await hoard.inventory.grantLoot("sdk-player", table.id);
+    const replay = await hoard.loot.replay("sdk-player", version);
+
+    expect(loot?.[0]?.tableId).toBe(table.id);
+    expect(replay).toMatchObject({ matches: true, draws: [{ seed: loot?.[0]?.seed, logged: loot?.[0]?.outcome }] });
+    expect(await hoard.loot.get(table.id)).toBe(await hoard.loot.get(table.id));
+    expect((await hoard.loot.list({ limit: 500 })).tables.map((listed) => listed.id)).toContain(table.id);
   });
 });
