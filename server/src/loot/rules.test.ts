@@ -77,16 +77,17 @@ describe("drawLoot: distribution", () => {
   const DRAWS = 100_000;
   const picks = [0, 0, 0, 0, 0];
   const potionQuantities = [0, 0, 0];
+  const count = (counts: number[], index: number) => counts.splice(index, 1, (counts[index] ?? 0) + 1);
   for (let i = 0; i < DRAWS; i++) {
     const { items, currencies } = drawLoot(id, single({ [id]: table }), seedOf(i));
     const stack = items[0];
     if (stack?.itemId === potion) {
-      picks[0]! += 1;
-      potionQuantities[stack.quantity - 1]! += 1;
-    } else if (stack?.itemId === sword) picks[1]! += 1;
-    else if (currencies.gold !== undefined) picks[2]! += 1;
-    else if (stack?.itemId === key) picks[3]! += 1;
-    else picks[4]! += 1;
+      count(picks, 0);
+      count(potionQuantities, stack.quantity - 1);
+    } else if (stack?.itemId === sword) count(picks, 1);
+    else if (currencies.gold !== undefined) count(picks, 2);
+    else if (stack?.itemId === key) count(picks, 3);
+    else count(picks, 4);
   }
 
   it("picks each entry in proportion to its weight (chi-square, 4 degrees of freedom, significance 0.001)", () => {
