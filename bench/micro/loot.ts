@@ -5,12 +5,9 @@ import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { newOpId } from "@hoard/client-sdk";
 import type { Actor, InventoryOp, LootTable } from "@hoard/protocol";
-import { DEFAULT_STATE_LIMITS } from "@hoard/server/internal/inventory/rules";
-import { InventoryService } from "@hoard/server/internal/inventory/service";
-import { ItemService } from "@hoard/server/internal/items/service";
 import { drawLoot, lootTableId } from "@hoard/server/internal/loot/rules";
-import { LootService } from "@hoard/server/internal/loot/service";
 import { SqliteStore } from "@hoard/server/internal/store/sqlite/sqlite-store";
+import { inventoryOn } from "../support/services";
 
 /**
  * The cost of a loot grant: `inventory:apply` with one `grantLoot` (a table of 3 rolls over 4
@@ -31,9 +28,7 @@ const dir = mkdtempSync(join(tmpdir(), "hoard-loot-bench-"));
 
 try {
   const store = new SqliteStore({ path: join(dir, "loot.db"), synchronous: "NORMAL" });
-  const items = new ItemService(store);
-  const loot = new LootService({ store, items });
-  const inventory = new InventoryService({ store, items, loot, publisher: { publish: () => {} }, limits: DEFAULT_STATE_LIMITS });
+  const { items, loot, inventory } = inventoryOn(store);
   const ids: string[] = [];
   for (let k = 0; k < 4; k++) ids.push((await items.create({ name: `loot bench item ${k}`, value: 1 })).item.id);
   const table: LootTable = {
