@@ -15,7 +15,7 @@ import {
   Timestamp,
   Version,
 } from "./common.js";
-import { LootDrawnOp, LootTableId } from "./loot.js";
+import { ClassPickedOp, LootDrawnOp, LootTableId } from "./loot.js";
 
 /** One inventory: stacks (item id → quantity), metrics (name → value), optional capacity. */
 export const Inventory = z.strictObject({
@@ -72,8 +72,11 @@ export const InventoryOp = z.discriminatedUnion("type", [
 export type InventoryOp = z.infer<typeof InventoryOp>;
 export type InventoryOpType = InventoryOp["type"];
 
-/** An op as the op log keeps it: what was asked, with every `grantLoot` replaced by its `lootDrawn` record. */
-export const LoggedOp = z.discriminatedUnion("type", [...InventoryOp.options, LootDrawnOp]);
+/**
+ * An op as the op log keeps it: what was asked, with every `grantLoot` replaced by its `lootDrawn`
+ * record, and a random class pick recorded as `classPicked`.
+ */
+export const LoggedOp = z.discriminatedUnion("type", [...InventoryOp.options, LootDrawnOp, ClassPickedOp]);
 export type LoggedOp = z.infer<typeof LoggedOp>;
 
 /** Operations a player may apply to its own state. */

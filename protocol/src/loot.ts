@@ -83,6 +83,19 @@ export type LootOutcome = z.infer<typeof LootOutcome>;
 export const LootDrawnOp = z.strictObject({ type: z.literal("lootDrawn"), tableId: LootTableId, seed: LootSeed, outcome: LootOutcome });
 export type LootDrawnOp = z.infer<typeof LootDrawnOp>;
 
+/**
+ * The op log's record of `players:create {class: "random"}`: the starter kits it picked among (by
+ * name, sorted), the seed, and the class picked: `starters[below(sfc32(seed), starters.length)]`.
+ * Changes no state itself (the class is the player's; its kit's ops follow in the same entry).
+ */
+export const ClassPickedOp = z.strictObject({
+  type: z.literal("classPicked"),
+  class: Name,
+  seed: LootSeed,
+  starters: z.array(Name).min(1).max(1000),
+});
+export type ClassPickedOp = z.infer<typeof ClassPickedOp>;
+
 export const LootCreateInput = z.strictObject({ table: LootTable });
 export const LootCreateOutput = z.strictObject({ table: StoredLootTable, created: z.boolean() });
 export const LootGetInput = z.strictObject({ id: LootTableId });
@@ -95,8 +108,10 @@ export const LootReplayInput = z.strictObject({ playerId: PlayerId, version: Ver
 export const LootReplayOutput = z.strictObject({
   playerId: PlayerId,
   version: Version,
-  /** True when every draw of the entry gives the logged outcome again. */
+  /** True when every draw of the entry (and its class pick) gives the logged outcome again. */
   matches: z.boolean(),
+  /** A random class pick (`players:create {class: "random"}`) picked again from its seed. */
+  classPick: z.strictObject({ seed: LootSeed, starters: z.array(Name), logged: Name, replayed: Name, matches: z.boolean() }).optional(),
   draws: z.array(
     z.strictObject({
       tableId: LootTableId,

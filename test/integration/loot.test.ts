@@ -188,10 +188,15 @@ describe("loot tables", () => {
       const [entry] = (await snapshot(server, id)).history;
       const drawn = entry?.ops.find((op) => op.type === "lootDrawn");
       expect(entry?.version).toBe(1);
+      // The pick itself is in the entry: among which classes, with which seed, which one.
+      expect(entry?.ops[0]).toMatchObject({ type: "classPicked", class: player.class, starters: ["cleric", "ranger"] });
       expect(drawn).toMatchObject({ tableId: kitLoot });
       if (drawn?.type !== "lootDrawn") throw new Error("no draw logged");
       expect(player.wallet).toEqual({ silver: player.class === "ranger" ? 7 : 3, gold: drawn.outcome.currencies.gold });
-      if (i === 0) expect(okData(await w.gm.call("loot:replay", { playerId: id, version: 1 })).matches).toBe(true);
+      if (i === 0) {
+        const replay = okData(await w.gm.call("loot:replay", { playerId: id, version: 1 }));
+        expect(replay).toMatchObject({ matches: true, classPick: { logged: player.class, replayed: player.class, matches: true } });
+      }
     }
     // Only starter kits, and (2^-23 odds of a false alarm) both of them.
     expect([...classes].sort()).toEqual(["cleric", "ranger"]);

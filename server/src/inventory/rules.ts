@@ -161,6 +161,9 @@ export function applyOps(player: Player, ops: readonly LoggedOp[], at: string, l
           touched.wallet.add(currency);
         }
         break;
+      case "classPicked":
+        // A record of how the class was picked; the class itself is the new player's field.
+        break;
       case "grantLoot":
         // The service draws before the commit (loot/service.ts); reaching here is a wiring bug.
         throw new Error("a grantLoot op must be drawn (lootDrawn) before it is applied");

@@ -1,6 +1,7 @@
-import { randomInt, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import {
   type Actor,
+  type ClassPickedOp,
   type EventOutput,
   type HistoryEntry,
   HoardError,
@@ -46,18 +47,15 @@ export class InventoryService {
     const id = input.id ?? (actor.role === "player" ? actor.sub : randomUUID());
     // A class needs no kit; a class with a kit of its name is granted that kit. A player creating
     // itself may pick only a starter kit, or it could name any bundle a server keeps for rewards.
-    const kit =
-      input.class === RANDOM_CLASS
-        ? await this.randomStarterKit()
-        : input.class === undefined
-          ? undefined
-          : await this.deps.store.getKit(input.class);
+    const random = input.class === RANDOM_CLASS ? await this.randomStarterKit() : undefined;
+    const kit = random ? random.kit : input.class === undefined ? undefined : await this.deps.store.getKit(input.class);
     if (kit && !kit.starter && actor.role === "player") {
       throw new HoardError("KIT_NOT_STARTER", `${kit.name} is not a starter kit; only a server or admin may grant it`, {
         details: { kit: kit.name },
       });
     }
-    const { ops } = await this.deps.loot.draw(kit ? kitOps(kit) : []);
+    const drawn = await this.deps.loot.draw(kit ? kitOps(kit) : []);
+    const ops = random ? [random.pick, ...drawn.ops] : drawn.ops;
     const playerClass = kit?.name ?? input.class;
     const committed = await commitAndPublish(this.deps, {
       actor,
@@ -85,16 +83,18 @@ export class InventoryService {
   }
 
   /**
-   * `players:create {class: "random"}`: one of the starter kits, uniformly, picked by the node's
-   * CSPRNG. The pick shows as the player's class; its loot (if the kit has a table) is drawn and
-   * logged like any other.
+   * `players:create {class: "random"}`: one of the starter kits (sorted by name), uniformly, from
+   * a fresh seed; the entry logs the pick (`classPicked`: the names, the seed, the class), which
+   * loot:replay picks again. The kit's loot (if it has a table) is drawn and logged like any other.
    */
-  private async randomStarterKit(): Promise<Kit> {
-    const starters = (await this.deps.store.listKits()).filter((kit) => kit.starter);
-    const kit = starters[randomInt(Math.max(starters.length, 1))];
-    if (!kit)
+  private async randomStarterKit(): Promise<{ kit: Kit; pick: ClassPickedOp }> {
+    const starters = (await this.deps.store.listKits()).filter((kit) => kit.starter).sort((a, b) => (a.name < b.name ? -1 : 1));
+    if (starters.length === 0) {
       throw new HoardError("KIT_NOT_FOUND", "there are no starter kits to pick a random class from", { details: { class: RANDOM_CLASS } });
-    return kit;
+    }
+    const pick = this.deps.loot.pickClass(starters.map((kit) => kit.name));
+    const kit = starters.find((starter) => starter.name === pick.class) as Kit;
+    return { kit, pick };
   }
 
   /**

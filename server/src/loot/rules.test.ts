@@ -4,7 +4,7 @@ import { aLootTable, anItemId, aPlayer, T0 } from "../../../test/support/builder
 import { inverseOps } from "../inventory/reverse";
 import { applyOps, DEFAULT_STATE_LIMITS } from "../inventory/rules";
 import { below, sfc32 } from "./prng";
-import { checkLootTable, drawLoot, lootTableId } from "./rules";
+import { checkLootTable, drawLoot, lootTableId, pickClass } from "./rules";
 
 const potion = anItemId("potion");
 const sword = anItemId("sword");
@@ -104,6 +104,21 @@ describe("drawLoot: distribution", () => {
   it("draws quantities uniformly within their range (chi-square, 2 degrees of freedom, significance 0.001)", () => {
     const drawn = potionQuantities.reduce((a, b) => a + b);
     expect(chiSquare(potionQuantities, [1 / 3, 1 / 3, 1 / 3], drawn)).toBeLessThan(CHI2_999[2]);
+  });
+});
+
+describe("pickClass", () => {
+  it("picks each starter class uniformly from the seed (chi-square, 2 degrees of freedom, significance 0.001), the same seed the same class", () => {
+    const starters = ["cleric", "ranger", "rogue"];
+    const counts = new Map(starters.map((name) => [name, 0]));
+    const draws = 30_000;
+    for (let i = 0; i < draws; i++) {
+      const picked = pickClass(starters, seedOf(i));
+      counts.set(picked, (counts.get(picked) ?? 0) + 1);
+    }
+    expect(chiSquare([...counts.values()], [1 / 3, 1 / 3, 1 / 3], draws)).toBeLessThan(CHI2_999[2]);
+    expect(pickClass(starters, seedOf(5))).toBe(pickClass(starters, seedOf(5)));
+    refusal(() => pickClass([], seedOf(5)), "KIT_NOT_FOUND");
   });
 });
 

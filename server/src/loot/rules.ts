@@ -111,3 +111,10 @@ export function drawLoot(tableId: string, tables: ReadonlyMap<string, LootTable>
 function between(next: Uint32Source, range: { min: number; max: number }): number {
   return range.min === range.max ? range.min : range.min + below(next, range.max - range.min + 1);
 }
+
+/** The class a random pick gives: one of the starter kits (sorted by name), uniformly, from the seed. */
+export function pickClass(starters: readonly string[], seed: string): string {
+  const picked = starters.length === 0 ? undefined : starters[below(sfc32(seed), starters.length)];
+  if (picked === undefined) throw new HoardError("KIT_NOT_FOUND", "there are no starter kits to pick a random class from");
+  return picked;
+}

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import {
+  type ClassPickedOp,
   type EventOutput,
   HoardError,
   type InventoryOp,
@@ -13,7 +14,7 @@ import {
 import type { ItemService } from "../items/service";
 import { canonicalJson } from "../lib/canonical";
 import type { Store } from "../store/port";
-import { checkLootTable, drawLoot, lootTableId, nestedTableIds } from "./rules";
+import { checkLootTable, drawLoot, lootTableId, nestedTableIds, pickClass } from "./rules";
 
 /** How many tables (each with the tables below it) are kept parsed and checked: they never change. */
 const CACHED_TREES = 10_000;
@@ -67,7 +68,7 @@ export class LootService {
         logged.push(op);
         continue;
       }
-      const seed = randomBytes(16).toString("hex");
+      const seed = newSeed();
       const drawn: LootDrawnOp = {
         type: "lootDrawn",
         tableId: op.tableId,
@@ -80,6 +81,12 @@ export class LootService {
     return { ops: logged, draws };
   }
 
+  /** A random class among the starter kits' names (sorted), from a fresh seed, as the op log records it. */
+  pickClass(starters: readonly string[]): ClassPickedOp {
+    const seed = newSeed();
+    return { type: "classPicked", class: pickClass(starters, seed), seed, starters: [...starters] };
+  }
+
   /** Draws again from the table and seed of every `lootDrawn` op of one op log entry, and compares with what was logged. */
   async replay(input: ParsedInput<"loot:replay">): Promise<EventOutput<"loot:replay">> {
     const { playerId, version } = input;
@@ -88,7 +95,9 @@ export class LootService {
       throw new HoardError("INVENTORY_ENTRY_NOT_FOUND", `${playerId} has no version ${version}`, { details: { playerId, version } });
     }
     const logged = entry.ops.filter((op) => op.type === "lootDrawn");
-    if (logged.length === 0) throw new HoardError("LOOT_NO_DRAW", undefined, { details: { playerId, version, kind: entry.kind } });
+    const picked = entry.ops.find((op) => op.type === "classPicked");
+    if (logged.length === 0 && !picked)
+      throw new HoardError("LOOT_NO_DRAW", undefined, { details: { playerId, version, kind: entry.kind } });
     const draws = [];
     for (const op of logged) {
       const replayed = drawLoot(op.tableId, await this.treeOf(op.tableId), op.seed);
@@ -100,7 +109,19 @@ export class LootService {
         matches: canonicalJson(replayed) === canonicalJson(op.outcome),
       });
     }
-    return { playerId, version, matches: draws.every((draw) => draw.matches), draws };
+    const replayedClass = picked ? pickClass(picked.starters, picked.seed) : undefined;
+    const classPick =
+      picked && replayedClass !== undefined
+        ? {
+            seed: picked.seed,
+            starters: picked.starters,
+            logged: picked.class,
+            replayed: replayedClass,
+            matches: replayedClass === picked.class,
+          }
+        : undefined;
+    const matches = draws.every((draw) => draw.matches) && (classPick?.matches ?? true);
+    return { playerId, version, matches, draws, ...(classPick ? { classPick } : {}) };
   }
 
   /** A stored table and every table below it, checked, from memory after the first time. */
@@ -126,4 +147,9 @@ export class LootService {
     checkLootTable(root, tree);
     return tree;
   }
+}
+
+/** A draw's seed: 128 bits from the node's CSPRNG, made at the moment of the draw. */
+function newSeed(): string {
+  return randomBytes(16).toString("hex");
 }

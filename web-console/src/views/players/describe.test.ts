@@ -29,6 +29,9 @@ describe("describeOp", () => {
       ", ",
       "1,500 gold",
     ]);
+    expect(describeOp({ type: "classPicked", class: "ranger", starters: ["cleric", "ranger"], seed: drawn.seed })).toEqual([
+      `class ranger picked at random among cleric, ranger with seed ${drawn.seed}`,
+    ]);
     expect(describeOp({ ...drawn, outcome: { items: [], currencies: {} } })).toEqual([
       `loot from table ${drawn.tableId} with seed ${drawn.seed}: `,
       "nothing",

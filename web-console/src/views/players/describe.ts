@@ -26,6 +26,8 @@ export function describeOp(op: LoggedOp): Part[] {
       return [`credit ${formatNumber(op.amount)} ${op.currency}`];
     case "debit":
       return [`debit ${formatNumber(op.amount)} ${op.currency}`];
+    case "classPicked":
+      return [`class ${op.class} picked at random among ${op.starters.join(", ")} with seed ${op.seed}`];
     case "grantLoot":
       return [`draw from loot table ${op.tableId.slice(0, 12)}`];
     case "lootDrawn": {
