@@ -1,5 +1,6 @@
 import { LOOT_LIMITS, type LootTable } from "@hoard/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { applyTo } from "../contract/commits";
 import { http, okData, snapshot, type World, world } from "../support/edge";
 import { connectRaw, itemDefinition, newOpId, type RawClient, startServer, type TestServer } from "../support/server";
 
@@ -133,6 +134,16 @@ describe("loot tables", () => {
     expect(await w.gm.call("loot:replay", { playerId: "audited", version: 1 })).toMatchObject({
       ok: false,
       error: { code: "LOOT_NO_DRAW" },
+    });
+
+    // An entry whose outcome is not what its seed gives (written past the service, as a corrupted or forged log would be) is caught.
+    const [draw] = applied.loot;
+    const forged = { ...draw, outcome: { ...draw.outcome, currencies: { gold: 1_000_000 } } };
+    await server.app.store.commitPlayers(applyTo("audited", [forged]));
+    const caught = okData(await w.gm.call("loot:replay", { playerId: "audited", version: applied.version + 1 }));
+    expect(caught).toMatchObject({
+      matches: false,
+      draws: [{ seed: draw.seed, logged: forged.outcome, replayed: draw.outcome, matches: false }],
     });
   });
 

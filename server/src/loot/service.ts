@@ -109,17 +109,11 @@ export class LootService {
         matches: canonicalJson(replayed) === canonicalJson(op.outcome),
       });
     }
-    const replayedClass = picked ? pickClass(picked.starters, picked.seed) : undefined;
-    const classPick =
-      picked && replayedClass !== undefined
-        ? {
-            seed: picked.seed,
-            starters: picked.starters,
-            logged: picked.class,
-            replayed: replayedClass,
-            matches: replayedClass === picked.class,
-          }
-        : undefined;
+    let classPick: EventOutput<"loot:replay">["classPick"];
+    if (picked) {
+      const replayed = pickClass(picked.starters, picked.seed);
+      classPick = { seed: picked.seed, starters: picked.starters, logged: picked.class, replayed, matches: replayed === picked.class };
+    }
     const matches = draws.every((draw) => draw.matches) && (classPick?.matches ?? true);
     return { playerId, version, matches, draws, ...(classPick ? { classPick } : {}) };
   }
