@@ -156,6 +156,15 @@ export const clientEvents = {
     output: inv.PlayersListOutput,
     http: { method: "get", path: "/api/v1/players", summary: "List players by id", query: { ...page, prefix: "string" } },
   },
+  "players:disconnect": {
+    input: inv.PlayersDisconnectInput,
+    output: inv.PlayersDisconnectOutput,
+    http: {
+      method: "post",
+      path: "/api/v1/players/:playerId/disconnect",
+      summary: "Close every connection of a player on every node, telling it why (admin; reason required)",
+    },
+  },
   "inventory:apply": {
     input: inv.InventoryApplyInput,
     output: inv.InventoryApplyOutput,
@@ -291,7 +300,11 @@ export const clientEvents = {
   "trades:cancel": {
     input: trade.TradesSettleInput,
     output: trade.TradesSettleOutput,
-    http: { method: "post", path: "/api/v1/trades/offers/:tradeId/cancel", summary: "Cancel an offer (the proposer)" },
+    http: {
+      method: "post",
+      path: "/api/v1/trades/offers/:tradeId/cancel",
+      summary: "Cancel an offer (the proposer; an admin cancels any open offer, with a reason)",
+    },
   },
   "trades:get": {
     input: trade.TradesGetInput,
@@ -485,7 +498,8 @@ export interface ServerToClientEvents {
   /**
    * Sent just before the node hangs up on a connection on purpose, saying why, e.g.
    * AUTH_TOKEN_EXPIRED when the token's exp passed: the client fetches a fresh token and
-   * connects again at once rather than treating it as an outage.
+   * connects again at once rather than treating it as an outage; CONNECTION_CLOSED_BY_OPERATOR when an
+   * operator closed the player's connections (`details.reason` says why): do not reconnect.
    */
   closing: (reason: WireError) => void;
 }

@@ -31,6 +31,7 @@ import { subscriptionActions } from "./subscriptions/actions";
 import { economyActions, tradeActions, tradeTopic } from "./trade/actions";
 import { EconomyService } from "./trade/economy";
 import { TradeService } from "./trade/service";
+import { connectionActions } from "./transport/connections";
 import { Dispatcher } from "./transport/dispatch";
 import { createHttpApp } from "./transport/http";
 import { Metrics } from "./transport/metrics";
@@ -118,7 +119,15 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
 
   const items = new ItemService(store);
   const loot = new LootService({ store, items });
-  const inventory = new InventoryService({ store, items, loot, publisher: pushes, limits: config.playerLimits });
+  const inventory = new InventoryService({
+    store,
+    items,
+    loot,
+    publisher: pushes,
+    limits: config.playerLimits,
+    // Called only when a trade is reversed, long after `trades` is made.
+    tradeSides: (entry) => trades.sidesOf(entry),
+  });
   const carts = new CartService({ store, publisher: pushes, limits: config.playerLimits });
   const shop = new ShopService({ store, items });
   const trades = new TradeService({
@@ -151,6 +160,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
     ...economyActions(economy),
     ...presenceActions(presence),
     ...stockActions(stock),
+    ...connectionActions(() => io, log),
     ...subscriptionActions(
       { inventory: inventoryTopic(inventory), trades: tradeTopic(trades, store), area: areaTopic(presence), ...stockTopicSources(stock) },
       config.maxSubscriptions,
