@@ -10,14 +10,16 @@ export {
   dayOfNumber,
   daysBetween,
   type ErrorCode,
+  type ExpiryLot,
   errorCodes,
   type HistoryEntry,
+  type HistoryOp,
   HoardError,
   type Inventory,
   type InventoryOp,
   type ItemDefinition,
+  isExpired,
   type Kit,
-  type LoggedOp,
   type LootDrawnOp,
   type LootOutcome,
   type LootTable,
@@ -47,6 +49,7 @@ export {
   type TradePush,
   type TradeReason,
   type TradeRecord,
+  withoutExpired,
 } from "@hoard/protocol/client";
 export { AreaWatch, type AreaWatchEvents } from "./area-watch.js";
 export type { BackoffOptions } from "./backoff.js";

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import {
   type Actor,
+  type AppliedOp,
   type ClassPickedOp,
   type EventOutput,
   type HistoryEntry,
@@ -8,11 +9,11 @@ import {
   type InventoryOp,
   type InventoryResyncOutput,
   type Kit,
-  type LoggedOp,
   type LootDrawnOp,
   type ParsedInput,
   type Player,
   RANDOM_CLASS,
+  withoutExpired,
 } from "@hoard/protocol";
 import type { PlayerWrite } from "../commit/plan";
 import type { ItemService } from "../items/service";
@@ -38,6 +39,8 @@ export interface InventoryDeps {
   publisher: Publisher;
   /** How far a player's state may grow. */
   limits: StateLimits;
+  /** The node's clock: reads hide expiry lots past it, whether or not the sweep has removed them. */
+  now?: () => number;
   /**
    * Both sides of the executed trade an op log entry belongs to (the trade domain reads its
    * record); each side is a player and the version the trade gave it. Absent where no trade
@@ -221,10 +224,11 @@ export class InventoryService {
     return entries;
   }
 
+  /** The player as readers see it now: no unit past its time. */
   async getPlayer(playerId: string): Promise<Player> {
     const player = await this.deps.store.getPlayer(playerId);
     if (!player) throw new HoardError("PLAYER_NOT_FOUND", undefined, { details: { playerId } });
-    return player;
+    return withoutExpired(player, (this.deps.now ?? Date.now)());
   }
 
   async listPlayers(input: ParsedInput<"players:list">): Promise<EventOutput<"players:list">> {
@@ -269,7 +273,7 @@ export class InventoryService {
     kind: string,
     input: { playerId: string; opId: string; ops: InventoryOp[]; expectedVersion?: number | undefined; reason?: string | undefined },
     /** The ops to apply and log (`input.ops` with their loot drawn), and the draws, kept in the stored result. */
-    drawn: { ops: LoggedOp[]; draws: LootDrawnOp[] },
+    drawn: { ops: AppliedOp[]; draws: LootDrawnOp[] },
   ): Promise<Committed<EventOutput<"inventory:apply">>> {
     const committed = await commitAndPublish(this.deps, {
       actor,

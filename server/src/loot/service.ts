@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import {
+  type AppliedOp,
   type ClassPickedOp,
   type EventOutput,
   HoardError,
   type InventoryOp,
   LOOT_LIMITS,
-  type LoggedOp,
   type LootDrawnOp,
   type LootTable,
   type ParsedInput,
@@ -53,7 +53,7 @@ export class LootService {
    * Drawn once per request, outside the transaction, so an engine's retry of the commit applies
    * the same outcome. Other ops pass through as they are.
    */
-  async draw(ops: readonly InventoryOp[]): Promise<{ ops: LoggedOp[]; draws: LootDrawnOp[] }> {
+  async draw(ops: readonly InventoryOp[]): Promise<{ ops: AppliedOp[]; draws: LootDrawnOp[] }> {
     const grants = ops.filter((op) => op.type === "grantLoot");
     if (grants.length === 0) return { ops: [...ops], draws: [] };
     if (grants.length > LOOT_LIMITS.grantsPerBatch) {
@@ -62,7 +62,7 @@ export class LootService {
       });
     }
     const draws: LootDrawnOp[] = [];
-    const logged: LoggedOp[] = [];
+    const logged: AppliedOp[] = [];
     for (const op of ops) {
       if (op.type !== "grantLoot") {
         logged.push(op);
