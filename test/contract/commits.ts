@@ -1,4 +1,4 @@
-import { type Actor, type CartChange, type CartLine, type Changes, HoardError, type InventoryOp } from "@hoard/protocol";
+import { type Actor, type AppliedOp, type CartChange, type CartLine, type Changes, HoardError } from "@hoard/protocol";
 import { withCartChange } from "@hoard/server/internal/cart/rules";
 import type { DomainRecord, PlayerCommit } from "@hoard/server/internal/commit/plan";
 import { DEFAULT_STATE_LIMITS } from "@hoard/server/internal/config";
@@ -42,7 +42,7 @@ export function createPlayer(id: string, options: CommitOptions & { name?: strin
 }
 
 /** inventory:apply on one player with the real rules. */
-export function applyTo(playerId: string, ops: InventoryOp[], options: CommitOptions = {}): PlayerCommit<Applied> {
+export function applyTo(playerId: string, ops: AppliedOp[], options: CommitOptions = {}): PlayerCommit<Applied> {
   const opId = options.opId ?? anOpId();
   const request = { opId, playerId, ops };
   return {
@@ -78,7 +78,7 @@ export function aCartLine(overrides: Partial<CartLine> = {}): CartLine {
 }
 
 /** A cart-only change as the cart service commits it; with `ops`, the inventory changes in the same version (a checkout). */
-export function editCart(playerId: string, change: CartChange, ops: InventoryOp[] = []): PlayerCommit<Applied> {
+export function editCart(playerId: string, change: CartChange, ops: AppliedOp[] = []): PlayerCommit<Applied> {
   const opId = anOpId();
   const request = { opId, playerId, change, ops };
   return {

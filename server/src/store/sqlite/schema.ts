@@ -1,3 +1,4 @@
+import { lootMigrations } from "./loot-store";
 import { presenceMigrations } from "./presence-schema";
 import { shopMigrations } from "./shop-schema";
 import { stockMigrations } from "./stock-schema";
@@ -78,4 +79,11 @@ const core: Migration[] = [
 ];
 
 /** Every migration of the embedded engine: core first, then each domain's own list. */
-export const migrations: readonly Migration[] = [...core, ...shopMigrations, ...tradeMigrations, ...presenceMigrations, ...stockMigrations];
+export const migrations: readonly Migration[] = [
+  ...core,
+  ...shopMigrations,
+  ...tradeMigrations,
+  ...presenceMigrations,
+  ...stockMigrations,
+  ...lootMigrations,
+];

@@ -18,6 +18,7 @@ import {
 import { Checkpointer, type CheckpointOptions } from "./checkpointer";
 import { SqliteExpiryIndex } from "./expiry-index";
 import type { GuardTable } from "./guard-table";
+import { SqliteLootTables } from "./loot-store";
 import { OpResults } from "./op-results";
 import { PlayerRows } from "./player-rows";
 import { SqlitePresenceHistory } from "./presence-store";
@@ -63,6 +64,7 @@ export class SqliteStore implements Store {
   readonly trades: SqliteTradeStore;
   readonly presenceHistory: SqlitePresenceHistory;
   readonly stock: StockStore;
+  readonly lootTables: SqliteLootTables;
   private readonly db: Database.Database;
   private readonly opResults: OpResults;
   private readonly players: PlayerRows;
@@ -151,6 +153,7 @@ export class SqliteStore implements Store {
       }),
     ).immediate;
     this.opResults = new OpResults(db);
+    this.lootTables = new SqliteLootTables(db);
     this.stock = new SqliteStockStore({ db, opResults: this.opResults, enqueue: (work) => this.enqueue(work) });
   }
 
