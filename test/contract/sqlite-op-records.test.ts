@@ -1,0 +1,98 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SqliteStore } from "@hoard/server/internal/store/sqlite/sqlite-store";
+import Database from "better-sqlite3";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { op } from "../support/builders";
+import { applyTo, createPlayer, transferGold } from "./commits";
+
+/**
+ * The embedded engine writes one appended record per op (store/sqlite/op-results.ts): its
+ * result, and its op-log entries linked per player. These tests hold the layout to what the
+ * contract cannot see: a file written before it (an `op_results` table and an `op_log` keyed by
+ * player and version) opens with its results and history intact, and a player's history reads
+ * across the two.
+ */
+describe("sqlite op records", () => {
+  let dir: string;
+  let path: string;
+  const opened: SqliteStore[] = [];
+
+  function open(): SqliteStore {
+    const store = new SqliteStore({ path });
+    opened.push(store);
+    return store;
+  }
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), "hoard-op-records-"));
+    path = join(dir, "hoard.db");
+  });
+  afterEach(async () => {
+    for (const store of opened.splice(0)) await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("opens a file written before core-004: its results replay, its history reads on across the new records", async () => {
+    const store = open();
+    await store.commitPlayers(createPlayer("alice"));
+    await store.commitPlayers(createPlayer("bob"));
+    const credit = applyTo("alice", [op.credit("gold", 10)]);
+    await store.commitPlayers(credit);
+    const before = await store.readHistory("alice", { sinceVersion: 0, limit: 100 });
+    await store.close();
+    backToCore003(path);
+
+    const reopened = open();
+    expect(await reopened.commitPlayers(credit)).toMatchObject({ replayed: true, result: { version: 2 } });
+    expect(await reopened.readHistory("alice", { sinceVersion: 0, limit: 100 })).toEqual(before);
+    await reopened.commitPlayers(applyTo("alice", [op.credit("gold", 5)]));
+    await reopened.commitPlayers(transferGold("alice", "bob", 1));
+
+    const history = await reopened.readHistory("alice", { sinceVersion: 0, limit: 100 });
+    expect(history.map((entry) => entry.version)).toEqual([1, 2, 3, 4]);
+    expect(history.slice(0, 2)).toEqual(before);
+    expect((await reopened.readHistory("alice", { sinceVersion: 1, limit: 2 })).map((entry) => entry.version)).toEqual([2, 3]);
+    expect((await reopened.readHistory("bob", { sinceVersion: 0, limit: 100 })).map((entry) => entry.version)).toEqual([1, 2]);
+    expect((await reopened.getPlayer("alice"))?.wallet).toEqual({ gold: 14 });
+
+    // A migrated result is pruned like any other: its op id then expires, never applies twice.
+    expect(await reopened.pruneOpResults(new Date(Date.now() + 60_000))).toBe(5);
+    await expect(reopened.commitPlayers(credit)).rejects.toMatchObject({ code: "OP_ID_EXPIRED" });
+    expect(await reopened.pruneOpResults(new Date(Date.now() + 60_000))).toBe(0);
+  });
+
+  it("reads a history of many versions from any point, one record per version", async () => {
+    const store = open();
+    await store.commitPlayers(createPlayer("alice"));
+    await store.commitPlayers(createPlayer("bob"));
+    await Promise.all(Array.from({ length: 50 }, (_, k) => store.commitPlayers(applyTo(k % 2 ? "alice" : "bob", [op.credit("gold", 1)]))));
+    const all = await store.readHistory("alice", { sinceVersion: 0, limit: 1000 });
+    expect(all.map((entry) => entry.version)).toEqual(Array.from({ length: 26 }, (_, k) => k + 1));
+    expect(all.every((entry) => entry.playerId === "alice")).toBe(true);
+    expect((await store.readHistory("alice", { sinceVersion: 20, limit: 3 })).map((entry) => entry.version)).toEqual([21, 22, 23]);
+    expect(await store.readHistory("alice", { sinceVersion: 26, limit: 3 })).toEqual([]);
+  });
+});
+
+/**
+ * Puts a file back as core-004 found it: results in `op_results`, the op log in `op_log`, no
+ * `ops` records, no `players.head`.
+ */
+function backToCore003(path: string): void {
+  const raw = new Database(path);
+  raw.exec(`
+    CREATE TABLE op_results (op_key TEXT PRIMARY KEY, request_hash TEXT NOT NULL, result TEXT, at INTEGER NOT NULL) WITHOUT ROWID;
+    CREATE INDEX op_results_at ON op_results (at);
+    INSERT INTO op_results SELECT op_key, request_hash, result, at FROM ops;
+    INSERT INTO op_log (player_id, version, op_key, entry)
+      SELECT l.value ->> '$.entry.playerId', l.value ->> '$.entry.version', o.op_key, json(l.value -> '$.entry')
+      FROM ops o, json_each(o.entries) l;
+    DROP TABLE ops;
+    DROP TABLE store_meta;
+    ALTER TABLE players DROP COLUMN head;
+    DELETE FROM schema_migrations WHERE name = 'core-004-op-records';
+  `);
+  raw.close();
+}
