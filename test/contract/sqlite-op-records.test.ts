@@ -63,18 +63,52 @@ describe("sqlite op records", () => {
     expect(await reopened.pruneOpResults(new Date(Date.now() + 60_000))).toBe(0);
   });
 
-  it("reads a history of many versions from any point, one record per version", async () => {
+  it("reads any stretch of a long history, of a player written between others, from the links alone", async () => {
     const store = open();
     await store.commitPlayers(createPlayer("alice"));
     await store.commitPlayers(createPlayer("bob"));
-    await Promise.all(Array.from({ length: 50 }, (_, k) => store.commitPlayers(applyTo(k % 2 ? "alice" : "bob", [op.credit("gold", 1)]))));
+    for (let k = 0; k < 300; k += 20) {
+      await Promise.all(
+        Array.from({ length: 20 }, (_, j) => store.commitPlayers(applyTo((k + j) % 3 ? "alice" : "bob", [op.credit("gold", 1)]))),
+      );
+    }
     const all = await store.readHistory("alice", { sinceVersion: 0, limit: 1000 });
-    expect(all.map((entry) => entry.version)).toEqual(Array.from({ length: 26 }, (_, k) => k + 1));
+    expect(all.map((entry) => entry.version)).toEqual(versions(0, 201));
     expect(all.every((entry) => entry.playerId === "alice")).toBe(true);
-    expect((await store.readHistory("alice", { sinceVersion: 20, limit: 3 })).map((entry) => entry.version)).toEqual([21, 22, 23]);
-    expect(await store.readHistory("alice", { sinceVersion: 26, limit: 3 })).toEqual([]);
+    for (const since of [0, 1, 2, 63, 64, 65, 100, 127, 128, 199, 200, 201, 250]) {
+      for (const limit of [1, 3, 64, 500]) {
+        const page = await store.readHistory("alice", { sinceVersion: since, limit });
+        expect(page).toEqual(all.filter((entry) => entry.version > since).slice(0, limit));
+      }
+    }
+  });
+
+  it("reads a migrated player's history across the old op log and many new records", async () => {
+    const store = open();
+    await store.commitPlayers(createPlayer("alice"));
+    for (let k = 0; k < 10; k++) await store.commitPlayers(applyTo("alice", [op.credit("gold", 1)]));
+    await store.close();
+    backToCore003(path);
+    const reopened = open();
+    for (let k = 0; k < 60; k += 20) {
+      await Promise.all(Array.from({ length: 20 }, () => reopened.commitPlayers(applyTo("alice", [op.credit("gold", 1)]))));
+    }
+    const all = await reopened.readHistory("alice", { sinceVersion: 0, limit: 1000 });
+    expect(all.map((entry) => entry.version)).toEqual(versions(0, 71));
+    for (const since of [0, 5, 10, 11, 12, 31, 32, 33, 63, 64, 70, 71]) {
+      for (const limit of [1, 2, 16, 100]) {
+        expect(await reopened.readHistory("alice", { sinceVersion: since, limit })).toEqual(
+          all.filter((entry) => entry.version > since).slice(0, limit),
+        );
+      }
+    }
   });
 });
+
+/** Versions above `since`, up to `last`. */
+function versions(since: number, last: number): number[] {
+  return Array.from({ length: last - since }, (_, k) => since + k + 1);
+}
 
 /**
  * Puts a file back as core-004 found it: results in `op_results`, the op log in `op_log`, no
@@ -91,7 +125,7 @@ function backToCore003(path: string): void {
       FROM ops o, json_each(o.entries) l;
     DROP TABLE ops;
     DROP TABLE store_meta;
-    ALTER TABLE players DROP COLUMN head;
+    ALTER TABLE players DROP COLUMN spine;
     DELETE FROM schema_migrations WHERE name = 'core-004-op-records';
   `);
   raw.close();

@@ -1,6 +1,7 @@
 import type { HistoryEntry } from "@hoard/protocol";
 import { HoardError } from "@hoard/protocol";
 import type Database from "better-sqlite3";
+import { type Spine, spineVersions } from "./op-chain";
 
 /** An op as idempotency sees it: its key (scoped to the actor), op id and request fingerprint. */
 export interface OpIdentity {
@@ -10,20 +11,22 @@ export interface OpIdentity {
   requestHash: string;
 }
 
-/** A player's op-log entry inside an op's record, and the record of that player's previous entry. */
+/** A player's op-log entry inside an op's record, with its links (op-chain.ts). */
 export interface LinkedEntry {
   entry: HistoryEntry;
-  /** `seq` of the record holding this player's previous entry; null for its first in `ops`. */
+  /** `seq` of the record holding this player's previous version; null for its first in `ops`. */
   prev: number | null;
+  /** `seq` of the record holding version v & (v − 1); null when that is 0 or predates the records. */
+  jump: number | null;
 }
 
 /**
  * The `ops` table: one appended record per op of every domain, the only per-op row the
  * embedded engine writes besides the state it changes. It is at once
  * - the idempotency record: the op key (unique), the request's hash and the result to replay;
- * - the op log: the history entries of every player the op wrote, each linked to the record of
- *   that player's previous entry (`players.head` names the newest), so resync walks a player's
- *   entries back from its head (`history`) with no per-player index to keep up on each commit.
+ * - the op log: the history entries of every player the op wrote, each linked to earlier records
+ *   of that player (op-chain.ts; the player's row keeps the newest links), so history and resync
+ *   find any stretch of a player's entries with no per-player index written on each commit.
  *
  * `seq` is the rowid, so records are appended in commit order: a group commit of 256 ops fills
  * a few fresh pages instead of dirtying one page per player in a (player, version) B-tree.
@@ -82,29 +85,52 @@ export class OpResults {
   }
 
   /**
-   * A player's entries above `sinceVersion`, oldest first, at most `limit`: walked back from the
-   * record `head` names, then, below the first record, the op log of files written before
-   * records carried entries (core-004). Costs one record read per version above `sinceVersion`.
+   * A player's entries above `sinceVersion`, oldest first, at most `limit`, given its version
+   * `head` and spine (op-chain.ts): down the links from the spine to the newest entry wanted,
+   * then back one version at a time; below the player's first record, from the op log of a file
+   * written before records carried entries (core-004). O(log² head + limit) record reads.
    */
-  history(playerId: string, head: number | null, range: { sinceVersion: number; limit: number }): HistoryEntry[] {
-    const newestFirst: HistoryEntry[] = [];
-    let seq = head;
-    let below = Number.MAX_SAFE_INTEGER;
-    while (seq !== null) {
-      const json = this.stmt.entries.get(seq) as string | null | undefined;
-      const link = json ? (JSON.parse(json) as LinkedEntry[]).find((linked) => linked.entry.playerId === playerId) : undefined;
-      if (!link) throw new Error(`op record ${seq} holds no entry of ${playerId}`);
-      below = link.entry.version;
-      if (below <= range.sinceVersion) break;
-      newestFirst.push(link.entry);
-      seq = link.prev;
+  history(playerId: string, head: number, spine: Spine, range: { sinceVersion: number; limit: number }): HistoryEntry[] {
+    const { sinceVersion: since, limit } = range;
+    const target = Math.min(head, since + limit);
+    if (target <= since) return [];
+    // The oldest record on the spine at or above the target (the spine is newest first).
+    let version = 0;
+    let seq: number | null = null;
+    spineVersions(head).forEach((candidate, i) => {
+      if (candidate >= target && spine[i] != null) [version, seq] = [candidate, spine[i] as number];
+    });
+    if (seq === null) return this.legacy(playerId, since, head + 1, limit);
+    let link = this.link(seq, playerId);
+    while (version > target) {
+      const jumpVersion = version & (version - 1);
+      if (link.jump !== null && jumpVersion >= target) [version, seq] = [jumpVersion, link.jump];
+      else if (link.prev !== null) [version, seq] = [version - 1, link.prev];
+      // The player's first record is above the target: what is wanted predates the records.
+      else return this.legacy(playerId, since, version, limit);
+      link = this.link(seq, playerId);
     }
-    const fromRecords = newestFirst.reverse();
-    if (seq !== null || below <= range.sinceVersion + 1) return fromRecords.slice(0, range.limit);
-    const legacy = (this.stmt.legacyLog.all(playerId, range.sinceVersion, below, range.limit) as string[]).map(
-      (entry) => JSON.parse(entry) as HistoryEntry,
-    );
-    return [...legacy, ...fromRecords].slice(0, range.limit);
+    const newestFirst = [link.entry];
+    while (version - 1 > since && link.prev !== null) {
+      [version, seq] = [version - 1, link.prev];
+      link = this.link(seq, playerId);
+      newestFirst.push(link.entry);
+    }
+    const records = newestFirst.reverse();
+    return version - 1 > since ? [...this.legacy(playerId, since, version, limit), ...records].slice(0, limit) : records;
+  }
+
+  /** The player's entry in the record `seq`, with its links. */
+  private link(seq: number, playerId: string): LinkedEntry {
+    const json = this.stmt.entries.get(seq) as string | null | undefined;
+    const link = json ? (JSON.parse(json) as LinkedEntry[]).find((linked) => linked.entry.playerId === playerId) : undefined;
+    if (!link) throw new Error(`op record ${seq} holds no entry of ${playerId}`);
+    return link;
+  }
+
+  /** Entries with a version in (since, below) from the op log of a file written before core-004. */
+  private legacy(playerId: string, since: number, below: number, limit: number): HistoryEntry[] {
+    return (this.stmt.legacyLog.all(playerId, since, below, limit) as string[]).map((entry) => JSON.parse(entry) as HistoryEntry);
   }
 
   /** Forgets results stored before `before` (keeping their op keys and entries); returns how many. */

@@ -66,7 +66,7 @@ const core: Migration[] = [
     );
     INSERT INTO ops (op_key, request_hash, at, result) SELECT op_key, request_hash, at, result FROM op_results ORDER BY at, op_key;
     DROP TABLE op_results;
-    ALTER TABLE players ADD COLUMN head INTEGER;
+    ALTER TABLE players ADD COLUMN spine TEXT;
     CREATE TABLE store_meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
     `,
   },

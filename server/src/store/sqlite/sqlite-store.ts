@@ -17,6 +17,7 @@ import {
 } from "../port";
 import { Checkpointer, type CheckpointOptions } from "./checkpointer";
 import type { GuardTable } from "./guard-table";
+import { linksAfter, spineAfter } from "./op-chain";
 import { OpResults } from "./op-results";
 import { PlayerRows } from "./player-rows";
 import { SqlitePresenceHistory } from "./presence-store";
@@ -234,7 +235,8 @@ export class SqliteStore implements Store {
   }
 
   async readHistory(playerId: string, range: { sinceVersion: number; limit: number }): Promise<HistoryEntry[]> {
-    return this.opResults.history(playerId, this.players.head(playerId), range);
+    const { head, spine } = this.players.spine(playerId);
+    return this.opResults.history(playerId, head, spine, range);
   }
 
   async getRecord(kind: string, id: string): Promise<DomainRecord | undefined> {
@@ -313,16 +315,22 @@ export class SqliteStore implements Store {
     const at = new Date().toISOString();
     const plan = commit.apply(players, at, guards);
     const writes = [...plan.writes].sort((a, b) => compare(a.player.id, b.player.id));
-    const linked = writes.map((write) => {
-      assertNextVersion(write.player, players.get(write.player.id)?.version ?? 0);
-      return { entry: historyEntry(commit, write, at), prev: this.players.head(write.player.id) };
+    const spines = writes.map((write) => {
+      const chain = this.players.spine(write.player.id);
+      assertNextVersion(write.player, chain.head);
+      return chain;
     });
-    // The op's one record: its result and every entry it makes, each player's head moved to it.
+    const linked = writes.map((write, i) => {
+      const { head, spine } = spines[i] as (typeof spines)[number];
+      return { entry: historyEntry(commit, write, at), ...linksAfter(head, spine) };
+    });
+    // The op's one record: its result and every entry it makes, linked into each player's chain.
     const seq = this.opResults.save(op, plan.result, linked);
-    for (const { player } of writes) {
+    for (const [i, { player }] of writes.entries()) {
+      const { head, spine } = spines[i] as (typeof spines)[number];
       // Compare-and-set on the version read above. Under the IMMEDIATE lock nobody else can
       // have written in between, so a miss here is a bug, not a race: fail the op loudly.
-      if (!this.players.write(players.get(player.id), player, seq))
+      if (!this.players.write(players.get(player.id), player, spineAfter(head, spine, seq)))
         throw new HoardError("PLAYER_CONFLICT", undefined, { details: { playerId: player.id } });
     }
     for (const doc of plan.guards ?? []) this.writeGuard(doc, guards, commit.guards ?? []);
