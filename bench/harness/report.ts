@@ -216,31 +216,17 @@ export function figuresTable(targets: readonly TargetName[], rows: readonly Figu
  * The goals of the storage step (issue 20: one appended record per op), beside the design's
  * targets in the main table: each Hoard target's ratio to bare socket.io, from the same rows.
  */
-const STORAGE_GOALS: ReadonlyArray<{ key: string; label: string; rule: TargetRule; text: string }> = [
-  {
-    key: "capacity",
-    label: "acked calls/s, closed loop",
-    rule: { kind: "ratio", baseline: "socketio", bound: "min", limit: 0.35 },
-    text: "≥ 0.35×",
-  },
-  {
-    key: "cpu-peak",
-    label: "server CPU per acked mutation at peak",
-    rule: { kind: "ratio", baseline: "socketio", bound: "max", limit: 2.5 },
-    text: "≤ 2.5×",
-  },
-  {
-    key: "latency-0.5",
-    label: "ack p99 at 50 % of each one's peak",
-    rule: { kind: "ratio", baseline: "socketio", bound: "max", limit: 1.5 },
-    text: "≤ 1.5×",
-  },
-  {
-    key: "latency-0.9",
-    label: "ack p99 at 90 % of peak",
-    rule: { kind: "ratio", baseline: "socketio", bound: "max", limit: 2 },
-    text: "≤ 2×",
-  },
+const ratioGoal = (key: string, label: string, bound: "min" | "max", limit: number) => ({
+  key,
+  label,
+  rule: { kind: "ratio", baseline: "socketio", bound, limit } as TargetRule,
+  text: `${bound === "min" ? "≥" : "≤"} ${limit}×`,
+});
+const STORAGE_GOALS = [
+  ratioGoal("capacity", "acked calls/s, closed loop", "min", 0.35),
+  ratioGoal("cpu-peak", "server CPU per acked mutation at peak", "max", 2.5),
+  ratioGoal("latency-0.5", "ack p99 at 50 % of each one's peak", "max", 1.5),
+  ratioGoal("latency-0.9", "ack p99 at 90 % of peak", "max", 2),
 ];
 
 export function storageGoalSection(targets: readonly TargetName[], rows: readonly FigureRow[]): string[] {

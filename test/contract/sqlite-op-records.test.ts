@@ -1,11 +1,8 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { SqliteStore } from "@hoard/server/internal/store/sqlite/sqlite-store";
 import Database from "better-sqlite3";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { op } from "../support/builders";
 import { applyTo, createPlayer, transferGold } from "./commits";
+import { useSqliteFile } from "./sqlite-file";
 
 /**
  * The embedded engine writes one appended record per op (store/sqlite/op-results.ts): its
@@ -15,24 +12,7 @@ import { applyTo, createPlayer, transferGold } from "./commits";
  * across the two.
  */
 describe("sqlite op records", () => {
-  let dir: string;
-  let path: string;
-  const opened: SqliteStore[] = [];
-
-  function open(): SqliteStore {
-    const store = new SqliteStore({ path });
-    opened.push(store);
-    return store;
-  }
-
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), "hoard-op-records-"));
-    path = join(dir, "hoard.db");
-  });
-  afterEach(async () => {
-    for (const store of opened.splice(0)) await store.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const { open, path: filePath } = useSqliteFile("hoard-op-records-");
 
   it("opens a file written before core-004: its results replay, its history reads on across the new records", async () => {
     const store = open();
@@ -42,7 +22,7 @@ describe("sqlite op records", () => {
     await store.commitPlayers(credit);
     const before = await store.readHistory("alice", { sinceVersion: 0, limit: 100 });
     await store.close();
-    backToCore003(path);
+    backToCore003(filePath());
 
     const reopened = open();
     expect(await reopened.commitPlayers(credit)).toMatchObject({ replayed: true, result: { version: 2 } });
@@ -88,7 +68,7 @@ describe("sqlite op records", () => {
     await store.commitPlayers(createPlayer("alice"));
     for (let k = 0; k < 10; k++) await store.commitPlayers(applyTo("alice", [op.credit("gold", 1)]));
     await store.close();
-    backToCore003(path);
+    backToCore003(filePath());
     const reopened = open();
     for (let k = 0; k < 60; k += 20) {
       await Promise.all(Array.from({ length: 20 }, () => reopened.commitPlayers(applyTo("alice", [op.credit("gold", 1)]))));
@@ -112,7 +92,7 @@ function versions(since: number, last: number): number[] {
 
 /**
  * Puts a file back as core-004 found it: results in `op_results`, the op log in `op_log`, no
- * `ops` records, no `players.head`.
+ * `ops` records, no `players.spine`.
  */
 function backToCore003(path: string): void {
   const raw = new Database(path);
