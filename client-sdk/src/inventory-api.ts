@@ -1,36 +1,5 @@
-import type { EventInput, InventoryOp, ItemDefinition, Kit, StoredItem } from "@hoard/protocol/client";
+import type { EventInput, InventoryOp } from "@hoard/protocol/client";
 import type { HoardClient, MutationOptions } from "./client.js";
-
-/** `hoard.items`: item definitions, content-addressed: fetched once, then served from memory forever. */
-export function itemsApi(client: HoardClient) {
-  const itemCache = new Map<string, StoredItem>();
-  return {
-    /** @example const { item } = await hoard.items.create({ name: "Potion", value: 5 }); */
-    create: (definition: ItemDefinition) => client.call("items:create", { definition }),
-    /** @example const potion = await hoard.items.get(itemId); */
-    get: async (id: string): Promise<StoredItem> => {
-      const cached = itemCache.get(id);
-      if (cached) return cached;
-      const item = await client.call("items:get", { id });
-      itemCache.set(id, item);
-      return item;
-    },
-    /** @example const { items, next } = await hoard.items.list({ limit: 50 }); */
-    list: (page: EventInput<"items:list"> = {}) => client.call("items:list", page),
-  };
-}
-
-/** `hoard.kits`: named bundles of items and currency given to new players of a class. */
-export function kitsApi(client: HoardClient) {
-  return {
-    /** @example await hoard.kits.put({ name: "warrior", currencies: { gold: 100 } }); */
-    put: (kit: Kit) => client.call("kits:put", { kit }),
-    /** @example const { kit } = await hoard.kits.get("warrior"); */
-    get: (name: string) => client.call("kits:get", { name }),
-    /** @example const { kits } = await hoard.kits.list(); */
-    list: () => client.call("kits:list", {}),
-  };
-}
 
 /** `hoard.players`. */
 export function playersApi(client: HoardClient) {
@@ -42,6 +11,13 @@ export function playersApi(client: HoardClient) {
     get: (playerId: string) => client.call("players:get", { playerId }),
     /** @example const { players, next } = await hoard.players.list({ prefix: "a" }); */
     list: (page: EventInput<"players:list"> = {}) => client.call("players:list", page),
+    /**
+     * Closes every connection of the player on every node (an admin token). Each client hears
+     * CONNECTION_CLOSED_BY_OPERATOR with the reason first; an SDK client then stays `closed` (it does not
+     * reconnect) with the reason in `lastDisconnect`. Not a ban: the player may connect again.
+     * @example const { connections } = await admin.players.disconnect("alice", "account shared, ticket 301");
+     */
+    disconnect: (playerId: string, reason: string) => client.call("players:disconnect", { playerId, reason }),
   };
 }
 
@@ -92,10 +68,13 @@ export function inventoryApi(client: HoardClient) {
       api.apply(playerId, [{ type: "debit", currency, amount }], options),
     /**
      * Undoes one entry of the player's op log with its inverse commit (an admin token; the
-     * reason is kept in the new entry, which names the version it reverses). Refused with
-     * INVENTORY_ALREADY_REVERSED, INVENTORY_INSUFFICIENT_ITEMS (what is missing in `details`),
+     * reason is kept in the new entry, which names the version it reverses). An executed trade
+     * is undone across both players in one commit (`counterpart` is the other player's side); a
+     * checkout is refunded (items taken back, currency returned). Refused with
+     * INVENTORY_ALREADY_REVERSED, INVENTORY_INSUFFICIENT_ITEMS (who and what is missing in `details`),
      * WALLET_INSUFFICIENT_FUNDS, INVENTORY_REVERSE_CONFLICT or INVENTORY_NOT_REVERSIBLE.
      * @example await hoard.inventory.reverse("alice", 42, "duplicated grant, ticket #4411");
+     * @example const { counterpart } = await hoard.inventory.reverse("alice", 57, "scam, ticket #4502"); // a trade
      */
     reverse: (playerId: string, version: number, reason: string, options: MutationOptions = {}) =>
       client.mutate("inventory:reverse", { playerId, version, reason }, options),

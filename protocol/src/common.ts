@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ROLES } from "./roles.js";
 
 /**
  * Shared building blocks. Every string is bounded; every key used as an object key is
@@ -52,7 +53,7 @@ export const Cursor = z.string().max(200);
  * `player` its own state; `server` a trusted game backend; `admin` the console, reads and acts on
  * everything; `viewer` the console read-only: reads and watches everything an admin does, acts on nothing.
  */
-export const Role = z.enum(["player", "server", "admin", "viewer"]);
+export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
 
 /** Who did something: recorded in the op log. */
@@ -60,3 +61,9 @@ export const Actor = z.strictObject({ role: Role, sub: z.string().max(128) });
 export type Actor = z.infer<typeof Actor>;
 
 export const Timestamp = z.string().max(40);
+
+/**
+ * Why an operator acted: free text kept in the op log entry or the trade record. Required of an
+ * `admin` (the console); optional for a game `server`, whose code is its own record.
+ */
+export const Reason = z.string().trim().min(1, "say why").max(500);

@@ -12,6 +12,7 @@ import {
   OpId,
   PlayerId,
   Quantity,
+  Reason,
   Timestamp,
   Version,
 } from "./common.js";
@@ -92,12 +93,6 @@ export const Changes = z.strictObject({
 });
 export type Changes = z.infer<typeof Changes>;
 
-/**
- * Why an operator made a change: free text kept in the op log entry. Required of an `admin`
- * (the console); optional for a game `server`, whose code is its own record.
- */
-export const Reason = z.string().trim().min(1, "say why").max(500);
-
 /** One committed change of one player: a row of the op log. */
 export const HistoryEntry = z.strictObject({
   playerId: PlayerId,
@@ -162,11 +157,16 @@ export const InventoryApplyOutput = z.strictObject({
 });
 
 /**
- * Undo one entry of a player's op log with its inverse commit (admin only, reason required):
- * grants are consumed, consumes granted back, moves moved back, credits debited and debits
- * credited, metrics and capacities set back to what they were before the entry. Refused when the
- * player no longer holds what it would take back, when a metric or capacity changed since, when
- * the entry is not an `inventory:apply`, or when it was already reversed.
+ * Undo one entry of a player's op log with its inverse commit (admin only, reason required).
+ * - an `inventory:apply`: grants are consumed, consumes granted back, moves moved back, credits
+ *   debited and debits credited, metrics and capacities set back to what they were before it;
+ * - an executed trade (`trades:accept`, `trades:execute`), named by either player's entry: both
+ *   players give back what they received and get back what they gave, in one atomic commit, each
+ *   with an `inventory:reverse` entry linked to its own trade entry;
+ * - a `cart:checkout`: a refund, the items taken back and the currency paid returned.
+ * Refused, changing nothing, when a player no longer holds what must go back (the error names
+ * the player and what is missing), when a metric or capacity changed since, when the kind
+ * cannot be undone (INVENTORY_NOT_REVERSIBLE says why), or when it was already reversed.
  */
 export const InventoryReverseInput = z.strictObject({
   playerId: PlayerId,
@@ -175,13 +175,30 @@ export const InventoryReverseInput = z.strictObject({
   reason: Reason,
   opId: OpId,
 });
-export const InventoryReverseOutput = z.strictObject({
+/** One player's side of a reversal. */
+export const ReversalSide = z.strictObject({
   playerId: PlayerId,
   version: Version,
-  /** The version of the entry this reversal undid. */
+  /** The version of this player's entry this reversal undid. */
   reverses: Version,
   changes: Changes,
+});
+export const InventoryReverseOutput = ReversalSide.extend({
   replayed: z.boolean(),
+  /** A trade's other player, reversed in the same commit. */
+  counterpart: ReversalSide.optional(),
+});
+
+/**
+ * Close every connection of a player on every node (admin only, reason required). Each gets a
+ * `closing` message first (CONNECTION_CLOSED_BY_OPERATOR, the reason in `details`); the SDK then stays
+ * closed rather than reconnecting. The player may connect again: this is not a ban.
+ */
+export const PlayersDisconnectInput = z.strictObject({ playerId: PlayerId, reason: Reason });
+export const PlayersDisconnectOutput = z.strictObject({
+  playerId: PlayerId,
+  /** Connections found and closed across the cluster. */
+  connections: z.number().int().min(0),
 });
 
 export const InventoryListInput = z.strictObject({ playerId: PlayerId, prefix: CategoryPrefix.optional() });

@@ -6,6 +6,7 @@ import type { Principal, TokenService } from "../auth/tokens";
 import { atTime } from "../lib/long-timeout";
 import type { Logger } from "../log";
 import { ConnectionGate } from "./connection-gate";
+import { playerRoom } from "./connections";
 import type { Dispatcher } from "./dispatch";
 import type { Metrics } from "./metrics";
 import { boundOutgoing } from "./outbound-limit";
@@ -81,6 +82,9 @@ export function createSocketServer(
       deps.onDisconnect?.(principal, socket.id);
     });
 
+    // A player's connections share a room, so an operator can close them on any node.
+    const ownRoom = principal.role === "player" ? playerRoom(principal.sub) : undefined;
+    if (ownRoom) void socket.join(ownRoom);
     const session: Session = {
       id: socket.id,
       join: (topic) => socket.join(topic),
@@ -88,6 +92,7 @@ export function createSocketServer(
       get topics() {
         const topics = new Set(socket.rooms);
         topics.delete(socket.id);
+        if (ownRoom) topics.delete(ownRoom);
         return topics;
       },
     };

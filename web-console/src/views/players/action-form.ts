@@ -1,7 +1,17 @@
 import type { HoardClient } from "@hoard/client-sdk";
 import { errorBox, h, replaceChildren } from "../../lib/dom";
 import type { ItemNames } from "../../lib/item-names";
-import { type ActionKind, actionKinds, actionLabels, actionOp, confirmation, type Field, type FormValues, fieldsOf } from "./actions-model";
+import {
+  type ActionKind,
+  actionKinds,
+  actionLabels,
+  actionOp,
+  confirmation,
+  disconnectConfirmation,
+  type Field,
+  type FormValues,
+  fieldsOf,
+} from "./actions-model";
 import "./actions.css";
 
 const fieldLabels: Record<Field, string> = {
@@ -17,7 +27,7 @@ const fieldLabels: Record<Field, string> = {
 
 /**
  * The operator's actions on one player (admin tokens only; the panel does not build it for a
- * viewer): pick an action, fill it in with a reason, review a confirmation that names the
+ * viewer), disconnecting it included: pick an action, fill it in with a reason, review a confirmation that names the
  * player and the amounts, then confirm. The change is an ordinary commit: it shows up in the
  * history and the state through the watch, like any other.
  */
@@ -118,10 +128,14 @@ export class ActionForm {
     confirm.addEventListener("click", async () => {
       confirm.disabled = true;
       try {
-        const done = await this.options.hoard.inventory.apply(this.options.playerId, [made.op], { reason: made.reason });
+        const { playerId, hoard } = this.options;
+        const done =
+          "op" in made
+            ? `Done: version ${(await hoard.inventory.apply(playerId, [made.op], { reason: made.reason })).version}.`
+            : `Done: ${(await hoard.players.disconnect(playerId, made.reason)).connections} connection(s) closed.`;
         this.review.hidden = true;
         (this.inputs.get("reason") as HTMLInputElement).value = "";
-        replaceChildren(this.outcome, h("p", { class: "muted small", role: "status" }, `Done: version ${done.version}.`));
+        replaceChildren(this.outcome, h("p", { class: "muted small", role: "status" }, done));
       } catch (error) {
         this.review.hidden = true;
         replaceChildren(this.outcome, errorBox(error));
@@ -129,7 +143,11 @@ export class ActionForm {
     });
     replaceChildren(
       this.review,
-      h("p", { "data-testid": "action-confirmation" }, confirmation(this.options.playerId, made.op, itemName)),
+      h(
+        "p",
+        { "data-testid": "action-confirmation" },
+        "op" in made ? confirmation(this.options.playerId, made.op, itemName) : disconnectConfirmation(this.options.playerId),
+      ),
       h("p", { class: "muted small" }, `Reason: ${made.reason}`),
       h("div", { class: "action-buttons" }, confirm, cancel),
     );

@@ -9,6 +9,7 @@ import { ActionForm } from "./action-form";
 import { CartCard } from "./cart-card";
 import { changedKeys, inventoryKey, metricKey, stackKey, walletKey } from "./describe";
 import { HistoryList } from "./history-list";
+import { OffersCard } from "./offers-card";
 
 export interface PlayerPanel {
   readonly playerId: string;
@@ -62,6 +63,7 @@ class LivePlayer {
   private readonly names: ItemNames;
   private readonly history: HistoryList;
   private readonly cart: CartCard;
+  private readonly offers: OffersCard;
   private readonly frame = frameScheduler(() => this.draw());
   private readonly pending: HistoryEntry[] = [];
   private readonly version = h("strong", { "data-testid": "version" });
@@ -86,6 +88,7 @@ class LivePlayer {
     // A viewer's console has no action form at all, not a disabled one.
     const actions = ctx.canAct ? new ActionForm({ hoard: ctx.hoard, playerId: watch.playerId, names: this.names }).el : null;
     this.cart = new CartCard({ hoard: ctx.hoard, playerId: watch.playerId, names: this.names });
+    this.offers = new OffersCard({ hoard: ctx.hoard, playerId: watch.playerId, names: this.names, canAct: ctx.canAct });
 
     const walletList = h("div", { class: "chips" });
     this.wallet = keyedList(walletList, {
@@ -126,6 +129,7 @@ class LivePlayer {
             { class: "player-state" },
             h("section", { class: "card" }, h("h3", null, "Wallet"), walletList, this.walletEmpty),
             this.cart.el,
+            this.offers.el,
             h("section", null, h("h3", { class: "section-title" }, "Inventories"), cardGrid),
             actions,
           ),
@@ -160,6 +164,7 @@ class LivePlayer {
   close(): void {
     this.frame.cancel();
     clearInterval(this.clock);
+    this.offers.close();
     for (const stop of this.stops) stop();
     void this.watch.close();
   }
