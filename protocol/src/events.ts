@@ -257,7 +257,11 @@ export const clientEvents = {
   "trades:cancel": {
     input: trade.TradesSettleInput,
     output: trade.TradesSettleOutput,
-    http: { method: "post", path: "/api/v1/trades/offers/:tradeId/cancel", summary: "Cancel an offer (the proposer; an admin cancels any open offer, with a reason)" },
+    http: {
+      method: "post",
+      path: "/api/v1/trades/offers/:tradeId/cancel",
+      summary: "Cancel an offer (the proposer; an admin cancels any open offer, with a reason)",
+    },
   },
   "trades:get": {
     input: trade.TradesGetInput,
