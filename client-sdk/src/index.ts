@@ -10,12 +10,15 @@ export {
   dayOfNumber,
   daysBetween,
   type ErrorCode,
+  type ExpiryLot,
   errorCodes,
   type HistoryEntry,
+  type HistoryOp,
   HoardError,
   type Inventory,
   type InventoryOp,
   type ItemDefinition,
+  isExpired,
   type Kit,
   type ModePlayers,
   type Order,
@@ -42,6 +45,7 @@ export {
   type TradePush,
   type TradeReason,
   type TradeRecord,
+  withoutExpired,
 } from "@hoard/protocol/client";
 export { AreaWatch, type AreaWatchEvents } from "./area-watch.js";
 export type { BackoffOptions } from "./backoff.js";

@@ -51,10 +51,19 @@ export function inventoryApi(client: HoardClient) {
         },
         options,
       ),
-    /** @example await hoard.inventory.grant("alice", { category: "bag", itemId, quantity: 3 }); */
-    grant: (playerId: string, stack: { category: string; itemId: string; quantity: number }, options?: ApplyOptions) =>
-      api.apply(playerId, [{ type: "grant", ...stack }], options),
-    /** @example await hoard.inventory.consume("alice", { category: "bag", itemId, quantity: 1 }); */
+    /**
+     * Grants units; with `expiresAt` (ISO time) or `expiresInMs` they leave by themselves then, in
+     * a commit of the node's own (actor `server:system`, kind `inventory:expire`) pushed to watchers.
+     * @example
+     * await hoard.inventory.grant("alice", { category: "bag", itemId, quantity: 3 });
+     * await hoard.inventory.grant("alice", { category: "bag", itemId, quantity: 1, expiresInMs: 86_400_000 }); // a one-day rental
+     */
+    grant: (
+      playerId: string,
+      stack: { category: string; itemId: string; quantity: number; expiresAt?: string; expiresInMs?: number },
+      options?: ApplyOptions,
+    ) => api.apply(playerId, [{ type: "grant", ...stack }], options),
+    /** Takes the soonest-expiring units first, then permanent ones. @example await hoard.inventory.consume("alice", { category: "bag", itemId, quantity: 1 }); */
     consume: (playerId: string, stack: { category: string; itemId: string; quantity: number }, options?: ApplyOptions) =>
       api.apply(playerId, [{ type: "consume", ...stack }], options),
     /** @example await hoard.inventory.move("alice", { from: "bag", to: "equipment.weapons", itemId, quantity: 1 }); */

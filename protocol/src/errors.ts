@@ -59,6 +59,11 @@ export const errorCodes = {
   INVENTORY_CAPACITY_EXCEEDED: { status: 422, message: "The inventory is full" },
   INVENTORY_LIMIT_EXCEEDED: { status: 422, message: "A quantity would exceed the largest safe value" },
   INVENTORY_STACK_LIMIT_EXCEEDED: { status: 422, message: "The inventory would hold more stacks than the node allows" },
+  INVENTORY_EXPIRY_LOT_LIMIT_EXCEEDED: { status: 422, message: "The player would hold more distinct expiry lots than the node allows" },
+  INVENTORY_EXPIRY_INVALID: {
+    status: 422,
+    message: "An expiring grant must end after the commit; give expiresAt or expiresInMs, not both",
+  },
   PLAYER_CATEGORY_LIMIT_EXCEEDED: { status: 422, message: "The player would hold more inventories than the node allows" },
   PLAYER_METRIC_LIMIT_EXCEEDED: { status: 422, message: "The player would hold more metrics than the node allows" },
   PLAYER_STATE_LIMIT_EXCEEDED: { status: 422, message: "The player's state would grow past the size the node allows" },

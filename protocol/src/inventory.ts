@@ -17,9 +17,25 @@ import {
   Version,
 } from "./common.js";
 
+/** The most distinct expiry lots one item's stack may hold (a grant with a new `expiresAt` adds one). */
+export const MAX_EXPIRY_LOTS_PER_STACK = 64;
+
+/**
+ * Units of one item that leave the inventory by themselves at `expiresAt` (UTC ISO, ms): a
+ * rental, an event item. Lots of one item are kept apart from its permanent units, soonest first.
+ */
+export const ExpiryLot = z.strictObject({ expiresAt: Timestamp, quantity: z.number().int().min(1) });
+export type ExpiryLot = z.infer<typeof ExpiryLot>;
+
 /** One inventory: stacks (item id → quantity), metrics (name → value), optional capacity. */
 export const Inventory = z.strictObject({
+  /** Permanent units per item. */
   stacks: z.record(ItemId, z.number().int().min(1)),
+  /**
+   * Expiring units per item, kept apart from `stacks`, soonest first; absent when none. Reads
+   * never show a lot past its time, even before the node's sweep removes it.
+   */
+  expiring: z.record(ItemId, z.array(ExpiryLot).max(MAX_EXPIRY_LOTS_PER_STACK)).optional(),
   metrics: z.record(Name, MetricValue),
   /** The most units (summed over all stacks) this inventory holds; absent = unlimited. */
   capacity: z.number().int().min(0).optional(),
@@ -41,13 +57,26 @@ export const Player = z.strictObject({
 });
 export type Player = z.infer<typeof Player>;
 
+/** The longest an expiring grant may last: ten years. */
+export const MAX_EXPIRY_MS = 10 * 365 * 24 * 3600 * 1000;
+
 /**
  * The operations of an atomic inventory batch, a union on `type`.
  * Players may only `consume` and `move` on their own state; everything else needs the
  * `server` or `admin` role.
  */
 export const InventoryOp = z.discriminatedUnion("type", [
-  z.strictObject({ type: z.literal("grant"), category: Category, itemId: ItemId, quantity: Quantity }),
+  z.strictObject({
+    type: z.literal("grant"),
+    category: Category,
+    itemId: ItemId,
+    quantity: Quantity,
+    /** The units leave by themselves at this time (UTC or with an offset; must be after the commit). */
+    expiresAt: z.iso.datetime({ offset: true }).max(40).optional(),
+    /** Or: they leave this long after the commit (at most ten years). */
+    expiresInMs: z.number().int().min(1).max(MAX_EXPIRY_MS).optional(),
+  }),
+  /** Takes the soonest-expiring units first (never one past its time), then permanent ones. */
   z.strictObject({ type: z.literal("consume"), category: Category, itemId: ItemId, quantity: Quantity }),
   z.strictObject({
     type: z.literal("move"),
@@ -70,6 +99,23 @@ export const InventoryOp = z.discriminatedUnion("type", [
 export type InventoryOp = z.infer<typeof InventoryOp>;
 export type InventoryOpType = InventoryOp["type"];
 
+/**
+ * What the node's expiry sweep records in the op log (actor `server:system`, kind
+ * `inventory:expire`): these units of that lot left by themselves. Never accepted from a caller.
+ */
+export const ExpireOp = z.strictObject({
+  type: z.literal("expire"),
+  category: Category,
+  itemId: ItemId,
+  quantity: Quantity,
+  expiresAt: Timestamp,
+});
+export type ExpireOp = z.infer<typeof ExpireOp>;
+
+/** An op as the op log records it: a caller's op, or an expiry. */
+export const HistoryOp = z.union([InventoryOp, ExpireOp]);
+export type HistoryOp = z.infer<typeof HistoryOp>;
+
 /** Operations a player may apply to its own state. */
 export const playerOpTypes: readonly InventoryOpType[] = ["consume", "move"];
 
@@ -86,6 +132,8 @@ export const Changes = z.strictObject({
         stacks: z.record(ItemId, z.number().int().min(0)).optional(),
         metrics: z.record(Name, MetricValue.nullable()).optional(),
         capacity: z.number().int().min(0).nullable().optional(),
+        /** The item's expiry lots as they are now (an empty list: none left). */
+        expiring: z.record(ItemId, z.array(ExpiryLot)).optional(),
       }),
     )
     .optional(),
@@ -105,7 +153,7 @@ export const HistoryEntry = z.strictObject({
   reason: z.string().max(500).optional(),
   /** An `inventory:reverse` entry: the version of this player's entry it undoes. */
   reverses: Version.optional(),
-  ops: z.array(InventoryOp),
+  ops: z.array(HistoryOp),
   changes: Changes,
   at: Timestamp,
 });

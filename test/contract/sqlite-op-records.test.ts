@@ -14,7 +14,7 @@ import { useSqliteFile } from "./sqlite-file";
 describe("sqlite op records", () => {
   const { open, path: filePath } = useSqliteFile("hoard-op-records-");
 
-  it("opens a file written before core-004: its results replay, its history reads on across the new records", async () => {
+  it("opens a file written before core-005: its results replay, its history reads on across the new records", async () => {
     const store = open();
     await store.commitPlayers(createPlayer("alice"));
     await store.commitPlayers(createPlayer("bob"));
@@ -22,7 +22,7 @@ describe("sqlite op records", () => {
     await store.commitPlayers(credit);
     const before = await store.readHistory("alice", { sinceVersion: 0, limit: 100 });
     await store.close();
-    backToCore003(filePath());
+    beforeOpRecords(filePath());
 
     const reopened = open();
     expect(await reopened.commitPlayers(credit)).toMatchObject({ replayed: true, result: { version: 2 } });
@@ -68,7 +68,7 @@ describe("sqlite op records", () => {
     await store.commitPlayers(createPlayer("alice"));
     for (let k = 0; k < 10; k++) await store.commitPlayers(applyTo("alice", [op.credit("gold", 1)]));
     await store.close();
-    backToCore003(filePath());
+    beforeOpRecords(filePath());
     const reopened = open();
     for (let k = 0; k < 60; k += 20) {
       await Promise.all(Array.from({ length: 20 }, () => reopened.commitPlayers(applyTo("alice", [op.credit("gold", 1)]))));
@@ -91,10 +91,10 @@ function versions(since: number, last: number): number[] {
 }
 
 /**
- * Puts a file back as core-004 found it: results in `op_results`, the op log in `op_log`, no
+ * Puts a file back as core-005 found it: results in `op_results`, the op log in `op_log`, no
  * `ops` records, no `players.spine`.
  */
-function backToCore003(path: string): void {
+function beforeOpRecords(path: string): void {
   const raw = new Database(path);
   raw.exec(`
     CREATE TABLE op_results (op_key TEXT PRIMARY KEY, request_hash TEXT NOT NULL, result TEXT, at INTEGER NOT NULL) WITHOUT ROWID;
@@ -106,7 +106,7 @@ function backToCore003(path: string): void {
     DROP TABLE ops;
     DROP TABLE store_meta;
     ALTER TABLE players DROP COLUMN spine;
-    DELETE FROM schema_migrations WHERE name = 'core-004-op-records';
+    DELETE FROM schema_migrations WHERE name = 'core-005-op-records';
   `);
   raw.close();
 }

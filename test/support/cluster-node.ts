@@ -1,12 +1,15 @@
 /**
  * One Hoard node as its own process, for the cluster harness (test/support/cluster.ts) and
  * bench/cluster.ts: reads its configuration from the environment exactly as `npm start`
- * does, listens, and prints one JSON line `{"url": ...}` on stdout. SIGTERM closes it
+ * does (plus an injected clock when HOARD_TEST_CLOCK_FILE is set), listens, and prints one JSON line `{"url": ...}` on stdout. SIGTERM closes it
  * gracefully; SIGKILL is what the crash tests send.
  */
 import { createApp, loadConfig } from "@hoard/server";
+import { fileClock } from "./clock";
 
-const app = createApp(loadConfig(process.env));
+// HOARD_TEST_CLOCK_FILE (tests only): the node's clock is the number in that file (test/support/clock.ts).
+const clockFile = process.env.HOARD_TEST_CLOCK_FILE;
+const app = createApp(loadConfig(process.env), clockFile ? { now: fileClock(clockFile) } : {});
 const url = await app.listen();
 process.stdout.write(`${JSON.stringify({ url, nodeId: app.config.nodeId, pid: process.pid })}\n`);
 

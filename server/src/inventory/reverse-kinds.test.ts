@@ -1,4 +1,4 @@
-import { type HistoryEntry, HoardError, type Player, type ShopPrice, type TradeBundle } from "@hoard/protocol";
+import { type HistoryEntry, HoardError, type InventoryOp, type Player, type ShopPrice, type TradeBundle } from "@hoard/protocol";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { anActor, anInventory, anItemId, aPlayer, op, T0 } from "../../../test/support/builders";
@@ -106,6 +106,7 @@ describe("reversalScope: every kind of op log entry has an inverse or a typed re
     { kind: "cart:clear", ops: [], says: /edit the cart/ },
     { kind: "cart:checkout", ops: [], says: /charged nothing/ },
     { kind: "inventory:reverse", reverses: 2, says: /itself a reversal/ },
+    { kind: "inventory:expire", says: /expired are not brought back/ },
     { kind: "something:new", says: /cannot be reversed/ },
   ])("$kind is refused: INVENTORY_NOT_REVERSIBLE saying why", ({ kind, ops, reverses, says }) => {
     const entry = { ...base, kind, ...(ops ? { ops } : {}), ...(reverses === undefined ? {} : { reverses }) };
@@ -204,7 +205,7 @@ describe("conservation: a reversal moves exactly what the entry moved, back, wha
     { maxLength: 3 },
   );
   /** Applies what the rules accept of `ops` (a refused batch is not in the log). */
-  const live = (player: Player, ops: HistoryEntry["ops"]) => {
+  const live = (player: Player, ops: InventoryOp[]) => {
     try {
       return applyOps(player, ops, LATER, limits).player;
     } catch (error) {

@@ -174,6 +174,10 @@ describe("refusals", () => {
       code: "INVENTORY_NOT_REVERSIBLE",
       details: { reverses: 1 },
     });
+    // Expiring units: the inverse would not give back the same lots.
+    const rental = after([{ type: "grant", category: "bag", itemId: anItemId("rental"), quantity: 1, expiresInMs: 60_000 }])
+      .entries[1] as HistoryEntry;
+    expect(code(() => reversalScope(rental))).toMatchObject({ code: "INVENTORY_NOT_REVERSIBLE" });
   });
 });
 

@@ -23,6 +23,7 @@ const NOT_REVERSIBLE: Readonly<Record<string, string>> = {
   "cart:update": "a cart edit moves nothing; edit the cart instead",
   "cart:remove": "a cart edit moves nothing; edit the cart instead",
   "cart:clear": "a cart edit moves nothing; edit the cart instead",
+  "inventory:expire": "units that expired are not brought back; grant them again with a new time",
 };
 
 const SCOPES: Readonly<Record<string, ReversalScope>> = {
@@ -45,6 +46,11 @@ export function reversalScope(entry: HistoryEntry): ReversalScope {
   const scope = SCOPES[entry.kind];
   if (scope === undefined) {
     throw refuse(NOT_REVERSIBLE[entry.kind] ?? `a ${entry.kind} entry cannot be reversed (only ${REVERSIBLE_KINDS.join(", ")})`);
+  }
+  // The inverse of a grant or consume is a consume or a grant of units without a time: it would
+  // not give back or take the same lots (an expiring unit would come back permanent).
+  if (Object.values(entry.changes.inventories ?? {}).some((change) => change.expiring !== undefined)) {
+    throw refuse(`version ${entry.version} changed expiring units; apply a correction instead`);
   }
   // A checkout that found new prices only updated the cart: it charged nothing and granted nothing.
   if (scope === "refund" && entry.ops.length === 0)
@@ -189,7 +195,8 @@ export function reversalWrites(
     const ops = inverseOps(entry, prior);
     try {
       requireUnchangedSince(entry, player);
-      const next = applyOps(player, ops, at, limits);
+      // A reversible entry moved permanent units only (see reversalScope): take back those, never a lot.
+      const next = applyOps(player, ops, at, limits, { permanentOnly: true });
       return { player: next.player, ops, changes: next.changes, reverses: entry.version };
     } catch (error) {
       if (!(error instanceof HoardError)) throw error;

@@ -8,6 +8,7 @@ import {
   type InventoryResyncOutput,
   type ParsedInput,
   type Player,
+  withoutExpired,
 } from "@hoard/protocol";
 import type { PlayerWrite } from "../commit/plan";
 import type { ItemService } from "../items/service";
@@ -30,6 +31,8 @@ export interface InventoryDeps {
   publisher: Publisher;
   /** How far a player's state may grow. */
   limits: StateLimits;
+  /** The node's clock: reads hide expiry lots past it, whether or not the sweep has removed them. */
+  now?: () => number;
   /**
    * Both sides of the executed trade an op log entry belongs to (the trade domain reads its
    * record); each side is a player and the version the trade gave it. Absent where no trade
@@ -195,10 +198,11 @@ export class InventoryService {
     return entries;
   }
 
+  /** The player as readers see it now: no unit past its time. */
   async getPlayer(playerId: string): Promise<Player> {
     const player = await this.deps.store.getPlayer(playerId);
     if (!player) throw new HoardError("PLAYER_NOT_FOUND", undefined, { details: { playerId } });
-    return player;
+    return withoutExpired(player, (this.deps.now ?? Date.now)());
   }
 
   async listPlayers(input: ParsedInput<"players:list">): Promise<EventOutput<"players:list">> {

@@ -16,6 +16,7 @@ import { commitAndPublish } from "../inventory/commit";
 import type { StateLimits } from "../inventory/rules";
 import type { ItemService } from "../items/service";
 import { sha256Hex } from "../lib/canonical";
+import { everyInterval } from "../lib/periodic";
 import type { Logger } from "../log";
 import { type Committed, opKey, type Store } from "../store/port";
 import type { Publisher } from "../subscriptions/topics";
@@ -208,18 +209,11 @@ export class TradeService {
 
   /** Runs `expireLapsed` every `intervalMs` (never two at once); returns the function that stops it. */
   startExpirySweep(intervalMs: number): () => void {
-    let running = false;
-    const timer = setInterval(() => {
-      if (running) return;
-      running = true;
-      this.expireLapsed()
-        .catch((error: unknown) => this.deps.log.warn({ err: error }, "trade expiry sweep failed"))
-        .finally(() => {
-          running = false;
-        });
-    }, intervalMs);
-    timer.unref();
-    return () => clearInterval(timer);
+    return everyInterval(
+      intervalMs,
+      () => this.expireLapsed(),
+      (error) => this.deps.log.warn({ err: error }, "trade expiry sweep failed"),
+    );
   }
 
   private async expire(tradeId: string): Promise<void> {

@@ -11,7 +11,7 @@
  * version (h + 1) & h, which is h with its trailing ones cleared, so also on the spine; the new
  * spine is the new record, then the old spine from the jump's version on.
  *
- * A version whose entry predates the records (a file migrated by core-004 keeps that part of
+ * A version whose entry predates the records (a file migrated by core-005 keeps that part of
  * its op log in `op_log`) has no record: its place in a spine or a link is null.
  */
 export type Spine = ReadonlyArray<number | null>;
@@ -37,7 +37,7 @@ export function spineAfter(head: number, spine: Spine, seq: number): Spine {
   return [seq, ...spine.slice(spineVersions(head).indexOf(jumpVersion))];
 }
 
-/** A stored spine (JSON, null before core-004) as one place per version of `head`. */
+/** A stored spine (JSON, null before core-005) as one place per version of `head`. */
 export function parseSpine(head: number, json: string | null): Spine {
   return json === null ? spineVersions(head).map(() => null) : (JSON.parse(json) as Spine);
 }

@@ -88,7 +88,7 @@ export class OpResults {
    * A player's entries above `sinceVersion`, oldest first, at most `limit`, given its version
    * `head` and spine (op-chain.ts): down the links from the spine to the newest entry wanted,
    * then back one version at a time; below the player's first record, from the op log of a file
-   * written before records carried entries (core-004). O(log² head + limit) record reads.
+   * written before records carried entries (core-005). O(log² head + limit) record reads.
    */
   history(playerId: string, head: number, spine: Spine, range: { sinceVersion: number; limit: number }): HistoryEntry[] {
     const { sinceVersion: since, limit } = range;
@@ -128,7 +128,7 @@ export class OpResults {
     return link;
   }
 
-  /** Entries with a version in (since, below) from the op log of a file written before core-004. */
+  /** Entries with a version in (since, below) from the op log of a file written before core-005. */
   private legacy(playerId: string, since: number, below: number, limit: number): HistoryEntry[] {
     return (this.stmt.legacyLog.all(playerId, since, below, limit) as string[]).map((entry) => JSON.parse(entry) as HistoryEntry);
   }

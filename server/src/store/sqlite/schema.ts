@@ -51,10 +51,18 @@ const core: Migration[] = [
     `,
   },
   {
+    // The soonest expiry lot per player, for the expiry sweep (store/sqlite/expiry-index.ts).
+    name: "core-004-player-expiries",
+    sql: `
+    CREATE TABLE player_expiries (player_id TEXT PRIMARY KEY, next_at TEXT NOT NULL) WITHOUT ROWID;
+    CREATE INDEX player_expiries_next_at ON player_expiries (next_at);
+    `,
+  },
+  {
     // One appended record per op, carrying its result and its op-log entries (store/sqlite/op-results.ts).
     // Results move over in the order they were stored; the op log written so far stays where it
     // is, read below a player's first record, so opening an old file copies no history.
-    name: "core-004-op-records",
+    name: "core-005-op-records",
     sql: `
     CREATE TABLE ops (
       seq INTEGER PRIMARY KEY,

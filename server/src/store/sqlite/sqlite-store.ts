@@ -16,6 +16,7 @@ import {
   type Store,
 } from "../port";
 import { Checkpointer, type CheckpointOptions } from "./checkpointer";
+import { SqliteExpiryIndex } from "./expiry-index";
 import type { GuardTable } from "./guard-table";
 import { linksAfter, spineAfter } from "./op-chain";
 import { OpResults } from "./op-results";
@@ -39,6 +40,8 @@ export interface SqliteStoreOptions {
   playerCacheSize?: number;
   /** When and how far a file's WAL is checkpointed from the worker thread (checkpointer.ts). */
   checkpoint?: CheckpointOptions;
+  /** The clock commits are stamped with (ms since the epoch); tests inject one. */
+  now?: () => number;
 }
 
 /** One unit of work waiting for the next group commit. */
@@ -64,6 +67,8 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly opResults: OpResults;
   private readonly players: PlayerRows;
+  private readonly expiries: SqliteExpiryIndex;
+  private readonly now: () => number;
   /** Guard kinds by name, from the domain stores that own them. */
   private readonly guardTables: ReadonlyMap<string, GuardTable>;
   private readonly maxBatch: number;
@@ -128,6 +133,8 @@ export class SqliteStore implements Store {
     };
 
     this.players = new PlayerRows(db, options.playerCacheSize ?? 1000);
+    this.expiries = new SqliteExpiryIndex(db);
+    this.now = options.now ?? Date.now;
     // A nested better-sqlite3 transaction is a savepoint: a throw rolls back that op only.
     const inSavepoint = db.transaction((run: () => unknown) => run());
     this.runBatch = db.transaction((batch: Pending[]) =>
@@ -254,6 +261,10 @@ export class SqliteStore implements Store {
     return rows.map(recordFromRow);
   }
 
+  async listDueExpiries(at: string, limit: number): Promise<string[]> {
+    return this.expiries.due(at, limit);
+  }
+
   async pruneOpResults(before: Date): Promise<number> {
     // In a group commit: the cut and the mark of how far it went are written together.
     return this.enqueue(() => this.opResults.prune(before));
@@ -312,7 +323,7 @@ export class SqliteStore implements Store {
       if (player) players.set(id, player);
     }
     const guards = this.readGuards(commit.guards ?? []);
-    const at = new Date().toISOString();
+    const at = new Date(this.now()).toISOString();
     const plan = commit.apply(players, at, guards);
     const writes = [...plan.writes].sort((a, b) => compare(a.player.id, b.player.id));
     const spines = writes.map((write) => {
@@ -330,8 +341,10 @@ export class SqliteStore implements Store {
       const { head, spine } = spines[i] as (typeof spines)[number];
       // Compare-and-set on the version read above. Under the IMMEDIATE lock nobody else can
       // have written in between, so a miss here is a bug, not a race: fail the op loudly.
-      if (!this.players.write(players.get(player.id), player, spineAfter(head, spine, seq)))
+      const previous = players.get(player.id);
+      if (!this.players.write(previous, player, spineAfter(head, spine, seq)))
         throw new HoardError("PLAYER_CONFLICT", undefined, { details: { playerId: player.id } });
+      this.expiries.track(previous, player);
     }
     for (const doc of plan.guards ?? []) this.writeGuard(doc, guards, commit.guards ?? []);
     for (const record of plan.records ?? []) {

@@ -1,4 +1,4 @@
-import type { HistoryEntry, Inventory, Player, PlayerWatch } from "@hoard/client-sdk";
+import { type ExpiryLot, type HistoryEntry, type Inventory, isExpired, type Player, type PlayerWatch } from "@hoard/client-sdk";
 import { errorBox, flash, frameScheduler, h, replaceChildren, setText } from "../../lib/dom";
 import { formatNumber, timeAgo } from "../../lib/format";
 import { ItemNames } from "../../lib/item-names";
@@ -55,6 +55,8 @@ interface CardParts {
   capacity: HTMLElement;
   meter: HTMLElement;
   stacks: KeyedList<[string, number]>;
+  /** Expiring units: one row per lot (item id, lot), soonest first. */
+  expiring: KeyedList<[string, ExpiryLot]>;
   metrics: KeyedList<[string, number]>;
   empty: HTMLElement;
 }
@@ -222,6 +224,7 @@ class LivePlayer {
   private card(category: string): HTMLElement {
     const stackBody = h("tbody");
     const metricList = h("dl", { class: "metrics" });
+    const lotBody = h("tbody");
     const parts: CardParts = {
       capacity: h("span", { class: "capacity" }),
       meter: h("span", { class: "meter-fill" }),
@@ -237,6 +240,18 @@ class LivePlayer {
           ),
         update: (el, [, quantity]) => setText(el.querySelector(".qty") as Element, formatNumber(quantity)),
       }),
+      expiring: keyedList(lotBody, {
+        key: ([itemId, lot]) => `${stackKey(category, itemId)}@${lot.expiresAt}`,
+        create: ([itemId, lot]) =>
+          h(
+            "tr",
+            { "data-key": `${stackKey(category, itemId)}@${lot.expiresAt}`, "data-testid": "expiring" },
+            h("td", { class: "item-cell" }, this.names.ref(itemId)),
+            h("td", { class: "qty num" }),
+            h("td", { class: "muted small" }, h("time", { datetime: lot.expiresAt, title: lot.expiresAt }, `expires ${lot.expiresAt}`)),
+          ),
+        update: (el, [, lot]) => setText(el.querySelector(".qty") as Element, formatNumber(lot.quantity)),
+      }),
       metrics: keyedList(metricList, {
         key: ([name]) => metricKey(category, name),
         create: ([name]) => h("div", { "data-key": metricKey(category, name) }, h("dt", null, name), h("dd", { class: "qty num" })),
@@ -250,6 +265,7 @@ class LivePlayer {
       h("header", null, h("h4", null, category), parts.capacity),
       h("div", { class: "meter", hidden: true }, parts.meter),
       h("table", { class: "stacks" }, stackBody),
+      h("table", { class: "stacks expiring", title: "units that leave by themselves at their time" }, lotBody),
       parts.empty,
       metricList,
     );
@@ -261,9 +277,15 @@ class LivePlayer {
     const label = (itemId: string) => this.names.name(itemId) ?? itemId;
     const stacks = Object.entries(inventory.stacks).sort(([a], [b]) => label(a).localeCompare(label(b)));
     parts.stacks.set(stacks);
+    // Lots past their time are hidden at once; the node's sweep removes them in a commit shortly.
+    const now = Date.now();
+    const lots = Object.entries(inventory.expiring ?? {})
+      .flatMap(([itemId, list]) => list.filter((lot) => !isExpired(lot, now)).map((lot): [string, ExpiryLot] => [itemId, lot]))
+      .sort(([, a], [, b]) => a.expiresAt.localeCompare(b.expiresAt));
+    parts.expiring.set(lots);
     parts.metrics.set(Object.entries(inventory.metrics).sort(([a], [b]) => a.localeCompare(b)));
-    parts.empty.hidden = stacks.length > 0;
-    const units = stacks.reduce((sum, [, quantity]) => sum + quantity, 0);
+    parts.empty.hidden = stacks.length + lots.length > 0;
+    const units = stacks.reduce((sum, [, quantity]) => sum + quantity, 0) + lots.reduce((sum, [, lot]) => sum + lot.quantity, 0);
     const meter = parts.meter.parentElement as HTMLElement;
     if (inventory.capacity === undefined) {
       setText(parts.capacity, `${formatNumber(units)} ${units === 1 ? "unit" : "units"}`);
