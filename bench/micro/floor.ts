@@ -29,7 +29,7 @@ import { inventoryOn } from "../support/services";
  * The floor: Hoard's mutation path taken apart and timed in one process, with no socket. The
  * sum of the bare socket.io round trip and these steps is what a mutation cannot cost less
  * than without changing what it does (parse, check, hash, read, apply, write the player, the
- * op log and the op result, publish).
+ * op-log record that carries the op result, publish).
  */
 const ITERATIONS = 20_000;
 const BATCH = 256;

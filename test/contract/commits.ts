@@ -1,10 +1,10 @@
-import { type Actor, type AppliedOp, type CartChange, type CartLine, type Changes, HoardError } from "@hoard/protocol";
+import { type Actor, type AppliedOp, type CartChange, type CartLine, type Changes, HoardError, type Player } from "@hoard/protocol";
 import { withCartChange } from "@hoard/server/internal/cart/rules";
 import type { DomainRecord, PlayerCommit } from "@hoard/server/internal/commit/plan";
 import { DEFAULT_STATE_LIMITS } from "@hoard/server/internal/config";
 import { applyOps, newPlayer } from "@hoard/server/internal/inventory/rules";
 import { requestHash } from "@hoard/server/internal/lib/canonical";
-import { anActor, anOpId } from "../support/builders";
+import { anActor, anOpId, op } from "../support/builders";
 
 /** Commits as the services build them, for the contract suites (store.contract.ts, domains.contract.ts). */
 
@@ -59,6 +59,33 @@ export function applyTo(playerId: string, ops: AppliedOp[], options: CommitOptio
       return {
         writes: [{ player: next.player, ops, changes: next.changes }],
         result: { playerId, version: next.player.version, changes: next.changes },
+      };
+    },
+  };
+}
+
+/**
+ * A gold transfer between two players in one commit (as trade:commit writes both sides). The
+ * payer is planned first: an engine must still write and report in id order.
+ */
+export function transferGold(from: string, to: string, gold: number, options: CommitOptions = {}): PlayerCommit<string> {
+  const opId = options.opId ?? anOpId();
+  const request = { opId, from, to, gold };
+  return {
+    opId,
+    actor: options.actor ?? anActor(),
+    kind: "trade:commit",
+    requestHash: requestHash("trade:commit", request),
+    playerIds: [from, to],
+    apply: (players, at) => {
+      const paid = applyOps(players.get(from) as Player, [op.debit("gold", gold)], at, DEFAULT_STATE_LIMITS);
+      const got = applyOps(players.get(to) as Player, [op.credit("gold", gold)], at, DEFAULT_STATE_LIMITS);
+      return {
+        writes: [
+          { player: paid.player, ops: [op.debit("gold", gold)], changes: paid.changes },
+          { player: got.player, ops: [op.credit("gold", gold)], changes: got.changes },
+        ],
+        result: "traded",
       };
     },
   };

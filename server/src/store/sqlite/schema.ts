@@ -60,14 +60,34 @@ const core: Migration[] = [
     `,
   },
   {
+    // One appended record per op, carrying its result and its op-log entries (store/sqlite/op-results.ts).
+    // Results move over in the order they were stored; the op log written so far stays where it
+    // is, read below a player's first record, so opening an old file copies no history.
+    name: "core-005-op-records",
+    sql: `
+    CREATE TABLE ops (
+      seq INTEGER PRIMARY KEY,
+      op_key TEXT NOT NULL UNIQUE,
+      request_hash TEXT NOT NULL,
+      at INTEGER NOT NULL,
+      result TEXT,
+      entries TEXT
+    );
+    INSERT INTO ops (op_key, request_hash, at, result) SELECT op_key, request_hash, at, result FROM op_results ORDER BY at, op_key;
+    DROP TABLE op_results;
+    ALTER TABLE players ADD COLUMN spine TEXT;
+    CREATE TABLE store_meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+    `,
+  },
+  {
     // A committed refusal is kept beside its op's result (see CommitPlan.refusal). Results stored
     // before carried their refusal inside: a trade's `refused`, a checkout's repriced outcome.
-    name: "core-005-op-refusals",
+    name: "core-006-op-refusals",
     sql: `
-    ALTER TABLE op_results ADD COLUMN refused TEXT;
-    UPDATE op_results SET refused = json_extract(result, '$.refused'), result = json_remove(result, '$.refused')
+    ALTER TABLE ops ADD COLUMN refused TEXT;
+    UPDATE ops SET refused = json_extract(result, '$.refused'), result = json_remove(result, '$.refused')
       WHERE json_valid(result) AND json_type(result, '$.refused') = 'object';
-    UPDATE op_results SET
+    UPDATE ops SET
       refused = json_object(
         'code', 'CART_PRICE_CHANGED',
         'message', json_array_length(result, '$.repriced') || ' line(s) changed price; nothing was charged',

@@ -19,6 +19,7 @@ import { Checkpointer, type CheckpointOptions } from "./checkpointer";
 import { SqliteExpiryIndex } from "./expiry-index";
 import type { GuardTable } from "./guard-table";
 import { SqliteLootTables } from "./loot-store";
+import { linksAfter, spineAfter } from "./op-chain";
 import { OpResults } from "./op-results";
 import { PlayerRows } from "./player-rows";
 import { SqlitePresenceHistory } from "./presence-store";
@@ -121,8 +122,6 @@ export class SqliteStore implements Store {
       listPlayers: db.prepare(
         "SELECT id, version, json_extract(state, '$.name') AS name FROM players WHERE id > ? AND id >= ? AND id < ? ORDER BY id LIMIT ?",
       ),
-      appendLog: db.prepare("INSERT INTO op_log (player_id, version, op_key, entry) VALUES (?, ?, ?, ?)"),
-      readLog: db.prepare("SELECT entry FROM op_log WHERE player_id = ? AND version > ? ORDER BY version LIMIT ?"),
       putRecord: db.prepare("INSERT INTO records (kind, id, at, data) VALUES (?, ?, ?, ?)"),
       putRecordPlayer: db.prepare("INSERT INTO record_players (kind, player_id, at, id) VALUES (?, ?, ?, ?)"),
       getRecord: db.prepare("SELECT data FROM records WHERE kind = ? AND id = ?"),
@@ -246,8 +245,8 @@ export class SqliteStore implements Store {
   }
 
   async readHistory(playerId: string, range: { sinceVersion: number; limit: number }): Promise<HistoryEntry[]> {
-    const rows = this.stmt.readLog.all(playerId, range.sinceVersion, range.limit) as Array<{ entry: string }>;
-    return rows.map((row) => JSON.parse(row.entry) as HistoryEntry);
+    const { head, spine } = this.players.spine(playerId);
+    return this.opResults.history(playerId, head, spine, range);
   }
 
   async getRecord(kind: string, id: string): Promise<DomainRecord | undefined> {
@@ -270,7 +269,8 @@ export class SqliteStore implements Store {
   }
 
   async pruneOpResults(before: Date): Promise<number> {
-    return this.opResults.prune(before);
+    // In a group commit: the cut and the mark of how far it went are written together.
+    return this.enqueue(() => this.opResults.prune(before));
   }
 
   async close(): Promise<void> {
@@ -317,7 +317,6 @@ export class SqliteStore implements Store {
   /** Runs inside the batch transaction, in a savepoint of its own. */
   private applyOne(commit: PlayerCommit<unknown>): Committed<unknown> {
     const op = { key: opKey(commit.actor, commit.opId), opId: commit.opId, requestHash: commit.requestHash };
-    const { key } = op;
     const stored = this.opResults.replay(op);
     if (stored) return committedOf(stored);
 
@@ -329,28 +328,37 @@ export class SqliteStore implements Store {
     const guards = this.readGuards(commit.guards ?? []);
     const at = new Date(this.now()).toISOString();
     const plan = commit.apply(players, at, guards);
-    const entries: HistoryEntry[] = [];
-    for (const write of [...plan.writes].sort((a, b) => compare(a.player.id, b.player.id))) {
-      const { player } = write;
-      const previous = players.get(player.id);
-      const expected = previous?.version ?? 0;
-      assertNextVersion(player, expected);
+    const writes = [...plan.writes].sort((a, b) => compare(a.player.id, b.player.id));
+    const spines = writes.map((write) => {
+      const chain = this.players.spine(write.player.id);
+      assertNextVersion(write.player, chain.head);
+      return chain;
+    });
+    const linked = writes.map((write, i) => {
+      const { head, spine } = spines[i] as (typeof spines)[number];
+      return { entry: historyEntry(commit, write, at), ...linksAfter(head, spine) };
+    });
+    // The op's one record: its result and every entry it makes, linked into each player's chain.
+    const outcome = storedOutcome(plan);
+    const seq = this.opResults.save(op, outcome, linked);
+    for (const [i, { player }] of writes.entries()) {
+      const { head, spine } = spines[i] as (typeof spines)[number];
       // Compare-and-set on the version read above. Under the IMMEDIATE lock nobody else can
       // have written in between, so a miss here is a bug, not a race: fail the op loudly.
-      if (!this.players.write(previous, player)) throw new HoardError("PLAYER_CONFLICT", undefined, { details: { playerId: player.id } });
+      const previous = players.get(player.id);
+      if (!this.players.write(previous, player, spineAfter(head, spine, seq)))
+        throw new HoardError("PLAYER_CONFLICT", undefined, { details: { playerId: player.id } });
       this.expiries.track(previous, player);
-      const entry = historyEntry(commit, write, at);
-      this.stmt.appendLog.run(player.id, player.version, key, JSON.stringify(entry));
-      entries.push(entry);
     }
     for (const doc of plan.guards ?? []) this.writeGuard(doc, guards, commit.guards ?? []);
     for (const record of plan.records ?? []) {
       this.stmt.putRecord.run(record.kind, record.id, record.at, JSON.stringify(record));
       for (const playerId of new Set(record.playerIds)) this.stmt.putRecordPlayer.run(record.kind, playerId, record.at, record.id);
     }
-    const outcome = storedOutcome(plan);
-    this.opResults.save(op, outcome);
-    return committedOf(outcome, entries);
+    return committedOf(
+      outcome,
+      linked.map((link) => link.entry),
+    );
   }
 
   /** Declared guards, read in sorted order after the players (absent ones are left out). */
