@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import * as cart from "./cart.js";
+import * as cluster from "./cluster.js";
 import type { Ack } from "./envelope.js";
 import type { WireError } from "./errors.js";
 import * as inv from "./inventory.js";
@@ -64,6 +65,8 @@ export const clientEvents = {
   "stock:setPartitions": { input: stock.StockSetPartitionsInput, output: stock.StockSetPartitionsOutput },
   "stock:read": { input: stock.StockReadInput, output: stock.StockReadOutput },
   "stock:list": { input: stock.StockListInput, output: stock.StockListOutput },
+  "cluster:nodes": { input: cluster.ClusterNodesInput, output: cluster.ClusterNodesOutput },
+  "cluster:sockets": { input: cluster.ClusterSocketsInput, output: cluster.ClusterSocketsOutput },
   "sub:subscribe": { input: push.SubscribeInput, output: push.SubscribeOutput },
   "sub:unsubscribe": { input: push.UnsubscribeInput, output: push.UnsubscribeOutput },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;

@@ -8,9 +8,12 @@ import { cartActions, shopActions } from "./cart/actions";
 import { cartRoutes } from "./cart/routes";
 import { CartService } from "./cart/service";
 import { ShopService } from "./cart/shop-service";
+import { clusterActions } from "./cluster/actions";
 import { ClusterPubSub } from "./cluster/adapter";
+import { nodeCards } from "./cluster/node-card";
 import { redisRateLimiters } from "./cluster/rate-limit-redis";
 import { openRedis, type RedisConnections } from "./cluster/redis";
+import { clusterRoutes } from "./cluster/routes";
 import type { Config } from "./config";
 import { inventoryActions, inventoryTopic } from "./inventory/actions";
 import { inventoryRoutes } from "./inventory/routes";
@@ -41,7 +44,7 @@ import { PushHub } from "./transport/push-hub";
 import { RateLimits } from "./transport/rate-classes";
 import { TokenBuckets } from "./transport/rate-limit";
 import { RefusalLog } from "./transport/refusal-log";
-import { createSocketServer, type HoardIo } from "./transport/socket";
+import { createSocketServer, type HoardIo, socketsOf } from "./transport/socket";
 import { version } from "./version";
 
 export interface HoardApp {
@@ -132,7 +135,17 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
   });
   const economy = new EconomyService({ store, imbalanceThreshold: config.trade.imbalanceThreshold });
   const presenceRegistry = openPresenceRegistry(config, log);
+  const cards = nodeCards({
+    nodeId: config.nodeId,
+    version,
+    store: store.engine,
+    startedAt,
+    connections: () => io.engine.clientsCount,
+    totals: () => metrics.totals,
+    ...(redis ? { redisUp: () => redis.up } : {}),
+  });
   const presence = new PresenceService({
+    card: () => JSON.stringify(cards.next()),
     registry: presenceRegistry,
     history: store.presenceHistory,
     publishLocal: (message) => pushes.publishLocal(message),
@@ -151,6 +164,13 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
     ...economyActions(economy),
     ...presenceActions(presence),
     ...stockActions(stock),
+    ...clusterActions({
+      nodeId: config.nodeId,
+      nodeTtlMs: config.presence.nodeTtlMs,
+      localCard: () => cards.latest(),
+      ...(presenceRegistry.engine === "redis" ? { liveCards: () => presence.liveNodes() } : {}),
+      sockets: (sub) => socketsOf(io, sub),
+    }),
     ...subscriptionActions(
       { inventory: inventoryTopic(inventory), trades: tradeTopic(trades, store), area: areaTopic(presence), ...stockTopicSources(stock) },
       config.maxSubscriptions,
@@ -160,7 +180,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
   const dispatcher = new Dispatcher({ actions, log, metrics, limits, refusals });
 
   const http = createHttpApp({
-    routes: [...itemRoutes, ...inventoryRoutes, ...cartRoutes, ...tradeRoutes, ...presenceRoutes, ...stockRoutes],
+    routes: [...itemRoutes, ...inventoryRoutes, ...cartRoutes, ...tradeRoutes, ...presenceRoutes, ...stockRoutes, ...clusterRoutes],
     streamRoutes: [stockImportRoute(stock)],
     dispatcher,
     tokens,
@@ -271,6 +291,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
         httpServer.closeAllConnections();
         await stopped;
         await presence.close();
+        cards.close();
         await redis?.close();
         await store.close();
         refusals.close();

@@ -6,7 +6,9 @@
  */
 import { createApp, loadConfig } from "@hoard/server";
 
-const app = createApp(loadConfig(process.env));
+// HOARD_TEST_CONSOLE_DIR: the console built for this test run (test/support/console-build.ts), for browser tests.
+const consoleDir = process.env.HOARD_TEST_CONSOLE_DIR;
+const app = createApp(loadConfig(process.env), consoleDir ? { consoleDir } : {});
 const url = await app.listen();
 process.stdout.write(`${JSON.stringify({ url, nodeId: app.config.nodeId, pid: process.pid })}\n`);
 

@@ -1,5 +1,5 @@
 import type { Server as HttpServer, IncomingMessage } from "node:http";
-import { type ClientToServerEvents, HoardError, isClientEventName, type ServerToClientEvents } from "@hoard/protocol";
+import { type ClientToServerEvents, type ConnectedSocket, HoardError, isClientEventName, type ServerToClientEvents } from "@hoard/protocol";
 import { Server, type ServerOptions, type Socket } from "socket.io";
 import type { Session } from "../actions";
 import type { Principal, TokenService } from "../auth/tokens";
@@ -14,11 +14,21 @@ import type { RefusalLog } from "./refusal-log";
 
 export interface SocketData {
   principal: Principal;
+  /** What cluster:sockets tells an operator about this connection, from any node (fetchSockets). */
+  nodeId: string;
+  transport: string;
+  connectedAt: number;
+}
+
+/** Every connection joins the room of its token's sub, so an operator finds a player's sockets on every node. */
+export function callerRoom(sub: string): string {
+  return `caller:${sub}`;
 }
 
 export type HoardIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 export interface SocketOptions {
+  nodeId: string;
   maxPayloadBytes: number;
   allowedOrigins: string[];
   /** Outgoing bytes a connection may leave unread before it is closed (HOARD_MAX_BUFFERED_BYTES). */
@@ -71,6 +81,12 @@ export function createSocketServer(
   io.on("connection", (socket) => {
     const { principal } = socket.data;
     deps.metrics.connections.inc();
+    Object.assign(socket.data, { nodeId: options.nodeId, transport: socket.conn.transport.name, connectedAt: Date.now() });
+    socket.conn.once("upgrade", (transport: { name: string }) => {
+      socket.data.transport = transport.name;
+    });
+    const ownRoom = callerRoom(principal.sub);
+    void socket.join(ownRoom);
     // Game servers hold tokens for months: atTime re-arms past setTimeout's 24.8-day limit.
     const cancelExpiry = principal.exp === undefined ? undefined : atTime(principal.exp * 1000, () => hangUpExpired(socket));
     socket.on("disconnect", () => {
@@ -88,6 +104,7 @@ export function createSocketServer(
       get topics() {
         const topics = new Set(socket.rooms);
         topics.delete(socket.id);
+        topics.delete(ownRoom);
         return topics;
       },
     };
@@ -156,4 +173,18 @@ export function originAllowed(req: IncomingMessage, allowed: readonly string[]):
   } catch {
     return false;
   }
+}
+
+/** The connections of a caller (by token sub) on every node: through the adapter, so across Redis too. */
+export async function socketsOf(io: HoardIo, sub: string): Promise<ConnectedSocket[]> {
+  const room = callerRoom(sub);
+  const sockets = await io.in(room).fetchSockets();
+  return sockets.map((socket) => ({
+    nodeId: socket.data.nodeId,
+    socketId: socket.id,
+    role: socket.data.principal.role,
+    transport: socket.data.transport,
+    connectedAt: new Date(socket.data.connectedAt).toISOString(),
+    topics: [...socket.rooms].filter((name) => name !== socket.id && name !== room).sort(),
+  }));
 }
