@@ -88,6 +88,27 @@ describeInBrowser("web console in Chromium", (browser) => {
     await browserPage.close();
   });
 
+  it("finds players by the start of their id or name, ignoring case", async () => {
+    await gm.players.create({ id: "Zed-1", name: "Quentin" });
+    await gm.players.create({ id: "zeta" });
+    await gm.players.create({ id: "yolanda", name: "ZEBRA keeper" });
+    await gm.players.create({ id: "quill" });
+    const tab = await openConsole(browser(), { url: server.url, token: await server.token("viewer", "support") });
+    const { page } = tab;
+    const found = () =>
+      page.locator("[data-testid='player-results'] a[data-player]").evaluateAll((links) => links.map((a) => a.getAttribute("data-player")));
+    await page.fill("#player-search", "zE");
+    await eventually(found).toEqual(["Zed-1", "yolanda", "zeta"]);
+    await page.fill("#player-search", "QUEN");
+    await eventually(found).toEqual(["Zed-1"]);
+    await page.fill("#player-search", "qu");
+    await eventually(found).toEqual(["Zed-1", "quill"]);
+    await page.fill("#player-search", "nobody-here");
+    await eventually(() => page.locator("#player-search-status").textContent()).toContain("No player id or name starts with");
+    expect(tab.errors).toEqual([]);
+    await tab.close();
+  });
+
   it("shows the player's cart live (it is part of the watched state) and the order a checkout makes", async () => {
     const lantern = await shopItem(gm, { name: "Lantern", price: 30 });
     await playerWithGold(gm, "carol", 500);

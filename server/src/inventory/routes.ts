@@ -14,8 +14,8 @@ export const inventoryRoutes: HttpRoute[] = [
     method: "get",
     path: "/api/v1/players",
     event: "players:list",
-    summary: "List players by id",
-    query: { after: "string", limit: "int", prefix: "string" },
+    summary: "List players by id; search: id or name starting with it, ignoring case",
+    query: { after: "string", limit: "int", prefix: "string", search: "string" },
   },
   { method: "get", path: "/api/v1/players/:playerId", event: "players:get", summary: "A player's whole state" },
   {

@@ -101,6 +101,10 @@ export class SqliteStore implements Store {
     this.presenceHistory = new SqlitePresenceHistory(this.db);
 
     const db = this.db;
+    // SQLite's own LIKE and lower() fold ASCII only; a player's name may be any text.
+    db.function("hoard_starts_folded", { deterministic: true }, (value: unknown, folded: unknown) =>
+      typeof value === "string" && typeof folded === "string" && value.toLowerCase().startsWith(folded) ? 1 : 0,
+    );
     this.shop = new SqliteShopCatalog(db);
     this.trades = new SqliteTradeStore(db);
     this.guardTables = new Map(Object.entries({ ...this.trades.guardTables }));
@@ -113,6 +117,10 @@ export class SqliteStore implements Store {
       listKits: db.prepare("SELECT kit FROM kits ORDER BY name"),
       listPlayers: db.prepare(
         "SELECT id, version, json_extract(state, '$.name') AS name FROM players WHERE id > ? AND id >= ? AND id < ? ORDER BY id LIMIT ?",
+      ),
+      searchPlayers: db.prepare(
+        `SELECT id, version, name FROM (SELECT id, version, json_extract(state, '$.name') AS name FROM players WHERE id > ? AND id >= ? AND id < ?)
+         WHERE hoard_starts_folded(id, ?) OR hoard_starts_folded(name, ?) ORDER BY id LIMIT ?`,
       ),
       appendLog: db.prepare("INSERT INTO op_log (player_id, version, op_key, entry) VALUES (?, ?, ?, ?)"),
       readLog: db.prepare("SELECT entry FROM op_log WHERE player_id = ? AND version > ? ORDER BY version LIMIT ?"),
@@ -202,10 +210,16 @@ export class SqliteStore implements Store {
     return this.players.read(id);
   }
 
-  async listPlayers(page: Page & { prefix?: string }): Promise<PlayerSummary[]> {
+  async listPlayers(page: Page & { prefix?: string; search?: string }): Promise<PlayerSummary[]> {
     const prefix = page.prefix ?? "";
+    const folded = page.search?.toLowerCase();
     // Ids use only [A-Za-z0-9_-], all below "~": [prefix, prefix~) is exactly the prefix range.
-    const rows = this.stmt.listPlayers.all(page.after ?? "", prefix, `${prefix}~`, page.limit) as Array<{
+    const range = [page.after ?? "", prefix, `${prefix}~`];
+    const rows = (
+      folded === undefined
+        ? this.stmt.listPlayers.all(...range, page.limit)
+        : this.stmt.searchPlayers.all(...range, folded, folded, page.limit)
+    ) as Array<{
       id: string;
       version: number;
       name: string | null;
