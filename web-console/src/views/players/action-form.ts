@@ -1,4 +1,5 @@
 import type { HoardClient } from "@hoard/client-sdk";
+import { askToConfirm } from "../../lib/confirm";
 import { errorBox, h, replaceChildren } from "../../lib/dom";
 import type { ItemNames } from "../../lib/item-names";
 import { type ActionKind, actionKinds, actionLabels, actionOp, confirmation, type Field, type FormValues, fieldsOf } from "./actions-model";
@@ -113,26 +114,15 @@ export class ActionForm {
       return;
     }
     const itemName = (id: string) => this.options.names.name(id) ?? this.itemSelect.selectedOptions[0]?.textContent ?? id;
-    const confirm = h("button", { type: "button", class: "primary danger", "data-testid": "action-confirm" }, "Confirm");
-    const cancel = h("button", { type: "button", class: "link", onclick: () => this.hideReview() }, "Cancel");
-    confirm.addEventListener("click", async () => {
-      confirm.disabled = true;
-      try {
+    askToConfirm(this.review, this.outcome, {
+      question: confirmation(this.options.playerId, made.op, itemName),
+      detail: `Reason: ${made.reason}`,
+      testId: "action",
+      run: async () => {
         const done = await this.options.hoard.inventory.apply(this.options.playerId, [made.op], { reason: made.reason });
-        this.review.hidden = true;
         (this.inputs.get("reason") as HTMLInputElement).value = "";
-        replaceChildren(this.outcome, h("p", { class: "muted small", role: "status" }, `Done: version ${done.version}.`));
-      } catch (error) {
-        this.review.hidden = true;
-        replaceChildren(this.outcome, errorBox(error));
-      }
+        return `Done: version ${done.version}.`;
+      },
     });
-    replaceChildren(
-      this.review,
-      h("p", { "data-testid": "action-confirmation" }, confirmation(this.options.playerId, made.op, itemName)),
-      h("p", { class: "muted small" }, `Reason: ${made.reason}`),
-      h("div", { class: "action-buttons" }, confirm, cancel),
-    );
-    this.review.hidden = false;
   }
 }
