@@ -75,10 +75,6 @@ export class ActionForm {
     void this.loadItems();
   }
 
-  private hideReview(): void {
-    this.review.hidden = true;
-  }
-
   private showFields(): void {
     const shown = new Set(fieldsOf[this.kind.value as ActionKind]);
     for (const [field, row] of this.rows) row.hidden = !shown.has(field);
