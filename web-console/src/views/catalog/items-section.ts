@@ -2,6 +2,7 @@ import { errorBox, h, replaceChildren } from "../../lib/dom";
 import { formatNumber, shortId, timeAgo } from "../../lib/format";
 import type { ViewContext } from "../../view";
 import { filterItems } from "./catalog-model";
+import { catalogTable } from "./catalog-table";
 import type { ItemBook } from "./catalog-view";
 
 /** Item definitions, searched by name; an admin adds one (immutable and idempotent: no confirmation needed). */
@@ -41,24 +42,7 @@ export function itemsSection(ctx: ViewContext, book: ItemBook): { el: HTMLElemen
     h("label", { for: "item-search", class: "sr-only" }, "Search item definitions by name"),
     search,
     status,
-    h(
-      "div",
-      { class: "table-wrap" },
-      h(
-        "table",
-        { class: "catalog-table" },
-        h(
-          "thead",
-          null,
-          h(
-            "tr",
-            null,
-            ["Name", "Kind", "Value", "Id (SHA-256)", "Created"].map((label, i) => h("th", i === 2 ? { class: "num" } : null, label)),
-          ),
-        ),
-        body,
-      ),
-    ),
+    catalogTable(["Name", "Kind", "Value", "Id (SHA-256)", "Created"], body, [2]),
     form,
     outcome,
   );

@@ -4,6 +4,7 @@ import { errorBox, h, replaceChildren } from "../../lib/dom";
 import { formatNumber } from "../../lib/format";
 import type { ViewContext } from "../../view";
 import { kitConfirmation, kitItemsText, parseCurrencies, parseKitItems } from "./catalog-model";
+import { catalogTable } from "./catalog-table";
 import type { ItemBook } from "./catalog-view";
 
 /** Kits (what players of a class start with); an admin creates or replaces one after a confirmation. */
@@ -53,31 +54,7 @@ export function kitsSection(ctx: ViewContext, book: ItemBook): { el: HTMLElement
   void load();
   const heads = ["Kit", "Class", "Currencies", "Items", ...(form ? [""] : [])];
   return {
-    el: h(
-      "section",
-      { class: "card", "data-testid": "kits-section" },
-      h("h3", null, "Kits"),
-      problem,
-      h(
-        "div",
-        { class: "table-wrap" },
-        h(
-          "table",
-          { class: "catalog-table" },
-          h(
-            "thead",
-            null,
-            h(
-              "tr",
-              null,
-              heads.map((label) => h("th", null, label)),
-            ),
-          ),
-          body,
-        ),
-      ),
-      form?.el,
-    ),
+    el: h("section", { class: "card", "data-testid": "kits-section" }, h("h3", null, "Kits"), problem, catalogTable(heads, body), form?.el),
   };
 }
 

@@ -4,6 +4,7 @@ import { errorBox, h, replaceChildren } from "../../lib/dom";
 import { formatNumber } from "../../lib/format";
 import type { ViewContext } from "../../view";
 import { endSaleConfirmation, priceConfirmation, priceInput, utc } from "./catalog-model";
+import { catalogTable } from "./catalog-table";
 import type { ItemBook } from "./catalog-view";
 
 /**
@@ -184,24 +185,7 @@ export function shopSection(ctx: ViewContext, book: ItemBook): { el: HTMLElement
       { class: "card", "data-testid": "shop-section" },
       h("h3", null, "Shop prices and sales"),
       problem,
-      h(
-        "div",
-        { class: "table-wrap" },
-        h(
-          "table",
-          { class: "catalog-table" },
-          h(
-            "thead",
-            null,
-            h(
-              "tr",
-              null,
-              heads.map((label, i) => h("th", i === 2 || i === 4 ? { class: "num" } : null, label)),
-            ),
-          ),
-          body,
-        ),
-      ),
+      catalogTable(heads, body, [2, 4]),
       form?.el,
       review,
       outcome,
