@@ -306,6 +306,7 @@ function recordFilter(kind: string, query: RecordQuery): Filter<RecordDoc> {
   return filter;
 }
 
-function escapeRegex(literal: string): string {
+/** A literal for a `$regex`: every character a regex treats specially is escaped (PCRE and JS agree on these). */
+export function escapeRegex(literal: string): string {
   return literal.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
