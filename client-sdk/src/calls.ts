@@ -1,4 +1,12 @@
-import { type Ack, type ClientEventName, type ErrorCode, type EventInput, type EventOutput, HoardError } from "@hoard/protocol/client";
+import {
+  type Ack,
+  type ClientEventName,
+  type ErrorCode,
+  type EventInput,
+  type EventOutput,
+  eventMeta,
+  HoardError,
+} from "@hoard/protocol/client";
 import type { Connection } from "./connection.js";
 
 /** Per-call options of `hoard.call`. */
@@ -20,27 +28,12 @@ const retryable: ReadonlySet<ErrorCode> = new Set([
 ]);
 
 /**
- * Events that change state but carry no opId. They are idempotent by their content (an item
- * definition's id is its hash, a kit or price is put whole, presence events carry their ids),
- * so, like every mutation with an opId, they are sent again after a reconnect.
+ * Mutations (the event table's flag) wait for the connection and are sent again after a lost
+ * ack: those with an opId apply once by it; those without are idempotent by their content (an
+ * item definition's id is its hash, a kit or price is put whole, presence events carry their ids).
  */
-const writesWithoutOpId: ReadonlySet<ClientEventName> = new Set([
-  "items:create",
-  "kits:put",
-  "shop:put",
-  "shop:remove",
-  "presence:login",
-  "presence:logout",
-  "presence:ingest",
-]);
-
-/** True for a payload that carries an opId: a mutation that applies once however often it is sent. */
-export function hasOpId(input: unknown): input is { opId: string } {
-  return typeof (input as { opId?: unknown } | undefined)?.opId === "string";
-}
-
-export function isWrite(event: ClientEventName, input: unknown): boolean {
-  return hasOpId(input) || writesWithoutOpId.has(event);
+function isWrite(event: ClientEventName): boolean {
+  return eventMeta[event].mutation;
 }
 
 interface Run {
@@ -69,7 +62,7 @@ export class Caller {
   /** One call, bounded in time. */
   call<E extends ClientEventName>(event: E, input: EventInput<E>, options: CallOptions = {}): Promise<EventOutput<E>> {
     return this.run(event, input, {
-      wait: options.waitForConnection === true || isWrite(event, input),
+      wait: options.waitForConnection === true || isWrite(event),
       budgetMs: this.timeoutMs * (this.retries + 1),
     });
   }

@@ -1,8 +1,15 @@
-import type { ClientEventName, EventInput, EventOutput, PresenceEvent, PushMessage } from "@hoard/protocol/client";
+import {
+  type ClientEventName,
+  type EventInput,
+  type EventOutput,
+  type OpIdEvent,
+  type PushMessage,
+  takesOpId,
+} from "@hoard/protocol/client";
 import type { ManagerOptions, SocketOptions } from "socket.io-client";
 import { AreaWatch } from "./area-watch.js";
 import type { BackoffOptions } from "./backoff.js";
-import { Caller, type CallOptions, hasOpId } from "./calls.js";
+import { Caller, type CallOptions } from "./calls.js";
 import { cartApi, shopApi } from "./cart-api.js";
 import {
   Connection,
@@ -13,10 +20,12 @@ import {
   resolveToken,
   type TokenSource,
 } from "./connection.js";
-import { inventoryApi, itemsApi, kitsApi, playersApi } from "./inventory-api.js";
+import { inventoryApi, playersApi } from "./inventory-api.js";
+import { itemsApi, kitsApi } from "./items-api.js";
 import { fetchHealth, fetchMetrics } from "./node-status.js";
 import { newOpId } from "./op-id.js";
 import { Outbox, type OutboxStorage } from "./outbox.js";
+import { presenceApi } from "./presence-api.js";
 import { stockApi } from "./stock-api.js";
 import { economyApi, tradesApi } from "./trades.js";
 import { PlayerWatch } from "./watch.js";
@@ -58,9 +67,10 @@ export interface MutationOptions {
   opId?: string;
 }
 
+/** What `call` sends: the event's payload, where a mutation's opId may be left out (one is made). */
+export type CallInput<E extends ClientEventName> = E extends OpIdEvent ? Omit<EventInput<E>, "opId"> & { opId?: string } : EventInput<E>;
+
 type PushHandler = (message: PushMessage) => void;
-/** Events whose payload carries an opId. */
-type MutationEvent = { [E in ClientEventName]: "opId" extends keyof EventInput<E> ? E : never }[ClientEventName];
 
 /**
  * Connects to a Hoard node and resolves once connected. Rejects with a HoardError when the first
@@ -105,8 +115,6 @@ export class HoardClient {
   private readonly caller: Caller;
   private readonly topics = new Map<string, Set<PushHandler>>();
   private readonly resyncHandlers = new Set<() => void>();
-  /** The last presence login, sent again on every reconnect (a new connection holds no presence). */
-  private presenceLogin: EventInput<"presence:login"> | undefined;
 
   constructor(
     /** The node's base URL, as given to `connect`. */
@@ -172,23 +180,29 @@ export class HoardClient {
   }
 
   /**
-   * Sends one event and resolves to its ack's data. Mutations (and other writes) wait for the
-   * connection while it is away and are sent again after a lost ack, with the same payload (so
-   * the same opId), within `timeoutMs × (retries + 1)`; with an outbox they go through it. Reads
-   * fail at once with CLIENT_OFFLINE while disconnected unless `waitForConnection` is set.
+   * Sends one event and resolves to its ack's data. A mutation (the event table's flag) gets its
+   * opId here, the one place that fills it for every SDK method: the payload's own, else
+   * `options.opId`, else a fresh one. Mutations wait for the connection while it is away and are
+   * sent again after a lost ack, with the same payload (so the same opId), within
+   * `timeoutMs × (retries + 1)`; with an outbox, those with an opId go through it. Reads fail at
+   * once with CLIENT_OFFLINE while disconnected unless `waitForConnection` is set.
    * @example const { player } = await hoard.call("players:get", { playerId: "alice" }, { waitForConnection: true });
+   * @example await hoard.call("cart:clear", { playerId: "alice" }, { opId: savedOpId });
    */
-  call<E extends ClientEventName>(event: E, input: EventInput<E>, options?: CallOptions): Promise<EventOutput<E>> {
-    if (this.outbox && hasOpId(input)) return this.outbox.push(event, input) as Promise<EventOutput<E>>;
-    return this.caller.call(event, input, options);
+  call<E extends ClientEventName>(event: E, input: CallInput<E>, options: CallOptions & MutationOptions = {}): Promise<EventOutput<E>> {
+    if (!takesOpId(event)) return this.caller.call(event, input as EventInput<E>, options);
+    const payload = { ...input, opId: (input as { opId?: string }).opId ?? options.opId ?? newOpId() };
+    if (this.outbox) return this.outbox.push(event, payload) as Promise<EventOutput<E>>;
+    return this.caller.call(event, payload as EventInput<E>, options);
   }
 
   /**
-   * Sends a mutation with the caller's opId or a fresh one.
+   * Sends a mutation with the caller's opId or a fresh one (the same as `call`, typed for the
+   * events that carry an opId).
    * @example await hoard.mutate("cart:clear", { playerId: "alice" }, { opId: savedOpId });
    */
-  mutate<E extends MutationEvent>(event: E, input: Omit<EventInput<E>, "opId">, options: MutationOptions = {}): Promise<EventOutput<E>> {
-    return this.call(event, { ...input, opId: options.opId ?? newOpId() } as EventInput<E>);
+  mutate<E extends OpIdEvent>(event: E, input: Omit<EventInput<E>, "opId">, options: MutationOptions = {}): Promise<EventOutput<E>> {
+    return this.call(event, input as CallInput<E>, options);
   }
 
   /** Item definitions, content-addressed: fetched once, then served from memory forever. */
@@ -212,41 +226,9 @@ export class HoardClient {
 
   /** The shop catalog: everyone reads it; `server` and `admin` tokens set prices and sales. */
   readonly shop = shopApi(this);
-  readonly presence = {
-    /**
-     * Counts this player (a `player` token) in an area and mode, bound to this connection: a
-     * login elsewhere moves it, closing the connection ends it. Sent again after a reconnect.
-     * @example await hoard.presence.login("eu-west", "battle_royale");
-     */
-    login: async (areaCode: string, mode: string) => {
-      const reply = await this.call("presence:login", { areaCode, mode });
-      this.presenceLogin = { areaCode, mode };
-      return reply;
-    },
-    /** @example const { ended } = await hoard.presence.logout(); */
-    logout: () => {
-      this.presenceLogin = undefined;
-      return this.call("presence:logout", {});
-    },
-    /**
-     * A game server (`server` token) reports its players' LOGIN/LOGOUT events, up to 1000 at a
-     * time, applied in order. Pass your own `eventId`s to stay idempotent across restarts;
-     * missing ones are made here (so the SDK's own retries still count once).
-     * @example
-     * await hoard.presence.ingest([
-     *   { eventId: "gs1-000042", userId: "alice", areaCode: "eu-west", mode: "duel", event: "LOGIN" },
-     * ]);
-     */
-    ingest: (events: Array<Omit<PresenceEvent, "eventId"> & { eventId?: string }>) =>
-      this.call("presence:ingest", { events: events.map((event) => ({ ...event, eventId: event.eventId ?? newOpId() })) }),
-    /** @example const { modes, total } = await hoard.presence.stats("eu-west"); */
-    stats: (areaCode: string) => this.call("presence:stats", { areaCode }),
-    /** @example const { areas } = await hoard.presence.areas({ limit: 10 }); */
-    areas: (options: EventInput<"presence:areas"> = {}) => this.call("presence:areas", options),
-    /** @example const { samples } = await hoard.presence.history("eu-west", { since: "2025-01-01T00:00:00Z" }); */
-    history: (areaCode: string, range: Omit<EventInput<"presence:history">, "areaCode"> = {}) =>
-      this.call("presence:history", { areaCode, ...range }),
-  };
+  private readonly presenceSession = presenceApi(this);
+  /** Presence: this player's login (bound to the connection), game servers' events, stats and history. */
+  readonly presence = this.presenceSession.api;
 
   /**
    * Live popularity of an area: its stats now, then every newer push (coalesced by the server,
@@ -354,14 +336,13 @@ export class HoardClient {
   }
 
   private async resubscribe(): Promise<void> {
-    const login = this.presenceLogin;
     await Promise.all([
       ...[...this.topics.keys()].map((topic) =>
         this.call("sub:subscribe", { topic }).catch(() => {
           // The topic is no longer allowed or gone: its watchers learn it when they resync.
         }),
       ),
-      ...(login ? [this.call("presence:login", login).catch(() => {})] : []),
+      this.presenceSession.relogin(),
     ]);
   }
 

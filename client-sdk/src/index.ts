@@ -48,7 +48,7 @@ export {
 export { AreaWatch, type AreaWatchEvents } from "./area-watch.js";
 export type { BackoffOptions } from "./backoff.js";
 export type { CallOptions } from "./calls.js";
-export { type ConnectOptions, connect, HoardClient, type HoardSocket, type MutationOptions } from "./client.js";
+export { type CallInput, type ConnectOptions, connect, HoardClient, type HoardSocket, type MutationOptions } from "./client.js";
 export type { ConnectionEvents, ConnectionStatus, DisconnectInfo, TokenSource } from "./connection.js";
 export type { ApplyOptions } from "./inventory-api.js";
 export { fetchHealth, fetchMetrics, type MetricSample, type NodeHealth, parsePrometheusText } from "./node-status.js";

@@ -49,6 +49,8 @@ export class Outbox extends Emitter<OutboxEvents> {
   private readonly busy = new Set<string>();
   private readonly loaded: Promise<void>;
   private saving: Promise<void> = Promise.resolve();
+  /** The write not yet started, which every change until it starts waits for. */
+  private nextSave: Promise<void> | undefined;
   private closed = false;
 
   constructor(
@@ -189,14 +191,22 @@ export class Outbox extends Emitter<OutboxEvents> {
     }
   }
 
-  /** Writes the list as it is now, after any write under way (writes never overlap or reorder). */
+  /**
+   * Resolves once the list as it is now is stored. Writes never overlap or reorder; changes made
+   * while one is under way share the next write, which reads the list when it starts (so a burst
+   * of mutations costs a few whole-list writes, not three each).
+   */
   private persist(): Promise<void> {
-    const snapshot = this.entries.map((entry) => ({ ...entry }));
-    this.saving = this.saving.then(
-      () => this.storage.save(snapshot),
-      () => this.storage.save(snapshot),
-    );
-    return this.saving;
+    if (this.nextSave) return this.nextSave;
+    const next = this.saving
+      .catch(() => {})
+      .then(() => {
+        this.nextSave = undefined;
+        return this.storage.save(this.entries.map((entry) => ({ ...entry })));
+      });
+    this.nextSave = next;
+    this.saving = next;
+    return next;
   }
 }
 

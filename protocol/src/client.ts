@@ -1,6 +1,7 @@
 /**
  * The zod-free entry, `@hoard/protocol/client`: what clients (the SDK, the web console) need
- * at run time — the error registry and `HoardError`, topic names, the pure helpers — and the
+ * at run time — the error registry and `HoardError`, topic names, the events' transport table
+ * (`eventMeta`: which ones are mutations), the pure helpers — and the
  * types of every message. The schemas stay behind the main entry, which only the server
  * imports: a client never parses, and zod would be most of a browser bundle.
  *
@@ -15,6 +16,7 @@ export type * from "./common.js";
 export * from "./days.js";
 export * from "./envelope.js";
 export * from "./errors.js";
+export * from "./event-meta.js";
 export type * from "./events.js";
 export type * from "./inventory.js";
 export type * from "./items.js";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ROLES } from "./roles.js";
 
 /**
  * Shared building blocks. Every string is bounded; every key used as an object key is
@@ -52,7 +53,7 @@ export const Cursor = z.string().max(200);
  * `player` its own state; `server` a trusted game backend; `admin` the console, reads and acts on
  * everything; `viewer` the console read-only: reads and watches everything an admin does, acts on nothing.
  */
-export const Role = z.enum(["player", "server", "admin", "viewer"]);
+export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
 
 /** Who did something: recorded in the op log. */

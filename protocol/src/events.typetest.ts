@@ -3,7 +3,8 @@
  * `@ts-expect-error` line must fail to compile, or tsc reports the directive as unused.
  */
 import type { Ack } from "./envelope.js";
-import type { ClientToServerEvents, EventInput, EventOutput } from "./events.js";
+import type { OpIdEvent } from "./event-meta.js";
+import type { ClientEventName, ClientToServerEvents, EventInput, EventOutput } from "./events.js";
 
 /** A socket typed by the event map, as socket.io-client's Socket<ServerToClientEvents, ClientToServerEvents> is. */
 declare const socket: {
@@ -78,3 +79,8 @@ socket.emit("players:get", () => {});
 // @ts-expect-error items:list output has no player
 const wrongOutput: EventOutput<"players:get"> = { items: [], next: null };
 void wrongOutput;
+
+// The zod-free table's opId flag (what the SDK fills by) names exactly the events whose schema has an opId.
+type SchemaOpIdEvent = { [E in ClientEventName]: EventInput<E> extends { opId: string } ? E : never }[ClientEventName];
+const opIdFlagsAgree: [SchemaOpIdEvent] extends [OpIdEvent] ? ([OpIdEvent] extends [SchemaOpIdEvent] ? true : false) : false = true;
+void opIdFlagsAgree;

@@ -5,6 +5,7 @@ export * from "./common.js";
 export * from "./days.js";
 export * from "./envelope.js";
 export * from "./errors.js";
+export * from "./event-meta.js";
 export * from "./events.js";
 export * from "./inventory.js";
 export * from "./items.js";

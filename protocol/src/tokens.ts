@@ -1,6 +1,7 @@
 import { SignJWT } from "jose";
 import type { Role } from "./common.js";
 import { HoardError } from "./errors.js";
+import { ROLES } from "./roles.js";
 
 /** A node refuses a shorter `HOARD_SECRET`, so a token signed with one could never be accepted. */
 export const MIN_SECRET_LENGTH = 32;
@@ -35,8 +36,7 @@ export async function mintToken(options: MintTokenOptions): Promise<string> {
     throw new HoardError("VALIDATION_FAILED", `secret must be the nodes' HOARD_SECRET: at least ${MIN_SECRET_LENGTH} characters`);
   if (typeof sub !== "string" || sub.length < 1 || sub.length > 128)
     throw new HoardError("VALIDATION_FAILED", "sub must be 1–128 characters");
-  if (role !== "player" && role !== "server" && role !== "admin" && role !== "viewer")
-    throw new HoardError("VALIDATION_FAILED", "role must be player, server, admin or viewer");
+  if (!(ROLES as readonly string[]).includes(role)) throw new HoardError("VALIDATION_FAILED", `role must be one of ${ROLES.join(", ")}`);
   if (typeof expiresIn === "number" && !(Number.isInteger(expiresIn) && expiresIn > 0))
     throw new HoardError("VALIDATION_FAILED", "expiresIn must be a whole number of seconds above 0, or a span such as 1h");
 

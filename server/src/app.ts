@@ -5,7 +5,6 @@ import type { Actions } from "./actions";
 import { signingSecret } from "./auth/dev-secret";
 import { TokenService } from "./auth/tokens";
 import { cartActions, shopActions } from "./cart/actions";
-import { cartRoutes } from "./cart/routes";
 import { CartService } from "./cart/service";
 import { ShopService } from "./cart/shop-service";
 import { clusterActions } from "./cluster/actions";
@@ -13,29 +12,24 @@ import { ClusterPubSub } from "./cluster/adapter";
 import { nodeCards } from "./cluster/node-card";
 import { redisRateLimiters } from "./cluster/rate-limit-redis";
 import { openRedis, type RedisConnections } from "./cluster/redis";
-import { clusterRoutes } from "./cluster/routes";
 import type { Config } from "./config";
 import { inventoryActions, inventoryTopic } from "./inventory/actions";
-import { inventoryRoutes } from "./inventory/routes";
 import { InventoryService } from "./inventory/service";
 import { itemActions } from "./items/actions";
-import { itemRoutes } from "./items/routes";
 import { ItemService } from "./items/service";
 import { createLogger, type Logger } from "./log";
 import { areaTopic, presenceActions } from "./presence/actions";
 import { openPresenceRegistry } from "./presence/open";
-import { presenceRoutes } from "./presence/routes";
 import { PresenceService } from "./presence/service";
 import { listenFailure, redisUnreachable } from "./startup";
 import { stockActions, stockTopicSources } from "./stock/actions";
-import { stockImportRoute, stockRoutes } from "./stock/routes";
+import { stockImportRoute } from "./stock/routes";
 import { StockService } from "./stock/service";
 import { openEmbeddedStore } from "./store/open";
 import type { Store } from "./store/port";
 import { subscriptionActions } from "./subscriptions/actions";
 import { economyActions, tradeActions, tradeTopic } from "./trade/actions";
 import { EconomyService } from "./trade/economy";
-import { tradeRoutes } from "./trade/routes";
 import { TradeService } from "./trade/service";
 import { Dispatcher } from "./transport/dispatch";
 import { createHttpApp } from "./transport/http";
@@ -44,6 +38,7 @@ import { PushHub } from "./transport/push-hub";
 import { RateLimits } from "./transport/rate-classes";
 import { TokenBuckets } from "./transport/rate-limit";
 import { RefusalLog } from "./transport/refusal-log";
+import { restRoutes } from "./transport/rest-routes";
 import { createSocketServer, type HoardIo, socketsOf } from "./transport/socket";
 import { version } from "./version";
 
@@ -180,7 +175,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
   const dispatcher = new Dispatcher({ actions, log, metrics, limits, refusals });
 
   const http = createHttpApp({
-    routes: [...itemRoutes, ...inventoryRoutes, ...cartRoutes, ...tradeRoutes, ...presenceRoutes, ...stockRoutes, ...clusterRoutes],
+    routes: restRoutes,
     streamRoutes: [stockImportRoute(stock)],
     dispatcher,
     tokens,

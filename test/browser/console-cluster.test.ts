@@ -45,7 +45,7 @@ describeInBrowser("console cluster page in Chromium", (browser) => {
     }
   });
 
-  it("lists both nodes, finds a player's socket on the other node, drops a killed node within the node TTL, and says \"node unreachable\" when its own node dies", async () => {
+  it('lists both nodes, finds a player\'s socket on the other node, drops a killed node within the node TTL, and says "node unreachable" when its own node dies', async () => {
     const [nodeA, nodeB] = cluster.nodes;
     if (!nodeA || !nodeB) throw new Error("two nodes expected");
     const tab = await openConsole(browser(), { url: nodeA.url, token: await cluster.token("admin", "ops") });

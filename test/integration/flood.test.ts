@@ -90,3 +90,37 @@ describe("a flood from one player (HOARD_RATE_PER_SECOND=1, HOARD_RATE_BURST=5)"
     flooder.close();
   });
 });
+
+describe("fairness: a burst within the flooder's rate (HOARD_RATE_BURST=5000)", () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startServer({ env: { HOARD_RATE_BURST: "5000", HOARD_MAX_IN_FLIGHT: "5000" } });
+    const gm = await connectRaw(server.url, await server.token("server", "game"));
+    for (const id of ["flooder", "other"])
+      expect(await gm.call("players:create", { id, opId: `create-${id}` })).toMatchObject({ ok: true });
+    gm.close();
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it("another player's call, sent just after 2,000 admitted requests arrive in one write, is answered before three quarters of them", async () => {
+    const FLOOD = 2000;
+    const flooder = await connectRawWs(server.url, await server.token("player", "flooder"));
+    const other = await connectRaw(server.url, await server.token("player", "other"));
+    let floodAnswered = 0;
+    const floodAcks = Array.from({ length: FLOOD }, (_, i) => flooder.ack(i + 1).then(() => floodAnswered++));
+    // One read of the node's delivers hundreds of these frames at once: were every admitted one
+    // started as it is read, they would all run before the node reads the other player's socket.
+    flooder.sendAll(Array.from({ length: FLOOD }, (_, i) => `42${i + 1}["players:get",{"playerId":"flooder"}]`));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(await other.call("players:get", { playerId: "other" })).toMatchObject({ ok: true });
+    const answeredBefore = floodAnswered;
+    await Promise.all(floodAcks);
+    // Fair: a few turns of FAIR_BATCH (96 here); all at once: more than 1,100.
+    expect(answeredBefore).toBeLessThan(FLOOD / 4);
+    other.close();
+    flooder.close();
+  });
+});

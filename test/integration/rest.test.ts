@@ -1,6 +1,13 @@
-import { type ClientEventName, clientEvents, httpStatusOf, isClientEventName, isErrorCode } from "@hoard/protocol";
-import { inventoryRoutes } from "@hoard/server/internal/inventory/routes";
-import { itemRoutes } from "@hoard/server/internal/items/routes";
+import {
+  type ClientEventName,
+  clientEventNames,
+  clientEvents,
+  type HttpBinding,
+  httpStatusOf,
+  isClientEventName,
+  isErrorCode,
+} from "@hoard/protocol";
+import { restRoutes } from "@hoard/server/internal/transport/rest-routes";
 import { version } from "@hoard/server/internal/version";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { http, okData } from "../support/edge";
@@ -55,7 +62,10 @@ describe("REST", () => {
   });
 
   it("the route table is the one under test", () => {
-    expect([...itemRoutes, ...inventoryRoutes].map(({ method, path, event }) => ({ method, path, event }))).toEqual(routes);
+    const under = ["items", "kits", "players", "inventory"];
+    const tested = restRoutes.filter(({ event }) => under.includes(event.split(":")[0] as string));
+    const byEvent = (a: { event: string }, b: { event: string }) => a.event.localeCompare(b.event);
+    expect(tested.map(({ method, path, event }) => ({ method, path, event })).sort(byEvent)).toEqual([...routes].sort(byEvent));
   });
 
   describe("items", () => {
@@ -354,6 +364,35 @@ describe("REST", () => {
           );
         }
         if (route.method !== "get") expect(operation.requestBody, route.event).toBeDefined();
+      }
+    });
+
+    it("OpenAPI and the router agree: each event's route is documented, each documented operation is routed, nothing else is", async () => {
+      const doc = (await http(server, "GET", "/api/openapi.json")).body as {
+        paths: Record<string, Record<string, { operationId: string }>>;
+      };
+      const documented = Object.entries(doc.paths).flatMap(([path, methods]) =>
+        Object.entries(methods).map(([method, operation]) => ({ method, path, event: operation.operationId })),
+      );
+      // The event table's side: every row with an http binding is an operation of that event.
+      const fromTable = clientEventNames.flatMap((event) => {
+        const binding: HttpBinding | null = clientEvents[event].http;
+        return binding ? [{ method: binding.method, path: binding.path.replace(/:(\w+)/g, "{$1}"), event }] : [];
+      });
+      expect(documented).toEqual(expect.arrayContaining(fromTable));
+      expect(documented.filter((operation) => operation.event !== "stock:import")).toHaveLength(fromTable.length);
+      // The router's side: a documented operation reaches a route (which wants a token) rather
+      // than ROUTE_NOT_FOUND, and a method not documented on a documented path finds none.
+      const concrete = (path: string) => path.replace(/\{version\}/g, "1").replace(/\{\w+\}/g, "x");
+      for (const { method, path, event } of documented) {
+        const reply = await http(server, method.toUpperCase(), concrete(path));
+        expect([reply.status, reply.body.error.code], `${event}: ${method} ${path}`).toEqual([401, "AUTH_UNAUTHENTICATED"]);
+      }
+      for (const [path, methods] of Object.entries(doc.paths)) {
+        for (const method of ["get", "post", "put", "delete"].filter((verb) => !(verb in methods))) {
+          const reply = await http(server, method.toUpperCase(), concrete(path), { token });
+          expect([reply.status, reply.body.error.code], `${method} ${path}`).toEqual([404, "ROUTE_NOT_FOUND"]);
+        }
       }
     });
 

@@ -117,4 +117,4 @@ it("queued with the node down by one process, delivered by a new client on the s
   } finally {
     await store.close();
   }
-});
+}, 60_000);

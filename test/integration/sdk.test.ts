@@ -46,6 +46,22 @@ describe("client SDK against a real node", () => {
     expect((await gm.players.get("retry")).player.wallet.gold).toBe(10);
   });
 
+  it("fills a mutation's opId in one place: `call` without one applies once per call, with one given it replays", async () => {
+    await gm.players.create({ id: "filled" });
+    const ops = [{ type: "credit" as const, currency: "gold", amount: 5 }];
+    const made = await gm.call("inventory:apply", { playerId: "filled", ops });
+    const given = await gm.call("inventory:apply", { playerId: "filled", ops }, { opId: "filled-credit-0001" });
+    const again = await gm.mutate("inventory:apply", { playerId: "filled", ops }, { opId: "filled-credit-0001" });
+    expect([made.replayed, given.replayed]).toEqual([false, false]);
+    expect(again).toEqual({ ...given, replayed: true });
+    expect((await gm.players.get("filled")).player.wallet.gold).toBe(10);
+    const { entries } = await gm.inventory.history("filled");
+    const [byCall, byOption] = entries.filter((entry) => entry.kind === "inventory:apply").map((entry) => entry.opId);
+    expect(byOption).toBe("filled-credit-0001");
+    expect(byCall).toMatch(/.{8,}/);
+    expect(byCall).not.toBe(byOption);
+  });
+
   it("throws a HoardError with the registry code", async () => {
     await gm.players.create({ id: "poor" });
     const error = await gm.inventory.debit("poor", "gold", 1).catch((e: unknown) => e);

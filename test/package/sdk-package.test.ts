@@ -6,10 +6,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import type { HoardClient } from "@hoard/client-sdk";
+import { connect, type HoardClient } from "@hoard/client-sdk";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { BROWSER_BUNDLE, type BuiltPackages, buildPackages, tsc } from "../../scripts/build-packages";
 import { describeInBrowser, eventually } from "../support/browser";
+import { type ClusterNode, startNode } from "../support/cluster";
 import { itemDefinition, startServer, TEST_SECRET, type TestServer } from "../support/server";
 
 /**
@@ -109,6 +110,33 @@ const page = `<!doctype html>
 </script>
 `;
 
+/**
+ * A game page with an offline outbox in localStorage (at most 3 entries): `window.hoard` and
+ * what its queued calls came to, by opId (an error by its code).
+ */
+const outboxPage = `<!doctype html>
+<meta charset="utf-8" />
+<title>Hoard outbox in localStorage</title>
+<script type="module">
+  import { HoardClient, localStorageOutbox } from "./${BROWSER_BUNDLE}";
+  const given = new URLSearchParams(location.hash.slice(1));
+  const hoard = new HoardClient(given.get("node"), {
+    token: given.get("token"),
+    outbox: { storage: localStorageOutbox("game.outbox"), maxEntries: 3 },
+  });
+  window.outcomes = {};
+  window.credit = (opId, amount) =>
+    hoard.inventory.apply("cid", [{ type: "credit", currency: "gold", amount }], { opId }).then(
+      () => (window.outcomes[opId] = "ok"),
+      (error) => (window.outcomes[opId] = error.code),
+    );
+  window.delivered = [];
+  hoard.outbox.on("delivered", (entry) => window.delivered.push(entry.opId));
+  window.hoard = hoard;
+  window.ready = true;
+</script>
+`;
+
 describe("the packed packages in a project outside the workspaces", () => {
   let built: BuiltPackages;
   let dir: string;
@@ -157,7 +185,8 @@ describe("the packed packages in a project outside the workspaces", () => {
     const bundle = await readFile(join(app, "node_modules/@hoard/client-sdk", BROWSER_BUNDLE));
     site = createServer((request, response) => {
       const isBundle = request.url === `/${BROWSER_BUNDLE}`;
-      response.writeHead(200, { "content-type": isBundle ? "text/javascript" : "text/html" }).end(isBundle ? bundle : page);
+      const html = request.url?.startsWith("/outbox") ? outboxPage : page;
+      response.writeHead(200, { "content-type": isBundle ? "text/javascript" : "text/html" }).end(isBundle ? bundle : html);
     });
     await new Promise<void>((resolve) => site.listen(0, "127.0.0.1", resolve));
     siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
@@ -227,6 +256,47 @@ describe("the packed packages in a project outside the workspaces", () => {
       expect(errors).toEqual([]);
       await context.close();
     });
+
+    it("keeps an offline outbox in localStorage: full at its bound, kept across a reload, delivered once when the node is back", async () => {
+      const dbDir = await mkdtemp(join(tmpdir(), "hoard-outbox-browser-"));
+      const env = { HOARD_DB: join(dbDir, "hoard.db"), HOARD_ALLOWED_ORIGINS: siteUrl };
+      let node: ClusterNode | undefined = await startNode({ name: "outbox-node", env });
+      const context = await browser().newContext();
+      try {
+        const nodeUrl = node.url;
+        const token = await server.token("server", "game");
+        const setup = await connect(nodeUrl, { token: () => server.token("server", "game") });
+        await setup.players.create({ id: "cid" });
+        setup.close();
+        await node.kill("SIGTERM");
+
+        // The node is down: three credits are stored, the fourth is refused by the bound.
+        const tab = await context.newPage();
+        const open = () => tab.goto(`${siteUrl}/outbox#node=${encodeURIComponent(nodeUrl)}&token=${encodeURIComponent(token)}`);
+        const read = <T>(expression: string) => tab.evaluate(expression) as Promise<T>;
+        await open();
+        await eventually(() => read("window.ready === true")).toBe(true);
+        await read('["credit-1", "credit-2", "credit-3", "credit-4"].forEach((opId, i) => window.credit(opId, i + 1))');
+        await eventually(() => read('window.outcomes["credit-4"]')).toBe("CLIENT_OUTBOX_FULL");
+        const stored = () => read<Array<{ opId: string }>>('JSON.parse(localStorage.getItem("game.outbox") ?? "[]")');
+        await eventually(async () => (await stored()).map((entry) => entry.opId)).toEqual(["credit-1", "credit-2", "credit-3"]);
+
+        // A reload (the game's tab refreshed) finds them in localStorage; the node comes back.
+        await tab.reload();
+        await eventually(() => read("window.ready === true")).toBe(true);
+        node = await startNode({ name: "outbox-node", env: { ...env, PORT: new URL(nodeUrl).port } });
+        await eventually(() => read("window.delivered")).toEqual(["credit-1", "credit-2", "credit-3"]);
+        expect(await stored()).toEqual([]);
+        const check = await connect(node.url, { token: () => server.token("server", "game") });
+        const { player } = await check.players.get("cid");
+        check.close();
+        expect({ gold: player.wallet.gold, version: player.version }).toEqual({ gold: 6, version: 4 });
+      } finally {
+        await context.close();
+        await node?.kill("SIGKILL");
+        await rm(dbDir, { recursive: true, force: true });
+      }
+    }, 60_000);
   });
 
   it(`keeps zod out of the SDK's browser bundle, which fits in ${BROWSER_BUDGET_BYTES / 1024} KB min + gzip`, async () => {

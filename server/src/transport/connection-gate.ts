@@ -37,8 +37,9 @@ export type GateRefusal = "RATE_LIMITED" | "REQUEST_IN_FLIGHT_LIMIT";
  *
  * Fairness: Socket.IO would start every event of a read at once (a burst of a thousand
  * requests is a thousand handlers before the node reads another socket). Admitted packets
- * are handed on at most FAIR_BATCH per turn of the event loop; the rest wait, unparsed, in
- * arrival order (with any packet behind them), so other connections are read in between.
+ * are handed on at most FAIR_BATCH per connection per turn of the event loop, counted across
+ * the turn's reads; the rest wait, unparsed, in arrival order (with any packet behind them),
+ * so other connections are read in between.
  *
  * `settled()` must be called once for every admitted event, when its reply is queued, and
  * `close()` once the connection closes.
@@ -50,7 +51,10 @@ export class ConnectionGate {
   private paused: NodeJS.Timeout | undefined;
   /** Packets admitted and not yet handed to Socket.IO, in arrival order (made when first needed). */
   private waiting: string[] | undefined;
-  private handOn: NodeJS.Immediate | undefined;
+  /** Packets this connection may still hand on in this turn of the event loop. */
+  private budget = FAIR_BATCH;
+  /** The next turn, which restores the budget and hands on what waits. */
+  private nextTurn: NodeJS.Immediate | undefined;
 
   constructor(
     socket: Socket,
@@ -70,7 +74,7 @@ export class ConnectionGate {
   /** The connection closed: stop its timers and drop what waits (called from its disconnect handler). */
   close(): void {
     clearTimeout(this.paused);
-    clearImmediate(this.handOn);
+    clearImmediate(this.nextTurn);
     this.waiting = undefined;
   }
 
@@ -80,15 +84,27 @@ export class ConnectionGate {
 
   private queue(data: string, parse: (data: unknown) => void): void {
     this.waiting ??= [];
+    this.waiting.push(data);
+    this.handOn(parse);
+  }
+
+  /**
+   * Hands on what waits, within this turn's budget. The budget counts every packet handed on
+   * in the turn, however they arrived: one read of a flooding socket delivers a thousand frames,
+   * each its own `data` event, and must not start a thousand handlers before the node reads
+   * another socket.
+   */
+  private handOn(parse: (data: unknown) => void): void {
     const waiting = this.waiting;
-    waiting.push(data);
-    if (this.handOn !== undefined) return;
-    const next = () => {
-      for (const packet of waiting.splice(0, FAIR_BATCH)) parse(packet);
-      this.handOn = waiting.length > 0 ? setImmediate(next) : undefined;
-    };
-    // The first batch at once: a connection that is not bursting waits for nothing.
-    next();
+    if (!waiting) return;
+    const batch = waiting.splice(0, this.budget);
+    this.budget -= batch.length;
+    for (const packet of batch) parse(packet);
+    this.nextTurn ??= setImmediate(() => {
+      this.nextTurn = undefined;
+      this.budget = FAIR_BATCH;
+      if (waiting.length > 0) this.handOn(parse);
+    });
   }
 
   private admit(data: string, conn: EngineConnection): boolean {

@@ -7,12 +7,14 @@ import helmet from "helmet";
 import type { Principal, TokenService } from "../auth/tokens";
 import type { Logger } from "../log";
 import type { Dispatcher } from "./dispatch";
-import { defaultInput, type HttpRoute, type StreamRoute } from "./http-route";
+import type { StreamRoute } from "./http-route";
 import type { Metrics } from "./metrics";
 import { openApiDocument } from "./openapi";
+import { etagOf, inputOf, type RestRoute, statusOf } from "./rest-routes";
 
 export interface HttpDeps {
-  routes: readonly HttpRoute[];
+  /** The routes read off the event table (rest-routes.ts). */
+  routes: readonly RestRoute[];
   /** Routes with a streamed body (bulk imports). */
   streamRoutes?: readonly StreamRoute[];
   dispatcher: Dispatcher;
@@ -100,21 +102,22 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     app[route.method](route.path, async (req: Request, res: Response) => {
       const principal = await authenticate(req, res);
       if (!principal) return;
-      const parts = { body: req.body, params: req.params as Record<string, string>, query: queryOf(req, route) };
-      const reply = await deps.dispatcher.run(route.event, (route.input ?? defaultInput)(parts), { principal }, "http");
+      const parts = { body: req.body, params: req.params as Record<string, string>, query: req.query as Record<string, unknown> };
+      const reply = await deps.dispatcher.run(route.event, inputOf(route, parts), { principal }, "http");
       if (!reply.ok) {
         send(res, reply);
         return;
       }
-      if (route.etag) {
-        const etag = `"${route.etag(reply.data)}"`;
+      const tag = etagOf(route, reply.data);
+      if (tag !== undefined) {
+        const etag = `"${tag}"`;
         res.set({ ETag: etag, "Cache-Control": "public, max-age=31536000, immutable" });
         if (req.headers["if-none-match"] === etag) {
           res.status(304).end();
           return;
         }
       }
-      send(res, reply, route.status?.(reply.data) ?? 200);
+      send(res, reply, statusOf(route, reply.data));
     });
   }
 
@@ -175,18 +178,6 @@ function bearer(req: Request): string {
   const header = req.headers.authorization;
   if (typeof header === "string" && header.startsWith("Bearer ")) return header.slice(7);
   throw new HoardError("AUTH_UNAUTHENTICATED", "send Authorization: Bearer <token>");
-}
-
-/** Only the route's declared query parameters; integers and numbers converted when they look like one. */
-function queryOf(req: Request, route: HttpRoute): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [name, type] of Object.entries(route.query ?? {})) {
-    const value = req.query[name];
-    if (value === undefined) continue;
-    const numeric = type === "int" ? /^-?\d+$/ : type === "number" ? /^-?\d+(\.\d+)?$/ : undefined;
-    out[name] = numeric && typeof value === "string" && numeric.test(value) ? Number(value) : value;
-  }
-  return out;
 }
 
 const swaggerUiDir = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));

@@ -1,6 +1,7 @@
-import { clientEvents, type ErrorCode, errorCodes } from "@hoard/protocol";
+import { clientEvents, type ErrorCode, errorCodes, takesOpId } from "@hoard/protocol";
 import { z } from "zod";
-import type { HttpRoute, StreamRoute } from "./http-route";
+import type { StreamRoute } from "./http-route";
+import { bodySchemaOf, pathParamsOf, type RestRoute } from "./rest-routes";
 
 const jsonSchema = (schema: z.ZodType, io: "input" | "output") =>
   z.toJSONSchema(schema, { io, unrepresentable: "any", target: "openapi-3.0" }) as Record<string, unknown>;
@@ -66,12 +67,6 @@ function domainOf(name: string): string {
   return name.split(":")[0] ?? name;
 }
 
-/** Mutations carry an opId (idempotency), so they can answer the OP_ID_ codes. */
-function isMutation(schema: z.ZodType): boolean {
-  const shape = (schema as { shape?: Record<string, unknown> }).shape;
-  return shape !== undefined && "opId" in shape;
-}
-
 /**
  * One error response per status the operation can answer, its codes listed with one example.
  * Operations of a domain share most of them, so each distinct response is written once, under
@@ -116,9 +111,9 @@ function okResponse(output: z.ZodType): Record<string, unknown> {
   };
 }
 
-/** OpenAPI 3 document built from the REST routes and the protocol's zod schemas. */
+/** OpenAPI 3 document built from the REST routes (the event table's) and the protocol's zod schemas. */
 export function openApiDocument(options: {
-  routes: readonly HttpRoute[];
+  routes: readonly RestRoute[];
   streamRoutes?: readonly StreamRoute[];
   version: string;
 }): Record<string, unknown> {
@@ -127,8 +122,8 @@ export function openApiDocument(options: {
   const responses: Record<string, unknown> = {};
   for (const route of routes) {
     const path = route.path.replace(/:(\w+)/g, "{$1}");
-    const pathParams = [...route.path.matchAll(/:(\w+)/g)].map((match) => ({
-      name: match[1],
+    const pathParams = pathParamsOf(route).map((name) => ({
+      name,
       in: "path",
       required: true,
       schema: { type: "string" },
@@ -140,6 +135,7 @@ export function openApiDocument(options: {
       schema: { type: type === "int" ? "integer" : type === "number" ? "number" : "string" },
     }));
     const event = clientEvents[route.event];
+    const body = bodySchemaOf(route);
     paths[path] ??= {};
     paths[path][route.method] = {
       operationId: route.event,
@@ -148,12 +144,10 @@ export function openApiDocument(options: {
       description: `Same as the socket event \`${route.event}\`.`,
       security: [{ bearer: [] }],
       parameters: [...pathParams, ...queryParams],
-      ...(route.body
-        ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(route.body, "input") } } } }
-        : {}),
+      ...(body ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(body, "input") } } } } : {}),
       responses: {
         "200": okResponse(event.output),
-        ...errorResponses(errorCodesOf(route.event, { body: route.body !== undefined, mutation: isMutation(event.input) }), responses),
+        ...errorResponses(errorCodesOf(route.event, { body: body !== undefined, mutation: takesOpId(route.event) }), responses),
       },
     };
   }
