@@ -11,6 +11,7 @@ const firstAnswer: Record<string, (page: Page) => Promise<string>> = {
   areas: async (page) => ((await page.getByTestId("areas-totals").textContent()) ?? "").replace("…", ""),
   trades: async (page) => ((await page.getByTestId("count-total").textContent()) ?? "").replace("—", ""),
   stock: async (page) => (await page.locator(".stock-grid-card [role='status']").textContent()) ?? "",
+  catalog: async (page) => (await page.getByTestId("items-status").textContent()) ?? "",
   cluster: async (page) => ((await page.getByTestId("stat-connections").textContent()) ?? "").replace("—", ""),
 };
 
@@ -152,7 +153,7 @@ describeInBrowser("web console in Chromium", (browser) => {
       const links = page.locator("nav a[data-view]");
       await links.first().waitFor();
       const ids = await links.evaluateAll((all) => all.map((a) => a.getAttribute("data-view") ?? ""));
-      expect(ids).toEqual(["players", "areas", "trades", "stock", "cluster"]);
+      expect(ids).toEqual(["players", "areas", "trades", "stock", "catalog", "cluster"]);
       for (const id of ids) {
         await page.click(`nav a[data-view='${id}']`);
         await eventually(() => page.locator(`nav a[data-view='${id}']`).getAttribute("aria-current")).toBe("page");
