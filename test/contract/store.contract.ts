@@ -618,6 +618,8 @@ export function describeStore(name: string, makeStore: () => Promise<ContractSto
         expect(await ids("ali", { after: "Alice-7" })).toEqual(["bob"]);
         expect(await ids("émi")).toEqual(["carol"]);
         expect(await ids("a.")).toEqual(["dave"]);
+        expect(await ids("a_")).toEqual([]);
+        expect(await ids("%")).toEqual([]);
         expect(await ids("ali", { prefix: "b" })).toEqual(["bob"]);
         expect(await ids("zz")).toEqual([]);
       });

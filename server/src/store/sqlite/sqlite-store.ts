@@ -119,8 +119,11 @@ export class SqliteStore implements Store {
         "SELECT id, version, json_extract(state, '$.name') AS name FROM players WHERE id > ? AND id >= ? AND id < ? ORDER BY id LIMIT ?",
       ),
       searchPlayers: db.prepare(
-        `SELECT id, version, name FROM (SELECT id, version, json_extract(state, '$.name') AS name FROM players WHERE id > ? AND id >= ? AND id < ?)
-         WHERE hoard_starts_folded(id, ?) OR hoard_starts_folded(name, ?) ORDER BY id LIMIT ?`,
+        // Ids are ASCII, so SQLite's LIKE (which folds ASCII only) is exact for them and runs in C;
+        // a name is folded in JS only when the search has a letter beyond ASCII (@beyondAscii = 1).
+        `SELECT id, version, name FROM (SELECT id, version, json_extract(state, '$.name') AS name FROM players WHERE id > @after AND id >= @from AND id < @to)
+         WHERE id LIKE @pattern ESCAPE '\\' OR (CASE WHEN @beyondAscii THEN hoard_starts_folded(name, @folded) ELSE name LIKE @pattern ESCAPE '\\' END)
+         ORDER BY id LIMIT @limit`,
       ),
       appendLog: db.prepare("INSERT INTO op_log (player_id, version, op_key, entry) VALUES (?, ?, ?, ?)"),
       readLog: db.prepare("SELECT entry FROM op_log WHERE player_id = ? AND version > ? ORDER BY version LIMIT ?"),
@@ -218,7 +221,15 @@ export class SqliteStore implements Store {
     const rows = (
       folded === undefined
         ? this.stmt.listPlayers.all(...range, page.limit)
-        : this.stmt.searchPlayers.all(...range, folded, folded, page.limit)
+        : this.stmt.searchPlayers.all({
+            after: range[0],
+            from: range[1],
+            to: range[2],
+            pattern: `${folded.replace(/[\\%_]/g, "\\$&")}%`,
+            beyondAscii: /^[\x00-\x7f]*$/.test(folded) ? 0 : 1,
+            folded,
+            limit: page.limit,
+          })
     ) as Array<{
       id: string;
       version: number;
