@@ -226,7 +226,7 @@ export class SqliteStore implements Store {
             from: range[1],
             to: range[2],
             pattern: `${folded.replace(/[\\%_]/g, "\\$&")}%`,
-            beyondAscii: /^[\x00-\x7f]*$/.test(folded) ? 0 : 1,
+            beyondAscii: /[^ -~]/.test(folded) ? 1 : 0,
             folded,
             limit: page.limit,
           })
