@@ -254,7 +254,7 @@ export class HoardClient {
      */
     nodes: () => this.call("cluster:nodes", {}),
     /**
-     * A player's connections (any caller, by its token's sub) on every node.
+     * A player's connections on every node.
      * @example const { sockets } = await hoard.cluster.sockets("alice"); // [{ nodeId, transport, connectedAt, topics }]
      */
     sockets: (playerId: string) => this.call("cluster:sockets", { playerId }),

@@ -8,7 +8,8 @@ export type HoardSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 /**
  * `connecting`: not connected yet since the client was made; `connected`: connected, topics
  * subscribed and presence sent again; `reconnecting`: the connection was lost and the client
- * is trying again; `closed`: `close()` was called, or the node refused the token for good.
+ * is trying again; `closed`: `close()` was called, the node refused the token for good, or an
+ * operator disconnected the player (CONNECTION_CLOSED_BY_OPERATOR).
  */
 export type ConnectionStatus = "connecting" | "connected" | "reconnecting" | "closed";
 
@@ -18,6 +19,8 @@ export interface DisconnectInfo {
    * Socket.IO's words: "io server disconnect" (the node hung up: a shutdown, or the token
    * expired), "transport close" / "transport error" (the node died or the network broke),
    * "ping timeout" (nothing heard for too long); or "refused" when the node refused the token.
+   * After an operator's `players:disconnect`, "io server disconnect" with CONNECTION_CLOSED_BY_OPERATOR
+   * (its `details.reason` says why) and the status `closed`: the client does not reconnect.
    */
   reason: string;
   /** The typed cause when there is one, e.g. AUTH_TOKEN_EXPIRED. */
@@ -144,7 +147,8 @@ export class Connection extends Emitter<ConnectionEvents> {
   close(error?: HoardError): void {
     if (this.isClosed) return;
     this.fatal = error;
-    if (error) this.last = { reason: "refused", error, at: new Date() };
+    // A refused token reads "refused"; a notice the node sent before hanging up is already in `last`.
+    if (error && this.last?.error !== error) this.last = { reason: "refused", error, at: new Date() };
     clearTimeout(this.timer);
     this.setStatus("closed");
     this.socket.disconnect();
@@ -222,6 +226,12 @@ export class Connection extends Emitter<ConnectionEvents> {
     const error = this.notice;
     this.notice = undefined;
     this.last = { reason, ...(error ? { error } : {}), at: new Date() };
+    if (error?.code === "CONNECTION_CLOSED_BY_OPERATOR") {
+      // An operator closed it on purpose: connecting again would undo that, in a loop if they
+      // insist. Closed for good; the game decides (e.g. tells the player, who may reconnect).
+      this.close(error);
+      return;
+    }
     this.setStatus("reconnecting");
     if (error?.code === "AUTH_TOKEN_EXPIRED") {
       // Not an outage: connect again at once with a fresh token, or stop if there is none to get.

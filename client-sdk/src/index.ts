@@ -11,12 +11,15 @@ export {
   dayOfNumber,
   daysBetween,
   type ErrorCode,
+  type ExpiryLot,
   errorCodes,
   type HistoryEntry,
+  type HistoryOp,
   HoardError,
   type Inventory,
   type InventoryOp,
   type ItemDefinition,
+  isExpired,
   type Kit,
   type ModePlayers,
   type NodeCard,
@@ -44,6 +47,7 @@ export {
   type TradePush,
   type TradeReason,
   type TradeRecord,
+  withoutExpired,
 } from "@hoard/protocol/client";
 export { AreaWatch, type AreaWatchEvents } from "./area-watch.js";
 export type { BackoffOptions } from "./backoff.js";

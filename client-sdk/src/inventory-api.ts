@@ -14,6 +14,13 @@ export function playersApi(client: HoardClient) {
      * @example const { players, next } = await hoard.players.list({ search: "ali" }); // Alice-7, and bob named "Alistair"
      */
     list: (page: EventInput<"players:list"> = {}) => client.call("players:list", page),
+    /**
+     * Closes every connection of the player on every node (an admin token). Each client hears
+     * CONNECTION_CLOSED_BY_OPERATOR with the reason first; an SDK client then stays `closed` (it does not
+     * reconnect) with the reason in `lastDisconnect`. Not a ban: the player may connect again.
+     * @example const { connections } = await admin.players.disconnect("alice", "account shared, ticket 301");
+     */
+    disconnect: (playerId: string, reason: string) => client.call("players:disconnect", { playerId, reason }),
   };
 }
 
@@ -47,10 +54,19 @@ export function inventoryApi(client: HoardClient) {
         },
         options,
       ),
-    /** @example await hoard.inventory.grant("alice", { category: "bag", itemId, quantity: 3 }); */
-    grant: (playerId: string, stack: { category: string; itemId: string; quantity: number }, options?: ApplyOptions) =>
-      api.apply(playerId, [{ type: "grant", ...stack }], options),
-    /** @example await hoard.inventory.consume("alice", { category: "bag", itemId, quantity: 1 }); */
+    /**
+     * Grants units; with `expiresAt` (ISO time) or `expiresInMs` they leave by themselves then, in
+     * a commit of the node's own (actor `server:system`, kind `inventory:expire`) pushed to watchers.
+     * @example
+     * await hoard.inventory.grant("alice", { category: "bag", itemId, quantity: 3 });
+     * await hoard.inventory.grant("alice", { category: "bag", itemId, quantity: 1, expiresInMs: 86_400_000 }); // a one-day rental
+     */
+    grant: (
+      playerId: string,
+      stack: { category: string; itemId: string; quantity: number; expiresAt?: string; expiresInMs?: number },
+      options?: ApplyOptions,
+    ) => api.apply(playerId, [{ type: "grant", ...stack }], options),
+    /** Takes the soonest-expiring units first, then permanent ones. @example await hoard.inventory.consume("alice", { category: "bag", itemId, quantity: 1 }); */
     consume: (playerId: string, stack: { category: string; itemId: string; quantity: number }, options?: ApplyOptions) =>
       api.apply(playerId, [{ type: "consume", ...stack }], options),
     /** @example await hoard.inventory.move("alice", { from: "bag", to: "equipment.weapons", itemId, quantity: 1 }); */
@@ -64,10 +80,13 @@ export function inventoryApi(client: HoardClient) {
       api.apply(playerId, [{ type: "debit", currency, amount }], options),
     /**
      * Undoes one entry of the player's op log with its inverse commit (an admin token; the
-     * reason is kept in the new entry, which names the version it reverses). Refused with
-     * INVENTORY_ALREADY_REVERSED, INVENTORY_INSUFFICIENT_ITEMS (what is missing in `details`),
+     * reason is kept in the new entry, which names the version it reverses). An executed trade
+     * is undone across both players in one commit (`counterpart` is the other player's side); a
+     * checkout is refunded (items taken back, currency returned). Refused with
+     * INVENTORY_ALREADY_REVERSED, INVENTORY_INSUFFICIENT_ITEMS (who and what is missing in `details`),
      * WALLET_INSUFFICIENT_FUNDS, INVENTORY_REVERSE_CONFLICT or INVENTORY_NOT_REVERSIBLE.
      * @example await hoard.inventory.reverse("alice", 42, "duplicated grant, ticket #4411");
+     * @example const { counterpart } = await hoard.inventory.reverse("alice", 57, "scam, ticket #4502"); // a trade
      */
     reverse: (playerId: string, version: number, reason: string, options: MutationOptions = {}) =>
       client.mutate("inventory:reverse", { playerId, version, reason }, options),

@@ -37,9 +37,16 @@ export function tradesApi(client: HoardClient) {
     accept: (tradeId: string, options: MutationOptions & { into?: string } = {}) =>
       client.mutate("trades:accept", { tradeId, ...defined({ into: options.into }) }, options),
     /** @example await hoard.trades.decline(offer.id); */
-    decline: (tradeId: string, options: MutationOptions = {}) => client.mutate("trades:decline", { tradeId }, options),
-    /** @example await hoard.trades.cancel(offer.id); */
-    cancel: (tradeId: string, options: MutationOptions = {}) => client.mutate("trades:cancel", { tradeId }, options),
+    decline: (tradeId: string, options: MutationOptions & { reason?: string } = {}) =>
+      client.mutate("trades:decline", { tradeId, ...defined({ reason: options.reason }) }, options),
+    /**
+     * Cancels an open offer: the proposer's own, or (an admin token, `reason` required:
+     * TRADE_REASON_REQUIRED otherwise) anyone's; the trade record keeps who and why (`note`).
+     * @example await hoard.trades.cancel(offer.id);
+     * @example await admin.trades.cancel(offer.id, { reason: "phishing link in the offer, ticket 88" });
+     */
+    cancel: (tradeId: string, options: MutationOptions & { reason?: string } = {}) =>
+      client.mutate("trades:cancel", { tradeId, ...defined({ reason: options.reason }) }, options),
     /** @example const { offer } = await hoard.trades.get(tradeId); */
     get: (tradeId: string) => client.call("trades:get", { tradeId }),
     /** @example const { offers } = await hoard.trades.list("alice", { status: "pending", as: "to" }); */

@@ -1,5 +1,5 @@
 import type { Cart, CartChange } from "./cart.js";
-import type { Changes, Inventory, Player } from "./inventory.js";
+import type { Changes, ExpiryLot, Inventory, Player } from "./inventory.js";
 
 /**
  * Applies the absolute changes of one committed version to a player state: what a subscriber
@@ -28,6 +28,13 @@ export function applyChanges(player: Player, changes: Changes, version: number, 
       if (value === null) delete inventory.metrics[name];
       else inventory.metrics[name] = value;
     }
+    for (const [itemId, lots] of Object.entries(change.expiring ?? {})) {
+      const expiring = { ...inventory.expiring };
+      if (lots.length === 0) delete expiring[itemId];
+      else expiring[itemId] = lots;
+      if (Object.keys(expiring).length === 0) delete inventory.expiring;
+      else inventory.expiring = expiring;
+    }
     if (change.capacity === null) delete inventory.capacity;
     else if (change.capacity !== undefined) inventory.capacity = change.capacity;
     // The server drops an inventory a commit left empty; so does every subscriber.
@@ -47,7 +54,43 @@ export function applyChanges(player: Player, changes: Changes, version: number, 
 export function isEmptyInventory(inventory: Inventory): boolean {
   for (const _ in inventory.stacks) return false;
   for (const _ in inventory.metrics) return false;
+  for (const _ in inventory.expiring) return false;
   return inventory.capacity === undefined;
+}
+
+/** Whether a lot is past its time at `atMs` (it leaves at exactly `expiresAt`). */
+export function isExpired(lot: ExpiryLot, atMs: number): boolean {
+  return Date.parse(lot.expiresAt) <= atMs;
+}
+
+/**
+ * The player as a reader sees it at `atMs`: without the lots past their time, which the node's
+ * sweep removes in a commit of its own, perhaps a little later. Returns `player` itself when
+ * nothing is past its time.
+ *
+ * @example
+ * const shown = withoutExpired(player, Date.now());
+ */
+export function withoutExpired(player: Player, atMs: number): Player {
+  let next: Player | undefined;
+  for (const [category, inventory] of Object.entries(player.inventories)) {
+    if (!inventory.expiring) continue;
+    let expiring: Record<string, ExpiryLot[]> | undefined;
+    for (const [itemId, lots] of Object.entries(inventory.expiring)) {
+      const live = lots.filter((lot) => !isExpired(lot, atMs));
+      if (live.length === lots.length) continue;
+      expiring ??= { ...inventory.expiring };
+      if (live.length === 0) delete expiring[itemId];
+      else expiring[itemId] = live;
+    }
+    if (!expiring) continue;
+    next ??= { ...player, inventories: { ...player.inventories } };
+    const shown: Inventory = { ...inventory, expiring };
+    if (Object.keys(expiring).length === 0) delete shown.expiring;
+    if (isEmptyInventory(shown)) delete next.inventories[category];
+    else next.inventories[category] = shown;
+  }
+  return next ?? player;
 }
 
 /**

@@ -61,3 +61,9 @@ export const Actor = z.strictObject({ role: Role, sub: z.string().max(128) });
 export type Actor = z.infer<typeof Actor>;
 
 export const Timestamp = z.string().max(40);
+
+/**
+ * Why an operator acted: free text kept in the op log entry or the trade record. Required of an
+ * `admin` (the console); optional for a game `server`, whose code is its own record.
+ */
+export const Reason = z.string().trim().min(1, "say why").max(500);

@@ -32,6 +32,8 @@ export const errorCodes = {
   AUTH_UNAUTHENTICATED: { status: 401, message: "A valid token is required" },
   AUTH_TOKEN_EXPIRED: { status: 401, message: "The token has expired" },
   AUTH_FORBIDDEN: { status: 403, message: "This role may not do that" },
+  /** Only ever in a `closing` message (players:disconnect), never an answer: no REST operation lists it. */
+  CONNECTION_CLOSED_BY_OPERATOR: { status: 410, message: "An operator closed this player's connections" },
 
   OP_ID_REUSED: { status: 409, message: "This opId was already used for a different request" },
   OP_ID_EXPIRED: {
@@ -57,6 +59,11 @@ export const errorCodes = {
   INVENTORY_CAPACITY_EXCEEDED: { status: 422, message: "The inventory is full" },
   INVENTORY_LIMIT_EXCEEDED: { status: 422, message: "A quantity would exceed the largest safe value" },
   INVENTORY_STACK_LIMIT_EXCEEDED: { status: 422, message: "The inventory would hold more stacks than the node allows" },
+  INVENTORY_EXPIRY_LOT_LIMIT_EXCEEDED: { status: 422, message: "The player would hold more distinct expiry lots than the node allows" },
+  INVENTORY_EXPIRY_INVALID: {
+    status: 422,
+    message: "An expiring grant must end after the commit; give expiresAt or expiresInMs, not both",
+  },
   PLAYER_CATEGORY_LIMIT_EXCEEDED: { status: 422, message: "The player would hold more inventories than the node allows" },
   PLAYER_METRIC_LIMIT_EXCEEDED: { status: 422, message: "The player would hold more metrics than the node allows" },
   PLAYER_STATE_LIMIT_EXCEEDED: { status: 422, message: "The player's state would grow past the size the node allows" },
@@ -76,6 +83,7 @@ export const errorCodes = {
   TRADE_INSUFFICIENT_ITEMS: { status: 422, message: "A party does not own what it would give" },
   TRADE_INSUFFICIENT_FUNDS: { status: 422, message: "A party does not have the currency it would give" },
   TRADE_CAPACITY_EXCEEDED: { status: 422, message: "A party has no room for what it would receive" },
+  TRADE_REASON_REQUIRED: { status: 400, message: "An admin settling an offer must say why: give a reason" },
   PRESENCE_UNAVAILABLE: { status: 503, message: "The presence registry is unreachable; retry later" },
   STOCK_INSUFFICIENT: { status: 422, message: "Not enough stock on some day of the range" },
   STOCK_LIMIT_EXCEEDED: { status: 422, message: "A stock count would exceed its bounds" },

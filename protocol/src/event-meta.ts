@@ -30,6 +30,8 @@ export const eventMeta = {
   "players:create": { mutation: true },
   "players:get": { mutation: false },
   "players:list": { mutation: false },
+  // An operator's act on connections, not on state: sent once, never resent after a lost ack.
+  "players:disconnect": { mutation: false },
   "inventory:apply": { mutation: true },
   "inventory:reverse": { mutation: true },
   "inventory:list": { mutation: false },

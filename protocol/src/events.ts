@@ -119,6 +119,15 @@ export const clientEvents = {
       query: { ...page, prefix: "string", search: "string" },
     },
   },
+  "players:disconnect": {
+    input: inv.PlayersDisconnectInput,
+    output: inv.PlayersDisconnectOutput,
+    http: {
+      method: "post",
+      path: "/api/v1/players/:playerId/disconnect",
+      summary: "Close every connection of a player on every node, telling it why (admin; reason required)",
+    },
+  },
   "inventory:apply": {
     input: inv.InventoryApplyInput,
     output: inv.InventoryApplyOutput,
@@ -254,7 +263,11 @@ export const clientEvents = {
   "trades:cancel": {
     input: trade.TradesSettleInput,
     output: trade.TradesSettleOutput,
-    http: { method: "post", path: "/api/v1/trades/offers/:tradeId/cancel", summary: "Cancel an offer (the proposer)" },
+    http: {
+      method: "post",
+      path: "/api/v1/trades/offers/:tradeId/cancel",
+      summary: "Cancel an offer (the proposer; an admin cancels any open offer, with a reason)",
+    },
   },
   "trades:get": {
     input: trade.TradesGetInput,
@@ -432,7 +445,7 @@ export const clientEvents = {
     http: {
       method: "get",
       path: "/api/v1/cluster/sockets/:playerId",
-      summary: "The connections of a player (or any caller, by token sub) on every node: transport, connected since, topics",
+      summary: "The connections of a player on every node: transport, connected since, topics",
     },
   },
   // Subscriptions live on a connection.
@@ -466,7 +479,8 @@ export interface ServerToClientEvents {
   /**
    * Sent just before the node hangs up on a connection on purpose, saying why, e.g.
    * AUTH_TOKEN_EXPIRED when the token's exp passed: the client fetches a fresh token and
-   * connects again at once rather than treating it as an outage.
+   * connects again at once rather than treating it as an outage; CONNECTION_CLOSED_BY_OPERATOR when an
+   * operator closed the player's connections (`details.reason` says why): do not reconnect.
    */
   closing: (reason: WireError) => void;
 }

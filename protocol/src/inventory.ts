@@ -12,13 +12,30 @@ import {
   OpId,
   PlayerId,
   Quantity,
+  Reason,
   Timestamp,
   Version,
 } from "./common.js";
 
+/** The most distinct expiry lots one item's stack may hold (a grant with a new `expiresAt` adds one). */
+export const MAX_EXPIRY_LOTS_PER_STACK = 64;
+
+/**
+ * Units of one item that leave the inventory by themselves at `expiresAt` (UTC ISO, ms): a
+ * rental, an event item. Lots of one item are kept apart from its permanent units, soonest first.
+ */
+export const ExpiryLot = z.strictObject({ expiresAt: Timestamp, quantity: z.number().int().min(1) });
+export type ExpiryLot = z.infer<typeof ExpiryLot>;
+
 /** One inventory: stacks (item id → quantity), metrics (name → value), optional capacity. */
 export const Inventory = z.strictObject({
+  /** Permanent units per item. */
   stacks: z.record(ItemId, z.number().int().min(1)),
+  /**
+   * Expiring units per item, kept apart from `stacks`, soonest first; absent when none. Reads
+   * never show a lot past its time, even before the node's sweep removes it.
+   */
+  expiring: z.record(ItemId, z.array(ExpiryLot).max(MAX_EXPIRY_LOTS_PER_STACK)).optional(),
   metrics: z.record(Name, MetricValue),
   /** The most units (summed over all stacks) this inventory holds; absent = unlimited. */
   capacity: z.number().int().min(0).optional(),
@@ -40,13 +57,26 @@ export const Player = z.strictObject({
 });
 export type Player = z.infer<typeof Player>;
 
+/** The longest an expiring grant may last: ten years. */
+export const MAX_EXPIRY_MS = 10 * 365 * 24 * 3600 * 1000;
+
 /**
  * The operations of an atomic inventory batch, a union on `type`.
  * Players may only `consume` and `move` on their own state; everything else needs the
  * `server` or `admin` role.
  */
 export const InventoryOp = z.discriminatedUnion("type", [
-  z.strictObject({ type: z.literal("grant"), category: Category, itemId: ItemId, quantity: Quantity }),
+  z.strictObject({
+    type: z.literal("grant"),
+    category: Category,
+    itemId: ItemId,
+    quantity: Quantity,
+    /** The units leave by themselves at this time (UTC or with an offset; must be after the commit). */
+    expiresAt: z.iso.datetime({ offset: true }).max(40).optional(),
+    /** Or: they leave this long after the commit (at most ten years). */
+    expiresInMs: z.number().int().min(1).max(MAX_EXPIRY_MS).optional(),
+  }),
+  /** Takes the soonest-expiring units first (never one past its time), then permanent ones. */
   z.strictObject({ type: z.literal("consume"), category: Category, itemId: ItemId, quantity: Quantity }),
   z.strictObject({
     type: z.literal("move"),
@@ -69,6 +99,23 @@ export const InventoryOp = z.discriminatedUnion("type", [
 export type InventoryOp = z.infer<typeof InventoryOp>;
 export type InventoryOpType = InventoryOp["type"];
 
+/**
+ * What the node's expiry sweep records in the op log (actor `server:system`, kind
+ * `inventory:expire`): these units of that lot left by themselves. Never accepted from a caller.
+ */
+export const ExpireOp = z.strictObject({
+  type: z.literal("expire"),
+  category: Category,
+  itemId: ItemId,
+  quantity: Quantity,
+  expiresAt: Timestamp,
+});
+export type ExpireOp = z.infer<typeof ExpireOp>;
+
+/** An op as the op log records it: a caller's op, or an expiry. */
+export const HistoryOp = z.union([InventoryOp, ExpireOp]);
+export type HistoryOp = z.infer<typeof HistoryOp>;
+
 /** Operations a player may apply to its own state. */
 export const playerOpTypes: readonly InventoryOpType[] = ["consume", "move"];
 
@@ -85,18 +132,14 @@ export const Changes = z.strictObject({
         stacks: z.record(ItemId, z.number().int().min(0)).optional(),
         metrics: z.record(Name, MetricValue.nullable()).optional(),
         capacity: z.number().int().min(0).nullable().optional(),
+        /** The item's expiry lots as they are now (an empty list: none left). */
+        expiring: z.record(ItemId, z.array(ExpiryLot)).optional(),
       }),
     )
     .optional(),
   cart: CartChange.optional(),
 });
 export type Changes = z.infer<typeof Changes>;
-
-/**
- * Why an operator made a change: free text kept in the op log entry. Required of an `admin`
- * (the console); optional for a game `server`, whose code is its own record.
- */
-export const Reason = z.string().trim().min(1, "say why").max(500);
 
 /** One committed change of one player: a row of the op log. */
 export const HistoryEntry = z.strictObject({
@@ -110,7 +153,7 @@ export const HistoryEntry = z.strictObject({
   reason: z.string().max(500).optional(),
   /** An `inventory:reverse` entry: the version of this player's entry it undoes. */
   reverses: Version.optional(),
-  ops: z.array(InventoryOp),
+  ops: z.array(HistoryOp),
   changes: Changes,
   at: Timestamp,
 });
@@ -167,11 +210,16 @@ export const InventoryApplyOutput = z.strictObject({
 });
 
 /**
- * Undo one entry of a player's op log with its inverse commit (admin only, reason required):
- * grants are consumed, consumes granted back, moves moved back, credits debited and debits
- * credited, metrics and capacities set back to what they were before the entry. Refused when the
- * player no longer holds what it would take back, when a metric or capacity changed since, when
- * the entry is not an `inventory:apply`, or when it was already reversed.
+ * Undo one entry of a player's op log with its inverse commit (admin only, reason required).
+ * - an `inventory:apply`: grants are consumed, consumes granted back, moves moved back, credits
+ *   debited and debits credited, metrics and capacities set back to what they were before it;
+ * - an executed trade (`trades:accept`, `trades:execute`), named by either player's entry: both
+ *   players give back what they received and get back what they gave, in one atomic commit, each
+ *   with an `inventory:reverse` entry linked to its own trade entry;
+ * - a `cart:checkout`: a refund, the items taken back and the currency paid returned.
+ * Refused, changing nothing, when a player no longer holds what must go back (the error names
+ * the player and what is missing), when a metric or capacity changed since, when the kind
+ * cannot be undone (INVENTORY_NOT_REVERSIBLE says why), or when it was already reversed.
  */
 export const InventoryReverseInput = z.strictObject({
   playerId: PlayerId,
@@ -180,13 +228,30 @@ export const InventoryReverseInput = z.strictObject({
   reason: Reason,
   opId: OpId,
 });
-export const InventoryReverseOutput = z.strictObject({
+/** One player's side of a reversal. */
+export const ReversalSide = z.strictObject({
   playerId: PlayerId,
   version: Version,
-  /** The version of the entry this reversal undid. */
+  /** The version of this player's entry this reversal undid. */
   reverses: Version,
   changes: Changes,
+});
+export const InventoryReverseOutput = ReversalSide.extend({
   replayed: z.boolean(),
+  /** A trade's other player, reversed in the same commit. */
+  counterpart: ReversalSide.optional(),
+});
+
+/**
+ * Close every connection of a player on every node (admin only, reason required). Each gets a
+ * `closing` message first (CONNECTION_CLOSED_BY_OPERATOR, the reason in `details`); the SDK then stays
+ * closed rather than reconnecting. The player may connect again: this is not a ban.
+ */
+export const PlayersDisconnectInput = z.strictObject({ playerId: PlayerId, reason: Reason });
+export const PlayersDisconnectOutput = z.strictObject({
+  playerId: PlayerId,
+  /** Connections found and closed across the cluster. */
+  connections: z.number().int().min(0),
 });
 
 export const InventoryListInput = z.strictObject({ playerId: PlayerId, prefix: CategoryPrefix.optional() });

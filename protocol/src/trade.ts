@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Actor, Category, Cursor, ItemId, Limit, Name, OpId, PlayerId, Quantity, Timestamp, Version } from "./common.js";
+import { Actor, Category, Cursor, ItemId, Limit, Name, OpId, PlayerId, Quantity, Reason, Timestamp, Version } from "./common.js";
 
 /**
  * Player-to-player trades: offers (propose → accept | decline | cancel | expire) and direct
@@ -82,6 +82,8 @@ export const TradeRecord = z.strictObject({
   outcome: TradeOutcome,
   reason: TradeReason.optional(),
   message: z.string().max(500).optional(),
+  /** Why the caller settled the offer, when it said (an operator cancelling or declining always does). */
+  note: z.string().max(500).optional(),
   from: PlayerId,
   to: PlayerId,
   give: TradeBundle,
@@ -129,7 +131,12 @@ export const TradesAcceptInput = z.strictObject({
 });
 export const TradesAcceptOutput = z.strictObject({ offer: TradeOffer, trade: TradeRecord, replayed: z.boolean() });
 
-export const TradesSettleInput = z.strictObject({ tradeId: TradeId, opId: OpId });
+export const TradesSettleInput = z.strictObject({
+  tradeId: TradeId,
+  opId: OpId,
+  /** Why: kept in the trade record (`note`). Required of an admin (TRADE_REASON_REQUIRED). */
+  reason: Reason.optional(),
+});
 export const TradesSettleOutput = z.strictObject({ offer: TradeOffer, replayed: z.boolean() });
 
 export const TradesGetInput = z.strictObject({ tradeId: TradeId });

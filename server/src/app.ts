@@ -14,6 +14,7 @@ import { redisRateLimiters } from "./cluster/rate-limit-redis";
 import { openRedis, type RedisConnections } from "./cluster/redis";
 import type { Config } from "./config";
 import { inventoryActions, inventoryTopic } from "./inventory/actions";
+import { ExpirySweeper } from "./inventory/expiry";
 import { InventoryService } from "./inventory/service";
 import { itemActions } from "./items/actions";
 import { ItemService } from "./items/service";
@@ -31,6 +32,7 @@ import { subscriptionActions } from "./subscriptions/actions";
 import { economyActions, tradeActions, tradeTopic } from "./trade/actions";
 import { EconomyService } from "./trade/economy";
 import { TradeService } from "./trade/service";
+import { connectionActions } from "./transport/connections";
 import { Dispatcher } from "./transport/dispatch";
 import { createHttpApp } from "./transport/http";
 import { Metrics } from "./transport/metrics";
@@ -71,6 +73,12 @@ export interface AppOverrides {
   store?: Store;
   log?: Logger;
   consoleDir?: string;
+  /**
+   * The node's clock (ms since the epoch) for expiring units: the store it opens stamps commits
+   * with it, reads hide lots past it, the sweep follows it. Tests inject one; a store passed in
+   * brings its own.
+   */
+  now?: () => number;
 }
 
 /**
@@ -81,7 +89,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
   const log = overrides.log ?? createLogger({ nodeId: config.nodeId, level: config.logLevel });
   const signing = signingSecret(config);
   const tokens = new TokenService(signing.secret);
-  const store = overrides.store ?? openEmbeddedStore(config);
+  const now = overrides.now ?? Date.now;
+  const store = overrides.store ?? openEmbeddedStore(config, now);
   const metrics = new Metrics(config.nodeId);
   const redis = config.redisUrl ? openRedis({ url: config.redisUrl, nodeId: config.nodeId, log }) : undefined;
   // Only the dependencies this node is configured with are reported (metrics, /health, /ready).
@@ -117,7 +126,15 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
   const pushes = new PushHub({ metrics, clustered: redis !== undefined });
 
   const items = new ItemService(store);
-  const inventory = new InventoryService({ store, items, publisher: pushes, limits: config.playerLimits });
+  const inventory = new InventoryService({
+    store,
+    items,
+    publisher: pushes,
+    limits: config.playerLimits,
+    now,
+    // Called only when a trade is reversed, long after `trades` is made.
+    tradeSides: (entry) => trades.sidesOf(entry),
+  });
   const carts = new CartService({ store, publisher: pushes, limits: config.playerLimits });
   const shop = new ShopService({ store, items });
   const trades = new TradeService({
@@ -164,8 +181,9 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
       nodeTtlMs: config.presence.nodeTtlMs,
       localCard: () => cards.latest(),
       ...(presenceRegistry.engine === "redis" ? { liveCards: () => presence.liveNodes() } : {}),
-      sockets: (sub) => socketsOf(io, sub),
+      sockets: (playerId) => socketsOf(io, playerId),
     }),
+    ...connectionActions(() => io, log),
     ...subscriptionActions(
       { inventory: inventoryTopic(inventory), trades: tradeTopic(trades, store), area: areaTopic(presence), ...stockTopicSources(stock) },
       config.maxSubscriptions,
@@ -233,6 +251,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
   }, 60_000);
   housekeeping.unref();
   const stopTradeSweep = trades.startExpirySweep(config.trade.expirySweepMs);
+  const stopExpirySweep = new ExpirySweeper({ store, publisher: pushes, log, now }).start(config.expirySweepMs);
 
   let closing: Promise<void> | undefined;
   return {
@@ -278,6 +297,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
       closing ??= (async () => {
         clearInterval(housekeeping);
         stopTradeSweep();
+        stopExpirySweep();
         // Stop taking new connections, let the requests under way finish, then hang up.
         const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
         await dispatcher.drain(config.shutdownTimeoutMs);

@@ -65,6 +65,8 @@ export const ConfigSchema = z.object({
   HOARD_PLAYER_MAX_METRICS: Int(0, 100_000).default(DEFAULT_STATE_LIMITS.metrics),
   // At most 8 MiB: a MongoDB document (the state plus the cart) must stay under 16 MiB.
   HOARD_PLAYER_MAX_STATE_BYTES: Int(1024, 8 * 1024 * 1024).default(DEFAULT_STATE_LIMITS.stateBytes),
+  HOARD_PLAYER_MAX_EXPIRY_LOTS: Int(0, 100_000).default(DEFAULT_STATE_LIMITS.expiryLots),
+  HOARD_EXPIRY_SWEEP_MS: Int(50, 3_600_000).default(1000),
 });
 
 export type EnvConfig = z.infer<typeof ConfigSchema>;
@@ -120,6 +122,8 @@ export interface Config {
   stockImportBatch: number;
   /** How far one player's state may grow. */
   playerLimits: StateLimits;
+  /** How often a node looks for expiry lots past their time (inventory/expiry.ts). */
+  expirySweepMs: number;
 }
 
 export class ConfigError extends Error {
@@ -184,7 +188,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       stacks: e.HOARD_INVENTORY_MAX_STACKS,
       metrics: e.HOARD_PLAYER_MAX_METRICS,
       stateBytes: e.HOARD_PLAYER_MAX_STATE_BYTES,
+      expiryLots: e.HOARD_PLAYER_MAX_EXPIRY_LOTS,
     },
+    expirySweepMs: e.HOARD_EXPIRY_SWEEP_MS,
   };
 }
 

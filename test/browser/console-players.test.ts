@@ -110,6 +110,29 @@ describeInBrowser("web console in Chromium", (browser) => {
     await tab.close();
   });
 
+  it("shows expiring units apart, with their time, and the node's expiry commit when they leave", async () => {
+    await gm.players.create({ id: "renter" });
+    await gm.inventory.grant("renter", { category: "bag", itemId: potionId, quantity: 1 });
+    await gm.inventory.grant("renter", { category: "bag", itemId: potionId, quantity: 2, expiresInMs: 4000 });
+    const browserPage = await openConsole(browser(), { url: server.url, token: await server.token("admin", "console") });
+    const { page } = browserPage;
+    await page.fill("#player-search", "renter");
+    await page.click("[data-testid='player-results'] a[data-player='renter']");
+    const lot = page.getByTestId("expiring");
+    await eventually(() => lot.locator(".qty").textContent()).toBe("2");
+    expect(await lot.textContent()).toContain("expires");
+    expect(await page.locator(`[data-key="stack/bag/${potionId}"] .qty`).textContent()).toBe("1");
+
+    // The node's sweep (every second, by the wall clock here) takes them out in a commit of its own.
+    await eventually(() => page.getByTestId("version").textContent()).toBe("4");
+    expect(await lot.count()).toBe(0);
+    const newest = page.locator("[data-testid='history'] tbody tr").first();
+    expect(await newest.textContent()).toContain("server:system");
+    expect(await newest.textContent()).toContain("expired 2 × Potion from bag");
+    expect(browserPage.errors).toEqual([]);
+    await browserPage.close();
+  });
+
   it("shows the player's cart live (it is part of the watched state) and the order a checkout makes", async () => {
     const lantern = await shopItem(gm, { name: "Lantern", price: 30 });
     await playerWithGold(gm, "carol", 500);

@@ -104,6 +104,36 @@ export function describeStore(name: string, makeStore: () => Promise<ContractSto
       });
     });
 
+    describe("expiry index", () => {
+      const lot = (quantity: number, expiresAt: string) => ({
+        type: "grant" as const,
+        category: "bag",
+        itemId: anItemId("rental"),
+        quantity,
+        expiresAt,
+      });
+      const T = (minute: number) => `2099-01-01T00:${String(minute).padStart(2, "0")}:00.000Z`;
+
+      it("lists the players whose soonest lot is due, soonest first, up to the limit, and follows every commit", async () => {
+        for (const id of ["alice", "bob", "carol"]) await store.commitPlayers(createPlayer(id));
+        await store.commitPlayers(applyTo("alice", [lot(1, T(30)), lot(2, T(10))]));
+        await store.commitPlayers(applyTo("bob", [lot(1, T(5))]));
+        await store.commitPlayers(applyTo("carol", [op.grant("bag", anItemId("rental"), 4)]));
+        expect(await store.listDueExpiries(T(4), 10)).toEqual([]);
+        expect(await store.listDueExpiries(T(10), 10)).toEqual(["bob", "alice"]);
+        expect(await store.listDueExpiries(T(59), 1)).toEqual(["bob"]);
+        // Consuming takes the soonest lot first: alice's next expiry moves to T(30); bob's lot is gone.
+        await store.commitPlayers(applyTo("alice", [op.consume("bag", anItemId("rental"), 2)]));
+        await store.commitPlayers(applyTo("bob", [op.consume("bag", anItemId("rental"), 1)]));
+        expect(await store.listDueExpiries(T(29), 10)).toEqual([]);
+        expect(await store.listDueExpiries(T(30), 10)).toEqual(["alice"]);
+        // A state read back carries its lots as written.
+        expect((await store.getPlayer("alice"))?.inventories.bag?.expiring).toEqual({
+          [anItemId("rental")]: [{ expiresAt: T(30), quantity: 1 }],
+        });
+      });
+    });
+
     describe("commitPlayers", () => {
       it("creates a player at version 1 and logs the creation", async () => {
         const actor = anActor({ sub: "studio" });

@@ -30,6 +30,7 @@ const routes: Array<{ method: string; path: string; event: ClientEventName }> = 
   { method: "post", path: "/api/v1/players", event: "players:create" },
   { method: "get", path: "/api/v1/players", event: "players:list" },
   { method: "get", path: "/api/v1/players/:playerId", event: "players:get" },
+  { method: "post", path: "/api/v1/players/:playerId/disconnect", event: "players:disconnect" },
   { method: "post", path: "/api/v1/players/:playerId/ops", event: "inventory:apply" },
   { method: "post", path: "/api/v1/players/:playerId/history/:version/reverse", event: "inventory:reverse" },
   { method: "get", path: "/api/v1/players/:playerId/inventories", event: "inventory:list" },

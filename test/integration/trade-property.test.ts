@@ -1,6 +1,7 @@
 import { connect, type HoardClient, newOpId, type TradeRecord } from "@hoard/client-sdk";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { TestClock } from "../support/clock";
 import { startServer, type TestServer } from "../support/server";
 import { defineItems, gold, holdings, items } from "../support/trade";
 
@@ -9,7 +10,9 @@ const START = { gold: 50, each: 3 };
 
 type Line = { item: number; quantity: number };
 type Command =
-  | { type: "grant" | "consume"; player: number; line: Line; retry: boolean }
+  | { type: "grant" | "consume"; player: number; line: Line; retry: boolean; expiresInMs?: number | null }
+  /** The node's clock moves on: expiring units fall due, and the node's sweep removes them. */
+  | { type: "tick"; ms: number }
   | {
       type: "trade";
       mode: "direct" | "offer";
@@ -28,6 +31,15 @@ const line = fc.record({ item: fc.nat({ max: 2 }), quantity: fc.integer({ min: 1
 const player = fc.nat({ max: PLAYERS - 1 });
 const command: fc.Arbitrary<Command> = fc.oneof(
   fc.record({ type: fc.constantFrom("grant" as const, "consume" as const), player, line, retry: fc.boolean() }),
+  // Expiring units: a trade never gives them, a consume takes them first, the sweep takes them at their time.
+  fc.record({
+    type: fc.constant("grant" as const),
+    player,
+    line,
+    retry: fc.boolean(),
+    expiresInMs: fc.option(fc.integer({ min: 1, max: 2000 }), { nil: null }),
+  }),
+  fc.record({ type: fc.constant("tick" as const), ms: fc.integer({ min: 1, max: 1500 }) }),
   fc.record({
     type: fc.constant("trade" as const),
     mode: fc.constantFrom("direct" as const, "offer" as const),
@@ -48,9 +60,10 @@ describe("trades under concurrency (property)", () => {
   let workers: HoardClient[];
   let itemIds: string[];
   let run = 0;
+  const clock = new TestClock(Date.now());
 
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer({ now: clock.now, config: { expirySweepMs: 50 } });
     workers = await Promise.all(
       Array.from({ length: 3 }, async () => connect(server.url, { token: await server.token("server", "game"), timeoutMs: 5000 })),
     );
@@ -66,7 +79,7 @@ describe("trades under concurrency (property)", () => {
   const itemOf = (index: number) => itemIds[index] as string;
   const bagOf = (entries: Line[]) => items(Object.fromEntries(entries.map((entry) => [itemOf(entry.item), entry.quantity])));
 
-  it("conserves items and currency (= grants − consumes), never goes negative, and applies each opId once", async () => {
+  it("conserves items and currency (= grants − consumes − expiries), never goes negative, and applies each opId once", async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(command, { minLength: 5, maxLength: 25 }), async (commands) => {
         run++;
@@ -100,8 +113,17 @@ describe("trades under concurrency (property)", () => {
         await Promise.all(
           commands.map(async (cmd, index) => {
             const client = worker(index);
+            if (cmd.type === "tick") {
+              clock.advance(cmd.ms);
+              return;
+            }
             if (cmd.type !== "trade") {
-              const stack = { category: "bag", itemId: itemOf(cmd.line.item), quantity: cmd.line.quantity };
+              const stack = {
+                category: "bag",
+                itemId: itemOf(cmd.line.item),
+                quantity: cmd.line.quantity,
+                ...(cmd.expiresInMs ? { expiresInMs: cmd.expiresInMs } : {}),
+              };
               const done = await twice(cmd.retry, (opId) =>
                 cmd.type === "grant"
                   ? client.inventory.grant(idOf(cmd.player), stack, { opId })
@@ -151,6 +173,28 @@ describe("trades under concurrency (property)", () => {
           (ledger.get(trade.from) as { gold: number }).gold += paid;
         }
 
+        // Every unit past its time has left in a commit of the node's (the clock no longer moves);
+        // then reads show the stored state, and each expiry is an op log entry counted below.
+        await vi.waitFor(async () => expect(await server.app.store.listDueExpiries(new Date(clock.now()).toISOString(), 10)).toEqual([]), {
+          timeout: 10_000,
+        });
+        for (const id of ids) {
+          const { entries } = await worker(0).inventory.history(id, { limit: 500 });
+          const lots = new Set<string>();
+          for (const entry of entries.filter((candidate) => candidate.kind === "inventory:expire")) {
+            for (const op of entry.ops) {
+              if (op.type !== "expire") continue;
+              // Each lot leaves once, never before its time.
+              const lot = `${op.itemId}/${op.expiresAt}`;
+              expect(lots.has(lot)).toBe(false);
+              lots.add(lot);
+              expect(Date.parse(entry.at)).toBeGreaterThanOrEqual(Date.parse(op.expiresAt));
+              move(id, op.itemId, -op.quantity);
+              net.set(op.itemId, (net.get(op.itemId) ?? 0) - op.quantity);
+            }
+          }
+        }
+
         const totals = { gold: 0, bag: new Map<string, number>() };
         for (const id of ids) {
           const actual = await holdings(worker(0), id);
@@ -169,7 +213,7 @@ describe("trades under concurrency (property)", () => {
           expect(entries.map((entry) => entry.version)).toEqual(Array.from({ length: player.version }, (_, i) => i + 1));
           expect(new Set(entries.map((entry) => entry.opId)).size).toBe(entries.length);
         }
-        // Trades only move things: every total is the start plus grants minus consumes.
+        // Trades only move things: every total is the start plus grants minus consumes minus expiries.
         for (const itemId of itemIds) expect(totals.bag.get(itemId) ?? 0).toBe(PLAYERS * START.each + (net.get(itemId) ?? 0));
         expect(totals.gold).toBe(PLAYERS * START.gold);
       }),

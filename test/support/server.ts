@@ -26,7 +26,15 @@ export interface TestServer {
  * Close it in afterEach/afterAll.
  */
 export async function startServer(
-  options: { env?: Record<string, string>; config?: Partial<Config>; store?: Store; consoleDir?: string; log?: Logger } = {},
+  options: {
+    env?: Record<string, string>;
+    config?: Partial<Config>;
+    store?: Store;
+    consoleDir?: string;
+    log?: Logger;
+    /** The node's clock (test/support/clock.ts); the wall clock otherwise. */
+    now?: () => number;
+  } = {},
 ): Promise<TestServer> {
   const config = {
     ...loadConfig({
@@ -43,6 +51,7 @@ export async function startServer(
     ...(options.store ? { store: options.store } : {}),
     ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
     ...(options.log ? { log: options.log } : {}),
+    ...(options.now ? { now: options.now } : {}),
   });
   const url = await app.listen();
   const token = (role: Role, sub?: string) => app.tokens.mint({ sub: sub ?? role, role, expiresIn: "1h" });

@@ -42,7 +42,12 @@ export function gold(amount: number): TradeBundleInput {
 }
 
 /** What a player holds: its bag and its gold. */
+/** Gold and the units in `bag` as a read shows them: permanent and expiring units (none past their time) together. */
 export async function holdings(client: HoardClient, playerId: string): Promise<{ gold: number; bag: Record<string, number> }> {
   const { player } = await client.players.get(playerId);
-  return { gold: player.wallet.gold ?? 0, bag: { ...(player.inventories.bag?.stacks ?? {}) } };
+  const bag = { ...(player.inventories.bag?.stacks ?? {}) };
+  for (const [itemId, lots] of Object.entries(player.inventories.bag?.expiring ?? {})) {
+    for (const lot of lots) bag[itemId] = (bag[itemId] ?? 0) + lot.quantity;
+  }
+  return { gold: player.wallet.gold ?? 0, bag };
 }

@@ -51,6 +51,7 @@ export const eventAccess: Readonly<Record<ClientEventName, "read" | "write">> = 
   "players:create": "write",
   "players:get": "read",
   "players:list": "read",
+  "players:disconnect": "write",
   "inventory:apply": "write",
   "inventory:reverse": "write",
   "inventory:list": "read",

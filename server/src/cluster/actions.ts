@@ -9,7 +9,7 @@ export interface ClusterView {
   liveCards?: () => Promise<string[]>;
   /** This node's card now. */
   localCard: () => NodeCard;
-  /** The connections of a caller (by token sub) on every node. */
+  /** The connections of a player on every node. */
   sockets: (sub: string) => Promise<ConnectedSocket[]>;
 }
 

@@ -1,4 +1,4 @@
-import type { Changes, InventoryOp, Player } from "@hoard/protocol";
+import type { Changes, HistoryOp, Player } from "@hoard/protocol";
 
 /**
  * The commit plan: what a domain's pure rules hand to the store, and all an engine needs to
@@ -10,7 +10,7 @@ import type { Changes, InventoryOp, Player } from "@hoard/protocol";
 export interface PlayerWrite {
   /** The state after the change; `version` is exactly one above the stored one (1 creates). */
   player: Player;
-  ops: InventoryOp[];
+  ops: HistoryOp[];
   changes: Changes;
   /** This write undoes that version of the player (`inventory:reverse`), recorded in its op log entry. */
   reverses?: number;
@@ -62,4 +62,20 @@ export interface CommitPlan<R> {
   guards?: Guarded[];
   /** Stored under the op id and returned to a repeat of it. Must be JSON. */
   result: R;
+}
+
+/**
+ * The soonest `expiresAt` of any expiry lot the player holds (swept or not), or undefined: what
+ * every engine indexes per player so the expiry sweep finds due players without a scan. UTC ISO
+ * strings of one length, so they compare as text.
+ */
+export function nextExpiryOf(player: Player): string | undefined {
+  let next: string | undefined;
+  for (const inventory of Object.values(player.inventories)) {
+    for (const lots of Object.values(inventory.expiring ?? {})) {
+      const first = lots[0]?.expiresAt;
+      if (first !== undefined && (next === undefined || first < next)) next = first;
+    }
+  }
+  return next;
 }

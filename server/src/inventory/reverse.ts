@@ -1,12 +1,62 @@
 import { type HistoryEntry, HoardError, type InventoryOp, type Player } from "@hoard/protocol";
+import type { PlayerWrite } from "../commit/plan";
+import { applyOps, type StateLimits } from "./rules";
 
 /**
  * Pure rules of `inventory:reverse`: which entries can be undone, the ops that undo one, and
  * what it needs to know of the op log before it. No I/O; the service reads the log.
  */
 
-/** The only kind reversed so far: trades (two players) and checkouts (a refund) are not yet. */
-export const REVERSIBLE_KINDS: readonly string[] = ["inventory:apply"];
+/**
+ * How an entry is undone, by its kind. Every kind a commit writes is here: a kind that cannot
+ * be undone is refused with INVENTORY_NOT_REVERSIBLE saying why, never applied by guess.
+ * - `player`: an operator's or game server's change of one player (its ops inverted);
+ * - `trade`: an executed trade, undone across both players in one commit;
+ * - `refund`: a checkout, the items taken back and the currency paid returned.
+ */
+export type ReversalScope = "player" | "trade" | "refund";
+
+/** Why each other kind is not undone (kinds in the op log that no inverse commit fits). */
+const NOT_REVERSIBLE: Readonly<Record<string, string>> = {
+  "players:create": "creating a player is not undone; consume or debit what its kit gave instead",
+  "cart:add": "a cart edit moves nothing; edit the cart instead",
+  "cart:update": "a cart edit moves nothing; edit the cart instead",
+  "cart:remove": "a cart edit moves nothing; edit the cart instead",
+  "cart:clear": "a cart edit moves nothing; edit the cart instead",
+  "inventory:expire": "units that expired are not brought back; grant them again with a new time",
+};
+
+const SCOPES: Readonly<Record<string, ReversalScope>> = {
+  "inventory:apply": "player",
+  "trades:accept": "trade",
+  "trades:execute": "trade",
+  "cart:checkout": "refund",
+};
+
+/** The kinds an inverse commit exists for. */
+export const REVERSIBLE_KINDS: readonly string[] = Object.keys(SCOPES);
+
+/** How the entry is undone, or INVENTORY_NOT_REVERSIBLE naming why not. */
+export function reversalScope(entry: HistoryEntry): ReversalScope {
+  const refuse = (why: string, extra: object = {}) =>
+    new HoardError("INVENTORY_NOT_REVERSIBLE", why, { details: { version: entry.version, kind: entry.kind, ...extra } });
+  if (entry.reverses !== undefined) {
+    throw refuse(`version ${entry.version} is itself a reversal; apply the change again instead`, { reverses: entry.reverses });
+  }
+  const scope = SCOPES[entry.kind];
+  if (scope === undefined) {
+    throw refuse(NOT_REVERSIBLE[entry.kind] ?? `a ${entry.kind} entry cannot be reversed (only ${REVERSIBLE_KINDS.join(", ")})`);
+  }
+  // The inverse of a grant or consume is a consume or a grant of units without a time: it would
+  // not give back or take the same lots (an expiring unit would come back permanent).
+  if (Object.values(entry.changes.inventories ?? {}).some((change) => change.expiring !== undefined)) {
+    throw refuse(`version ${entry.version} changed expiring units; apply a correction instead`);
+  }
+  // A checkout that found new prices only updated the cart: it charged nothing and granted nothing.
+  if (scope === "refund" && entry.ops.length === 0)
+    throw refuse("this checkout charged nothing (the prices had changed): nothing to refund");
+  return scope;
+}
 
 /** What a metric or capacity was before an entry; null = absent. Keys: `category` or `category\u0000name`. */
 export interface PriorValues {
@@ -15,19 +65,6 @@ export interface PriorValues {
 }
 
 const metricKey = (category: string, name: string) => `${category}\u0000${name}`;
-
-export function requireReversible(entry: HistoryEntry): void {
-  if (entry.reverses !== undefined) {
-    throw new HoardError("INVENTORY_NOT_REVERSIBLE", `version ${entry.version} is itself a reversal; apply the change again instead`, {
-      details: { version: entry.version, kind: entry.kind, reverses: entry.reverses },
-    });
-  }
-  if (!REVERSIBLE_KINDS.includes(entry.kind)) {
-    throw new HoardError("INVENTORY_NOT_REVERSIBLE", `a ${entry.kind} entry cannot be reversed (only ${REVERSIBLE_KINDS.join(", ")})`, {
-      details: { version: entry.version, kind: entry.kind },
-    });
-  }
-}
 
 /** Whether the entry set any metric or capacity, so its prior values must be looked up. */
 export function touchesMetricsOrCapacity(entry: HistoryEntry): boolean {
@@ -132,4 +169,39 @@ export function requireUnchangedSince(entry: HistoryEntry, player: Player): void
       }
     }
   }
+}
+
+/** One entry to undo inside a reversal's commit, with the values it set before (see `priorValues`). */
+export interface ReversalTarget {
+  entry: HistoryEntry;
+  prior: PriorValues;
+}
+
+/**
+ * The writes of one reversal: each target's inverse ops on its player as read inside the commit,
+ * each write linked to the entry it undoes. All targets or none: the first that cannot apply
+ * (a player no longer holds what must go back, a metric changed since) throws, its code kept
+ * and its details naming the player, so a trade reversal says whose items are missing.
+ */
+export function reversalWrites(
+  targets: readonly ReversalTarget[],
+  players: ReadonlyMap<string, Player>,
+  at: string,
+  limits: StateLimits,
+): PlayerWrite[] {
+  return targets.map(({ entry, prior }) => {
+    const player = players.get(entry.playerId);
+    if (!player) throw new HoardError("PLAYER_NOT_FOUND", undefined, { details: { playerId: entry.playerId } });
+    const ops = inverseOps(entry, prior);
+    try {
+      requireUnchangedSince(entry, player);
+      // A reversible entry moved permanent units only (see reversalScope): take back those, never a lot.
+      const next = applyOps(player, ops, at, limits, { permanentOnly: true });
+      return { player: next.player, ops, changes: next.changes, reverses: entry.version };
+    } catch (error) {
+      if (!(error instanceof HoardError)) throw error;
+      const details = typeof error.details === "object" && error.details !== null ? error.details : {};
+      throw new HoardError(error.code, `${player.id}: ${error.message}`, { details: { playerId: player.id, ...details }, cause: error });
+    }
+  });
 }

@@ -253,7 +253,7 @@ describe("applyOps", () => {
 });
 
 describe("applyOps: empty inventories and state limits", () => {
-  const tight = { categories: 3, stacks: 2, metrics: 2, stateBytes: 100_000 };
+  const tight = { categories: 3, stacks: 2, metrics: 2, stateBytes: 100_000, expiryLots: 1000 };
 
   it("drops an inventory the batch leaves with no stacks, metrics or capacity, and applyChanges drops it too", () => {
     const player = aPlayer({
@@ -354,7 +354,7 @@ describe("applyOps: empty inventories and state limits", () => {
         d: anInventory({ stacks: { [potion]: 1 } }),
       },
     });
-    const lowered = { categories: 1, stacks: 1, metrics: 1, stateBytes: 10 };
+    const lowered = { categories: 1, stacks: 1, metrics: 1, stateBytes: 10, expiryLots: 1000 };
     const shrunk = applyOps(over, [op.consume("a", potion, 1), op.debit("gold", 1), op.move("b", "c", potion, 1)], T1, lowered);
     expect(Object.keys(shrunk.player.inventories)).toEqual(["a", "c", "d"]);
     expect(applyOps(over, [op.grant("a", sword, 1), op.setMetric("a", "x", 5)], T1, lowered).player.inventories.a?.stacks[sword]).toBe(2);
@@ -500,7 +500,7 @@ describe("applyOps, for random batches on random players", () => {
   });
 
   it("under tight limits, a state within a limit stays within it, and no touched inventory is left empty", () => {
-    const tight = { categories: 2, stacks: 2, metrics: 2, stateBytes: 400 };
+    const tight = { categories: 2, stacks: 2, metrics: 2, stateBytes: 400, expiryLots: 1000 };
     const limitCodes: ErrorCode[] = [
       "PLAYER_CATEGORY_LIMIT_EXCEEDED",
       "INVENTORY_STACK_LIMIT_EXCEEDED",
@@ -533,7 +533,7 @@ describe("applyOps, for random batches on random players", () => {
         expect(applyChanges(before, after.changes, after.player.version, T1)).toEqual(after.player);
         const was = measure(before);
         const now = measure(after.player);
-        for (const key of Object.keys(tight) as Array<keyof typeof tight>) {
+        for (const key of Object.keys(was) as Array<keyof typeof was>) {
           if (was[key] <= tight[key]) expect(now[key], key).toBeLessThanOrEqual(tight[key]);
         }
         for (const touched of Object.keys(after.changes.inventories ?? {})) {

@@ -1,10 +1,14 @@
 import {
   type Changes,
+  type ExpireOp,
+  type ExpiryLot,
   HoardError,
   type Inventory,
   type InventoryOp,
   isEmptyInventory,
+  isExpired,
   type Kit,
+  MAX_EXPIRY_LOTS_PER_STACK,
   type Player,
   playerOpTypes,
 } from "@hoard/protocol";
@@ -31,9 +35,26 @@ export interface StateLimits {
    * bytes: a commit writes it whole, and a MongoDB document must stay under 16 MiB.
    */
   stateBytes: number;
+  /** Distinct expiry lots per player, over all its stacks (each is also bounded per stack). */
+  expiryLots: number;
 }
 
-export const DEFAULT_STATE_LIMITS: Readonly<StateLimits> = { categories: 1000, stacks: 1000, metrics: 1000, stateBytes: 256 * 1024 };
+export const DEFAULT_STATE_LIMITS: Readonly<StateLimits> = {
+  categories: 1000,
+  stacks: 1000,
+  metrics: 1000,
+  stateBytes: 256 * 1024,
+  expiryLots: 1000,
+};
+
+/** How a batch takes units. */
+export interface ApplyOptions {
+  /**
+   * Consumes take permanent units only: a trade's give side, so expiring units (rentals, trial
+   * items) stay bound to their player instead of arriving permanent on the other side.
+   */
+  permanentOnly?: boolean;
+}
 
 export function newPlayer(fields: { id: string; name?: string; class?: string }, at: string): Player {
   const player: Player = { id: fields.id, version: 0, wallet: {}, inventories: {}, createdAt: at, updatedAt: at };
@@ -71,14 +92,16 @@ export function applyOps(
   ops: readonly InventoryOp[],
   at: string,
   limits: StateLimits,
+  options: ApplyOptions = {},
 ): { player: Player; changes: Changes } {
+  const atMs = Date.parse(at);
   // Copy on write: the wallet always, an inventory on its first change. What no op touches
   // (the cart, other categories) is shared with `player`, which is never changed: the stores
   // hand out frozen states and write only what is not the very object they read.
   const next: Player = { ...player, wallet: { ...player.wallet }, inventories: { ...player.inventories } };
   const copied = new Set<string>();
   /** What the batch added keys to, for the limits; `any` once an op may have grown the state. */
-  const grew = { categories: false, stacks: new Set<string>(), metrics: false, any: false };
+  const grew = { categories: false, stacks: new Set<string>(), metrics: false, lots: false, any: false };
   const inventoryOf = (category: string): Inventory => {
     const current = next.inventories[category];
     if (copied.has(category) && current) return current;
@@ -87,6 +110,7 @@ export function applyOps(
     const copy: Inventory = current
       ? { ...current, stacks: { ...current.stacks }, metrics: { ...current.metrics } }
       : { stacks: {}, metrics: {} };
+    if (current?.expiring) copy.expiring = { ...current.expiring };
     next.inventories[category] = copy;
     return copy;
   };
@@ -94,6 +118,54 @@ export function applyOps(
     const stacks = inventoryOf(category).stacks;
     if (stacks[itemId] === undefined) grew.stacks.add(category);
     stacks[itemId] = safeSum(stacks[itemId] ?? 0, quantity, itemId);
+  };
+  const addLot = (category: string, itemId: string, lot: ExpiryLot) => {
+    const inventory = inventoryOf(category);
+    const lots = [...(inventory.expiring?.[itemId] ?? [])];
+    const same = lots.findIndex((candidate) => candidate.expiresAt === lot.expiresAt);
+    if (same >= 0) {
+      const existing = lots[same] as ExpiryLot;
+      lots[same] = { expiresAt: lot.expiresAt, quantity: safeSum(existing.quantity, lot.quantity, itemId) };
+    } else {
+      grew.lots = true;
+      const after = lots.findIndex((candidate) => candidate.expiresAt > lot.expiresAt);
+      lots.splice(after < 0 ? lots.length : after, 0, { ...lot });
+      if (lots.length > MAX_EXPIRY_LOTS_PER_STACK) {
+        throw new HoardError("INVENTORY_EXPIRY_LOT_LIMIT_EXCEEDED", `${itemId} in ${category} would hold ${lots.length} expiry lots`, {
+          details: { category, itemId, limit: MAX_EXPIRY_LOTS_PER_STACK, count: lots.length },
+        });
+      }
+    }
+    setLots(inventory, itemId, lots);
+    touch(touched.expiring, category, itemId);
+  };
+  /** Takes units, soonest-expiring live lot first, then permanent ones; returns the lots it took. */
+  const take = (category: string, itemId: string, quantity: number): ExpiryLot[] => {
+    const inventory = existing(category);
+    const lots = options.permanentOnly ? [] : (inventory?.expiring?.[itemId] ?? []);
+    let live = 0;
+    for (const lot of lots) if (!isExpired(lot, atMs)) live += lot.quantity;
+    const permanent = inventory?.stacks[itemId] ?? 0;
+    if (!inventory || permanent + live < quantity) {
+      throw new HoardError("INVENTORY_INSUFFICIENT_ITEMS", `needs ${quantity} of ${itemId} in ${category}, has ${permanent + live}`, {
+        details: { category, itemId, have: permanent + live, need: quantity },
+      });
+    }
+    let left = quantity;
+    const taken: ExpiryLot[] = [];
+    if (live > 0) {
+      const kept: ExpiryLot[] = [];
+      for (const lot of lots) {
+        const part = isExpired(lot, atMs) ? 0 : Math.min(left, lot.quantity);
+        left -= part;
+        if (part > 0) taken.push({ expiresAt: lot.expiresAt, quantity: part });
+        if (part < lot.quantity) kept.push(part === 0 ? lot : { expiresAt: lot.expiresAt, quantity: lot.quantity - part });
+      }
+      setLots(inventory, itemId, kept);
+      touch(touched.expiring, category, itemId);
+    }
+    if (left > 0) takeStack(inventory, category, itemId, left);
+    return taken;
   };
   const metricsOf = (category: string, name: string) => {
     const metrics = inventoryOf(category).metrics;
@@ -107,6 +179,7 @@ export function applyOps(
     stacks: new Map<string, Set<string>>(),
     metrics: new Map<string, Set<string>>(),
     capacity: new Set<string>(),
+    expiring: new Map<string, Set<string>>(),
   };
   const touch = (map: Map<string, Set<string>>, category: string, key: string) => {
     const keys = map.get(category) ?? new Set<string>();
@@ -116,20 +189,31 @@ export function applyOps(
   for (const op of ops) {
     if (op.type !== "consume" && op.type !== "debit" && !(op.type === "setCapacity" && op.capacity === null)) grew.any = true;
     switch (op.type) {
-      case "grant":
-        addStack(op.category, op.itemId, op.quantity);
-        touch(touched.stacks, op.category, op.itemId);
+      case "grant": {
+        const expiresAt = grantExpiry(op, atMs);
+        if (expiresAt === undefined) {
+          addStack(op.category, op.itemId, op.quantity);
+          touch(touched.stacks, op.category, op.itemId);
+        } else addLot(op.category, op.itemId, { expiresAt, quantity: op.quantity });
         break;
+      }
       case "consume":
-        takeStack(existing(op.category), op.category, op.itemId, op.quantity);
+        take(op.category, op.itemId, op.quantity);
         touch(touched.stacks, op.category, op.itemId);
         break;
-      case "move":
-        takeStack(existing(op.from), op.from, op.itemId, op.quantity);
-        addStack(op.to, op.itemId, op.quantity);
+      case "move": {
+        // Expiring units keep their time wherever they go.
+        const lots = take(op.from, op.itemId, op.quantity);
+        let permanent = op.quantity;
+        for (const lot of lots) {
+          addLot(op.to, op.itemId, lot);
+          permanent -= lot.quantity;
+        }
+        if (permanent > 0) addStack(op.to, op.itemId, permanent);
         touch(touched.stacks, op.from, op.itemId);
         touch(touched.stacks, op.to, op.itemId);
         break;
+      }
       case "setMetric":
         if (op.value === null) {
           const inventory = existing(op.category);
@@ -169,7 +253,7 @@ export function applyOps(
     }
   }
 
-  const categories = new Set([...touched.stacks.keys(), ...touched.capacity]);
+  const categories = new Set([...touched.stacks.keys(), ...touched.expiring.keys(), ...touched.capacity]);
   for (const category of categories) {
     const inventory = next.inventories[category];
     if (inventory?.capacity === undefined) continue;
@@ -191,7 +275,62 @@ export function applyOps(
   next.version = player.version + 1;
   next.updatedAt = at;
   requireWithinLimits(player, next, ops, grew, limits);
-  return { player: next, changes: diff(next, touched) };
+  return { player: next, changes: diff(next, touched, atMs) };
+}
+
+/** The lot time of a grant (UTC ISO, ms), or undefined for permanent units; refuses a time not after the commit. */
+function grantExpiry(op: Extract<InventoryOp, { type: "grant" }>, atMs: number): string | undefined {
+  if (op.expiresAt === undefined && op.expiresInMs === undefined) return undefined;
+  if (op.expiresAt !== undefined && op.expiresInMs !== undefined) {
+    throw new HoardError("INVENTORY_EXPIRY_INVALID", "give expiresAt or expiresInMs, not both");
+  }
+  const endMs = op.expiresAt === undefined ? atMs + (op.expiresInMs as number) : Date.parse(op.expiresAt);
+  if (!Number.isFinite(endMs) || endMs <= atMs) {
+    throw new HoardError("INVENTORY_EXPIRY_INVALID", `the units would expire at ${op.expiresAt}, not after the commit`, {
+      details: { expiresAt: op.expiresAt, at: new Date(atMs).toISOString() },
+    });
+  }
+  return new Date(endMs).toISOString();
+}
+
+function setLots(inventory: Inventory, itemId: string, lots: ExpiryLot[]): void {
+  const expiring = { ...inventory.expiring };
+  if (lots.length > 0) expiring[itemId] = lots;
+  else delete expiring[itemId];
+  if (Object.keys(expiring).length > 0) inventory.expiring = expiring;
+  else delete inventory.expiring;
+}
+
+/**
+ * The expiry sweep's rule: removes every lot past its time at `at` from a player, as one
+ * version; undefined when nothing is due. The op log entry names each lot that left.
+ */
+export function expireDue(player: Player, at: string): { player: Player; ops: ExpireOp[]; changes: Changes } | undefined {
+  const atMs = Date.parse(at);
+  const ops: ExpireOp[] = [];
+  const inventories = { ...player.inventories };
+  const touched = new Map<string, Set<string>>();
+  for (const [category, inventory] of Object.entries(player.inventories)) {
+    if (!inventory.expiring) continue;
+    const copy: Inventory = { ...inventory };
+    for (const [itemId, lots] of Object.entries(inventory.expiring)) {
+      const due = lots.filter((lot) => isExpired(lot, atMs));
+      if (due.length === 0) continue;
+      for (const lot of due) ops.push({ type: "expire", category, itemId, quantity: lot.quantity, expiresAt: lot.expiresAt });
+      setLots(
+        copy,
+        itemId,
+        lots.filter((lot) => !isExpired(lot, atMs)),
+      );
+      touched.set(category, (touched.get(category) ?? new Set<string>()).add(itemId));
+    }
+    if (isEmptyInventory(copy)) delete inventories[category];
+    else inventories[category] = copy;
+  }
+  if (ops.length === 0) return undefined;
+  const next: Player = { ...player, inventories, version: player.version + 1, updatedAt: at };
+  const changes = diff(next, { wallet: new Set(), stacks: new Map(), metrics: new Map(), capacity: new Set(), expiring: touched }, atMs);
+  return { player: next, ops, changes };
 }
 
 /** Throws the limit a batch would break by growing `before` into `next`. */
@@ -199,9 +338,21 @@ function requireWithinLimits(
   before: Player,
   next: Player,
   ops: readonly InventoryOp[],
-  grew: { categories: boolean; stacks: Set<string>; metrics: boolean; any: boolean },
+  grew: { categories: boolean; stacks: Set<string>; metrics: boolean; lots: boolean; any: boolean },
   limits: StateLimits,
 ): void {
+  if (grew.lots) {
+    const count = lotsIn(next);
+    if (count > limits.expiryLots && count > lotsIn(before)) {
+      throw new HoardError(
+        "INVENTORY_EXPIRY_LOT_LIMIT_EXCEEDED",
+        `${next.id} would hold ${count} expiry lots, at most ${limits.expiryLots}`,
+        {
+          details: { playerId: next.id, limit: limits.expiryLots, count },
+        },
+      );
+    }
+  }
   if (grew.categories) {
     const count = Object.keys(next.inventories).length;
     if (count > limits.categories && count > Object.keys(before.inventories).length) {
@@ -249,6 +400,9 @@ function growthBound(op: InventoryOp): number {
   if (op.type === "consume" || op.type === "debit" || (op.type === "setCapacity" && op.capacity === null)) return 0;
   let bound = 100;
   for (const value of Object.values(op)) if (typeof value === "string") bound += value.length;
+  // A lot: the item's key under `expiring`, its time and quantity; a move may carry every lot of a stack.
+  if (op.type === "grant" && (op.expiresAt !== undefined || op.expiresInMs !== undefined)) bound += 200;
+  if (op.type === "move") bound += MAX_EXPIRY_LOTS_PER_STACK * 64 + 200;
   return bound;
 }
 
@@ -267,6 +421,14 @@ function requireSizeWithin(before: Player, next: Player, ops: readonly Inventory
   sizeBounds.set(next, bound);
 }
 
+function lotsIn(player: Player): number {
+  let count = 0;
+  for (const inventory of Object.values(player.inventories)) {
+    for (const lots of Object.values(inventory.expiring ?? {})) count += lots.length;
+  }
+  return count;
+}
+
 function metricsIn(player: Player): number {
   let count = 0;
   for (const inventory of Object.values(player.inventories)) count += Object.keys(inventory.metrics).length;
@@ -279,9 +441,11 @@ export function stateBytes(player: Player): number {
   return Buffer.byteLength(JSON.stringify(state));
 }
 
+/** Permanent and expiring units (lots past their time count until the sweep removes them). */
 export function unitsIn(inventory: Inventory): number {
   let units = 0;
   for (const quantity of Object.values(inventory.stacks)) units += quantity;
+  for (const lots of Object.values(inventory.expiring ?? {})) for (const lot of lots) units += lot.quantity;
   return units;
 }
 
@@ -309,14 +473,21 @@ function finite(value: number, what: string): number {
 
 function diff(
   next: Player,
-  touched: { wallet: Set<string>; stacks: Map<string, Set<string>>; metrics: Map<string, Set<string>>; capacity: Set<string> },
+  touched: {
+    wallet: Set<string>;
+    stacks: Map<string, Set<string>>;
+    metrics: Map<string, Set<string>>;
+    capacity: Set<string>;
+    expiring: Map<string, Set<string>>;
+  },
+  atMs: number,
 ): Changes {
   const changes: Changes = {};
   if (touched.wallet.size > 0) {
     changes.wallet = {};
     for (const currency of touched.wallet) changes.wallet[currency] = next.wallet[currency] ?? 0;
   }
-  const categories = new Set([...touched.stacks.keys(), ...touched.metrics.keys(), ...touched.capacity]);
+  const categories = new Set([...touched.stacks.keys(), ...touched.metrics.keys(), ...touched.capacity, ...touched.expiring.keys()]);
   if (categories.size > 0) {
     changes.inventories = {};
     for (const category of categories) {
@@ -333,6 +504,13 @@ function diff(
         for (const name of metrics) change.metrics[name] = inventory.metrics[name] ?? null;
       }
       if (touched.capacity.has(category)) change.capacity = inventory.capacity ?? null;
+      const expiring = touched.expiring.get(category);
+      if (expiring) {
+        // As a reader sees them: a lot past its time is gone already, whether or not swept.
+        change.expiring = {};
+        for (const itemId of expiring)
+          change.expiring[itemId] = (inventory.expiring?.[itemId] ?? []).filter((lot) => !isExpired(lot, atMs));
+      }
       changes.inventories[category] = change;
     }
   }

@@ -8,12 +8,14 @@ import {
   type InventoryResyncOutput,
   type ParsedInput,
   type Player,
+  withoutExpired,
 } from "@hoard/protocol";
+import type { PlayerWrite } from "../commit/plan";
 import type { ItemService } from "../items/service";
 import type { Committed, Store } from "../store/port";
 import type { Publisher } from "../subscriptions/topics";
 import { commitAndPublish } from "./commit";
-import { inverseOps, priorValues, requireReversible, requireUnchangedSince, touchesMetricsOrCapacity } from "./reverse";
+import { priorValues, type ReversalTarget, reversalScope, reversalWrites, touchesMetricsOrCapacity } from "./reverse";
 import { applyOps, grantedItemIds, kitOps, newPlayer, type StateLimits } from "./rules";
 
 /** A resync further behind than this gets a snapshot instead of deltas. */
@@ -29,6 +31,20 @@ export interface InventoryDeps {
   publisher: Publisher;
   /** How far a player's state may grow. */
   limits: StateLimits;
+  /** The node's clock: reads hide expiry lots past it, whether or not the sweep has removed them. */
+  now?: () => number;
+  /**
+   * Both sides of the executed trade an op log entry belongs to (the trade domain reads its
+   * record); each side is a player and the version the trade gave it. Absent where no trade
+   * domain runs (benches, engine tests): a trade entry is then not reversible.
+   */
+  tradeSides?: (entry: HistoryEntry) => Promise<EntryRef[]>;
+}
+
+/** One player's op log entry. */
+export interface EntryRef {
+  playerId: string;
+  version: number;
 }
 
 /** Players and their inventories: load → rules → commit → publish. */
@@ -72,11 +88,13 @@ export class InventoryService {
   }
 
   /**
-   * Undoes one op log entry with its inverse commit (server/src/inventory/reverse.ts). Whether it
-   * was already reversed is known from the op log itself: every reversal of this player's entry
-   * is a commit of this player, so "no entry after it reverses it, as of version V" plus "commit
-   * only if the player is still at V" means no two reversals of one entry can both commit. When
-   * the player moved on in between, the log is read again.
+   * Undoes one op log entry with its inverse commit (server/src/inventory/reverse.ts): one
+   * player's change, or a trade across both players (their two entries in one commit), or a
+   * checkout as a refund. Whether an entry was already reversed is known from its player's op
+   * log: every reversal of it is a commit of that player, so "no entry after it reverses it, as
+   * of version V" plus "commit only if the player is still at V" (for every player of the
+   * reversal) means no two reversals of one entry can both commit. When a player moved on in
+   * between, the logs are read again.
    */
   async reverse(actor: Actor, input: ParsedInput<"inventory:reverse">): Promise<EventOutput<"inventory:reverse">> {
     for (let attempt = 1; ; attempt++) {
@@ -95,17 +113,65 @@ export class InventoryService {
   ): Promise<Committed<EventOutput<"inventory:reverse">>> {
     const { playerId, version } = input;
     await this.getPlayer(playerId);
+    const entry = await this.entryAt({ playerId, version });
+    const scope = reversalScope(entry);
+    const others = scope === "trade" ? (await this.tradeSides(entry)).filter((side) => side.playerId !== playerId) : [];
+    // The entry asked about first, so a refusal names it rather than its counterpart.
+    const targets = [await this.reversalTarget(actor, input.opId, entry)];
+    for (const side of others) targets.push(await this.reversalTarget(actor, input.opId, await this.entryAt(side)));
+    return commitAndPublish(this.deps, {
+      actor,
+      kind: "inventory:reverse",
+      reason: input.reason,
+      input,
+      playerIds: targets.map((target) => target.entry.playerId),
+      apply: (players, at) => {
+        for (const { entry: undone, asOf } of targets) {
+          const now = players.get(undone.playerId)?.version;
+          if (now !== undefined && now !== asOf) throw new StaleLogRead(undone.playerId, asOf, now);
+        }
+        const writes = reversalWrites(targets, players, at, this.deps.limits);
+        const summary = (write: PlayerWrite) => ({
+          playerId: write.player.id,
+          version: write.player.version,
+          reverses: write.reverses ?? 0,
+          changes: write.changes,
+        });
+        const mine = writes.find((write) => write.player.id === playerId);
+        const counterpart = writes.find((write) => write.player.id !== playerId);
+        if (!mine) throw new Error("a reversal wrote no write for the player it was asked of");
+        return {
+          writes,
+          result: { ...summary(mine), replayed: false, ...(counterpart ? { counterpart: summary(counterpart) } : {}) },
+        };
+      },
+    });
+  }
+
+  private tradeSides(entry: HistoryEntry): Promise<EntryRef[]> {
+    if (this.deps.tradeSides) return this.deps.tradeSides(entry);
+    throw new HoardError("INVENTORY_NOT_REVERSIBLE", "this node reverses no trades", {
+      details: { version: entry.version, kind: entry.kind },
+    });
+  }
+
+  private async entryAt({ playerId, version }: EntryRef): Promise<HistoryEntry> {
     const [entry] = await this.deps.store.readHistory(playerId, { sinceVersion: version - 1, limit: 1 });
     if (entry?.version !== version) {
       throw new HoardError("INVENTORY_ENTRY_NOT_FOUND", `${playerId} has no version ${version}`, { details: { playerId, version } });
     }
-    requireReversible(entry);
+    return entry;
+  }
+
+  /** What undoing `entry` needs, as of its player's latest version; refused when it was already undone. */
+  private async reversalTarget(actor: Actor, opId: string, entry: HistoryEntry): Promise<ReversalTarget & { asOf: number }> {
+    const { playerId, version } = entry;
     const later = await this.readLog(playerId, version, Number.MAX_SAFE_INTEGER);
     const asOf = later.at(-1)?.version ?? version;
     const reversal = later.find((candidate) => candidate.reverses === version);
     // The same request again (same caller, same opId) goes on to the commit, which answers the stored result.
-    if (reversal && !(reversal.opId === input.opId && reversal.actor.role === actor.role && reversal.actor.sub === actor.sub)) {
-      throw new HoardError("INVENTORY_ALREADY_REVERSED", `version ${version} was reversed by version ${reversal.version}`, {
+    if (reversal && !(reversal.opId === opId && reversal.actor.role === actor.role && reversal.actor.sub === actor.sub)) {
+      throw new HoardError("INVENTORY_ALREADY_REVERSED", `${playerId} version ${version} was reversed by version ${reversal.version}`, {
         details: { playerId, version, reversedBy: reversal.version },
       });
     }
@@ -116,25 +182,7 @@ export class InventoryService {
         details: { version, kind: entry.kind },
       });
     }
-    const ops = inverseOps(entry, priorValues(entry, earlier));
-    return commitAndPublish(this.deps, {
-      actor,
-      kind: "inventory:reverse",
-      reason: input.reason,
-      input,
-      playerIds: [playerId],
-      apply: (players, at) => {
-        const player = players.get(playerId);
-        if (!player) throw new HoardError("PLAYER_NOT_FOUND", undefined, { details: { playerId } });
-        if (player.version !== asOf) throw new StaleLogRead(playerId, asOf, player.version);
-        requireUnchangedSince(entry, player);
-        const next = applyOps(player, ops, at, this.deps.limits);
-        return {
-          writes: [{ player: next.player, ops, changes: next.changes, reverses: version }],
-          result: { playerId, version: next.player.version, reverses: version, changes: next.changes, replayed: false },
-        };
-      },
-    });
+    return { entry, prior: priorValues(entry, earlier), asOf };
   }
 
   /** Op log entries with a version in (after, upTo], oldest first, page by page. */
@@ -150,10 +198,11 @@ export class InventoryService {
     return entries;
   }
 
+  /** The player as readers see it now: no unit past its time. */
   async getPlayer(playerId: string): Promise<Player> {
     const player = await this.deps.store.getPlayer(playerId);
     if (!player) throw new HoardError("PLAYER_NOT_FOUND", undefined, { details: { playerId } });
-    return player;
+    return withoutExpired(player, (this.deps.now ?? Date.now)());
   }
 
   async listPlayers(input: ParsedInput<"players:list">): Promise<EventOutput<"players:list">> {

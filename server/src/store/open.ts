@@ -9,11 +9,11 @@ import { SqliteStore } from "./sqlite/sqlite-store";
  * first, hence async), the embedded sqlite file otherwise. main.ts calls this and hands the
  * store to createApp.
  */
-export async function openStore(config: Config): Promise<Store> {
+export async function openStore(config: Config, now?: () => number): Promise<Store> {
   if (config.mongoUrl) {
     // Imported only when asked for: the driver is large, and a node on sqlite never loads it.
     const { openMongoStore } = await import("./mongo/mongo-store");
-    return openMongoStore({ url: config.mongoUrl, database: config.mongoDatabase, tuning: config.mongoTuning });
+    return openMongoStore({ url: config.mongoUrl, database: config.mongoDatabase, tuning: config.mongoTuning, ...(now ? { now } : {}) });
   }
   return openEmbeddedStore(config);
 }
@@ -23,12 +23,17 @@ export async function openStore(config: Config): Promise<Store> {
  * synchronously. A MongoDB configuration must come through openStore; refusing it here keeps a
  * node from quietly running on a local file when the operator asked for MongoDB.
  */
-export function openEmbeddedStore(config: Config): Store {
+export function openEmbeddedStore(config: Config, now?: () => number): Store {
   if (config.mongoUrl) {
     throw new ConfigError("MONGODB_URL is set: open the store with `await openStore(config)` and pass it to createApp as overrides.store");
   }
   try {
-    return new SqliteStore({ path: config.db, synchronous: config.sqliteSynchronous, playerCacheSize: config.sqlitePlayerCache });
+    return new SqliteStore({
+      path: config.db,
+      synchronous: config.sqliteSynchronous,
+      playerCacheSize: config.sqlitePlayerCache,
+      ...(now ? { now } : {}),
+    });
   } catch (error) {
     throw storeOpenFailure(error, config.db);
   }

@@ -54,6 +54,12 @@ export interface Store {
   listRecords(kind: string, query: RecordQuery): Promise<DomainRecord[]>;
 
   /**
+   * Players whose soonest expiry lot is due at `at` (UTC ISO), soonest first: every engine keeps
+   * an index of each player's next expiry, written in the same transaction as the player.
+   */
+  listDueExpiries(at: string, limit: number): Promise<string[]>;
+
+  /**
    * Forgets the results of ops recorded before `before` but keeps their op ids, so a repeat
    * of a forgotten op is refused with OP_ID_EXPIRED instead of being applied again.
    */

@@ -1,6 +1,7 @@
 import { HoardError, SUSPICIOUS_TRADES_KEY } from "@hoard/protocol";
 import type { ActionSet } from "../actions";
 import { anyRole, forbidden, roles, selfOrTrusted } from "../auth/policy";
+import type { Principal } from "../auth/tokens";
 import { actorOf } from "../inventory/actions";
 import type { Store } from "../store/port";
 import type { TopicSource } from "../subscriptions/topics";
@@ -9,6 +10,10 @@ import type { TradeService } from "./service";
 
 const ownPlayer = selfOrTrusted<{ playerId: string }>((input) => input.playerId);
 const trusted = roles("server", "admin");
+/** Anyone may try (the offer's rules decide inside the commit); an operator says why. */
+const operatorSaysWhy = (principal: Principal, input: { reason?: string | undefined }) => {
+  if (principal.role === "admin" && input.reason === undefined) throw new HoardError("TRADE_REASON_REQUIRED");
+};
 /** The console, acting or read-only: the economy questions and the suspicious-trade feed. */
 const consoleRoles = roles("admin", "viewer");
 
@@ -38,8 +43,9 @@ export function tradeActions(
       handle: (ctx, input) => trades.propose(actorOf(ctx.principal), input),
     },
     "trades:accept": { authorize: anyRole, handle: (ctx, input) => trades.accept(actorOf(ctx.principal), input) },
-    "trades:decline": { authorize: anyRole, handle: (ctx, input) => trades.decline(actorOf(ctx.principal), input) },
-    "trades:cancel": { authorize: anyRole, handle: (ctx, input) => trades.cancel(actorOf(ctx.principal), input) },
+    "trades:decline": { authorize: operatorSaysWhy, handle: (ctx, input) => trades.decline(actorOf(ctx.principal), input) },
+    // An admin cancels any open offer from the console; the record keeps who and why.
+    "trades:cancel": { authorize: operatorSaysWhy, handle: (ctx, input) => trades.cancel(actorOf(ctx.principal), input) },
     "trades:get": { authorize: anyRole, handle: (ctx, input) => trades.get(actorOf(ctx.principal), input.tradeId) },
     "trades:list": { authorize: ownPlayer, handle: (_ctx, input) => trades.list(input) },
     "trades:history": { authorize: ownPlayer, handle: (_ctx, input) => trades.history(input) },

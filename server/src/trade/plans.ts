@@ -139,7 +139,11 @@ export function acceptPlan(
 }
 
 /** Decline (recipient) or cancel (proposer). Refusals here are thrown: nothing is recorded. */
-export function settlePlan(request: { tradeId: string; action: Exclude<OfferAction, "accept"> }, ctx: TradeContext, guards: Guards) {
+export function settlePlan(
+  request: { tradeId: string; action: Exclude<OfferAction, "accept">; note?: string | undefined },
+  ctx: TradeContext,
+  guards: Guards,
+) {
   const plan = new PlanBuilder(guards);
   const offer = requireOffer(guards, request.tradeId);
   requireParty(offer, ctx.actor, request.action);
@@ -150,7 +154,7 @@ export function settlePlan(request: { tradeId: string; action: Exclude<OfferActi
   const status = request.action === "decline" ? "declined" : "cancelled";
   const settled = settle(offer, status, ctx.at);
   plan.putOffer(settled);
-  plan.putRecord(record(status));
+  plan.putRecord(record(status, request.note === undefined ? {} : { note: request.note }));
   plan.announce(status, [offer.from, offer.to]);
   return plan.done({ offer: settled });
 }
@@ -192,6 +196,7 @@ export function executePlan(terms: SwapTerms, ctx: TradeContext, players: Readon
 
 interface RecordExtra {
   reason?: TradeReason;
+  note?: string;
   message?: string;
   versions?: { from: number; to: number };
 }

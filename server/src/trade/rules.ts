@@ -98,7 +98,8 @@ const asTradeCode: Partial<Record<ErrorCode, TradeReason>> = {
 
 function onSide(player: Player, ops: readonly InventoryOp[], at: string, limits: StateLimits): ReturnType<typeof applyOps> {
   try {
-    return applyOps(player, ops, at, limits);
+    // A trade gives permanent units only: expiring ones (rentals, trial items) stay with their player.
+    return applyOps(player, ops, at, limits, { permanentOnly: true });
   } catch (error) {
     if (!(error instanceof HoardError)) throw error;
     const details = typeof error.details === "object" && error.details !== null ? error.details : {};

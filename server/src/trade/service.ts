@@ -2,11 +2,13 @@ import {
   type Actor,
   DEFAULT_OFFER_SECONDS,
   type EventOutput,
+  type HistoryEntry,
   HoardError,
   type ParsedInput,
   type Player,
   type TradeBundle,
   type TradeOffer,
+  type TradeRecord,
   topicOf,
 } from "@hoard/protocol";
 import type { CommitPlan, GuardRef, Guards } from "../commit/plan";
@@ -14,6 +16,7 @@ import { commitAndPublish } from "../inventory/commit";
 import type { StateLimits } from "../inventory/rules";
 import type { ItemService } from "../items/service";
 import { sha256Hex } from "../lib/canonical";
+import { everyInterval } from "../lib/periodic";
 import type { Logger } from "../log";
 import { type Committed, opKey, type Store } from "../store/port";
 import type { Publisher } from "../subscriptions/topics";
@@ -168,6 +171,29 @@ export class TradeService {
     };
   }
 
+  /**
+   * Both sides of the executed trade an op log entry belongs to, from its trade record: the
+   * record's id follows from the commit's caller and op id, which every entry of the commit keeps.
+   */
+  async sidesOf(entry: HistoryEntry): Promise<Array<{ playerId: string; version: number }>> {
+    const record = await this.deps.store.getRecord(TRADE_RECORD, derivedId("record", entry.actor, entry.opId));
+    const trade = record?.data as TradeRecord | undefined;
+    const versions = trade?.outcome === "executed" ? trade.versions : undefined;
+    const sides =
+      trade && versions
+        ? [
+            { playerId: trade.from, version: versions.from },
+            { playerId: trade.to, version: versions.to },
+          ]
+        : [];
+    if (!sides.some((side) => side.playerId === entry.playerId && side.version === entry.version)) {
+      throw new HoardError("INVENTORY_NOT_REVERSIBLE", "no executed trade record names this entry", {
+        details: { playerId: entry.playerId, version: entry.version, kind: entry.kind },
+      });
+    }
+    return sides;
+  }
+
   /** The sequence of `trades/{key}` now (0 before its first event). */
   feedSeq(key: string): Promise<number> {
     return this.deps.store.trades.feedSeq(key);
@@ -183,18 +209,11 @@ export class TradeService {
 
   /** Runs `expireLapsed` every `intervalMs` (never two at once); returns the function that stops it. */
   startExpirySweep(intervalMs: number): () => void {
-    let running = false;
-    const timer = setInterval(() => {
-      if (running) return;
-      running = true;
-      this.expireLapsed()
-        .catch((error: unknown) => this.deps.log.warn({ err: error }, "trade expiry sweep failed"))
-        .finally(() => {
-          running = false;
-        });
-    }, intervalMs);
-    timer.unref();
-    return () => clearInterval(timer);
+    return everyInterval(
+      intervalMs,
+      () => this.expireLapsed(),
+      (error) => this.deps.log.warn({ err: error }, "trade expiry sweep failed"),
+    );
   }
 
   private async expire(tradeId: string): Promise<void> {
@@ -226,7 +245,7 @@ export class TradeService {
       playerIds: [],
       guards: [offerRef(offer.id), ...feedRefs([offer.from, offer.to], false)],
       values,
-      plan: (ctx, _players, guards) => settlePlan({ tradeId: offer.id, action }, ctx, guards),
+      plan: (ctx, _players, guards) => settlePlan({ tradeId: offer.id, action, note: input.reason }, ctx, guards),
     });
     return { offer: required(result.offer), replayed };
   }

@@ -6,6 +6,7 @@ import type { Principal, TokenService } from "../auth/tokens";
 import { atTime } from "../lib/long-timeout";
 import type { Logger } from "../log";
 import { ConnectionGate } from "./connection-gate";
+import { playerRoom } from "./connections";
 import type { Dispatcher } from "./dispatch";
 import type { Metrics } from "./metrics";
 import { boundOutgoing } from "./outbound-limit";
@@ -18,11 +19,6 @@ export interface SocketData {
   nodeId: string;
   transport: string;
   connectedAt: number;
-}
-
-/** Every connection joins the room of its token's sub, so an operator finds a player's sockets on every node. */
-export function callerRoom(sub: string): string {
-  return `caller:${sub}`;
 }
 
 export type HoardIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -85,8 +81,6 @@ export function createSocketServer(
     socket.conn.once("upgrade", (transport: { name: string }) => {
       socket.data.transport = transport.name;
     });
-    const ownRoom = callerRoom(principal.sub);
-    void socket.join(ownRoom);
     // Game servers hold tokens for months: atTime re-arms past setTimeout's 24.8-day limit.
     const cancelExpiry = principal.exp === undefined ? undefined : atTime(principal.exp * 1000, () => hangUpExpired(socket));
     socket.on("disconnect", () => {
@@ -97,6 +91,9 @@ export function createSocketServer(
       deps.onDisconnect?.(principal, socket.id);
     });
 
+    // A player's connections share a room, so an operator can close them on any node.
+    const ownRoom = principal.role === "player" ? playerRoom(principal.sub) : undefined;
+    if (ownRoom) void socket.join(ownRoom);
     const session: Session = {
       id: socket.id,
       join: (topic) => socket.join(topic),
@@ -104,7 +101,7 @@ export function createSocketServer(
       get topics() {
         const topics = new Set(socket.rooms);
         topics.delete(socket.id);
-        topics.delete(ownRoom);
+        if (ownRoom) topics.delete(ownRoom);
         return topics;
       },
     };
@@ -175,9 +172,9 @@ export function originAllowed(req: IncomingMessage, allowed: readonly string[]):
   }
 }
 
-/** The connections of a caller (by token sub) on every node: through the adapter, so across Redis too. */
-export async function socketsOf(io: HoardIo, sub: string): Promise<ConnectedSocket[]> {
-  const room = callerRoom(sub);
+/** A player's connections on every node (its room, see connections.ts): through the adapter, so across Redis too. */
+export async function socketsOf(io: HoardIo, playerId: string): Promise<ConnectedSocket[]> {
+  const room = playerRoom(playerId);
   const sockets = await io.in(room).fetchSockets();
   return sockets.map((socket) => ({
     nodeId: socket.data.nodeId,

@@ -1,8 +1,9 @@
 import type { HistoryEntry, Player } from "@hoard/protocol";
 import type { ClientSession, Collection } from "mongodb";
 import type { Guarded } from "../../commit/plan";
+import { nextExpiryOf } from "../../commit/plan";
 import { assertNextVersion, type Committed, historyEntry, opKey, type PlayerCommit } from "../port";
-import { type CoreCollections, type MongoContext, type PlayerDoc, withoutId } from "./context";
+import { type CoreCollections, type MongoContext, type PlayerDoc, playerOf } from "./context";
 import { isDuplicateKey, VersionConflict } from "./errors";
 import { type GuardCollections, readGuards, writeGuards } from "./guards";
 import { runIdempotent } from "./op-results";
@@ -30,7 +31,13 @@ export async function commitPlayers<R>(engine: CommitEngine, commit: PlayerCommi
     context,
     op: { key: opKey(commit.actor, commit.opId), opId: commit.opId, requestHash: commit.requestHash },
     attempt: async (session) => {
-      const committed = await commitAttempt({ collections: context.collections, guards, session, commit });
+      const committed = await commitAttempt({
+        collections: context.collections,
+        guards,
+        session,
+        commit,
+        ...(context.now ? { now: context.now } : {}),
+      });
       return { answer: committed, result: committed.result };
     },
     replayed: (result) => ({ replayed: true, result: result as R, entries: [] }),
@@ -48,6 +55,8 @@ export interface CommitAttempt<R> {
   guards: GuardCollections;
   session: ClientSession;
   commit: PlayerCommit<R>;
+  /** The commit's clock (the store's); the wall clock when absent. */
+  now?: () => number;
 }
 
 /** One attempt, inside the transaction of `session`, once no result is stored; see the outcomes above. */
@@ -56,14 +65,15 @@ export async function commitAttempt<R>({
   guards,
   session,
   commit,
+  now = Date.now,
 }: CommitAttempt<R>): Promise<Committed<R> & { replayed: false }> {
   const ids = [...new Set(texts(commit.playerIds, "playerId"))].sort();
   const docs = ids.length === 0 ? [] : await collections.players.find({ _id: { $in: ids } }, { session, sort: { _id: 1 } }).toArray();
-  const players = new Map<string, Player>(docs.map((doc) => [doc._id, withoutId(doc)]));
+  const players = new Map<string, Player>(docs.map((doc) => [doc._id, playerOf(doc)]));
   const declared = commit.guards ?? [];
   const read = declared.length === 0 ? new Map<string, Guarded>() : await readGuards(guards, declared, session);
 
-  const at = new Date().toISOString();
+  const at = new Date(now()).toISOString();
   const plan = commit.apply(players, at, read);
   const entries: HistoryEntry[] = [];
   for (const write of [...plan.writes].sort((a, b) => compare(a.player.id, b.player.id))) {
@@ -85,9 +95,11 @@ export async function commitAttempt<R>({
 /** Compare-and-set on the version read in this transaction; version 1 is an insert. */
 async function writePlayer(players: Collection<PlayerDoc>, session: ClientSession, player: Player, expected: number): Promise<void> {
   const id = text(player.id, "player id");
+  const nextExpiry = nextExpiryOf(player);
+  const stored = nextExpiry === undefined ? player : { ...player, nextExpiry };
   if (expected === 0) {
     try {
-      await players.insertOne({ _id: id, ...player }, { session });
+      await players.insertOne({ _id: id, ...stored }, { session });
     } catch (error) {
       if (isDuplicateKey(error)) throw new VersionConflict(id, { cause: error });
       throw error;
@@ -95,7 +107,7 @@ async function writePlayer(players: Collection<PlayerDoc>, session: ClientSessio
     return;
   }
   // The whole state is replaced: a field the rules dropped does not linger.
-  const { matchedCount } = await players.replaceOne({ _id: id, version: expected }, player, { session });
+  const { matchedCount } = await players.replaceOne({ _id: id, version: expected }, stored, { session });
   if (matchedCount !== 1) throw new VersionConflict(id);
 }
 

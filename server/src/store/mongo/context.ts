@@ -15,7 +15,8 @@ export interface ItemDoc {
 export type KitDoc = Kit & { _id: string };
 
 /** `players`: the player state as it is, `_id` = its id; `version` is the compare-and-set key. */
-export type PlayerDoc = Player & { _id: string };
+/** A player as stored: its state, and `nextExpiry` (its soonest expiry lot, indexed for the sweep) when it has one. */
+export type PlayerDoc = Player & { _id: string; nextExpiry?: string };
 
 /** `op_log`: one entry per player version, unique on (playerId, version). */
 export type OpLogDoc = HistoryEntry;
@@ -61,6 +62,8 @@ export interface MongoContext {
   readonly db: Db;
   readonly collections: CoreCollections;
   readonly tuning: MongoTuning;
+  /** The clock commits are stamped with (ms since the epoch); the wall clock when absent. */
+  readonly now?: () => number;
   /**
    * Runs `body` in one transaction on a session of its own, retried by the engine's policy
    * (transaction.ts). Pass the session to every operation inside; return only data: the body
@@ -86,6 +89,7 @@ export function createMongoContext(options: {
   /** Replaces the policy made from `tuning.conflictBudgetMs` (tests). */
   policy?: RetryPolicy;
   clock?: Clock;
+  now?: () => number;
 }): MongoContext {
   const { client } = options;
   const db = client.db(options.database);
@@ -101,6 +105,7 @@ export function createMongoContext(options: {
     client,
     db,
     tuning,
+    ...(options.now ? { now: options.now } : {}),
     collections: {
       items: db.collection<ItemDoc>("items"),
       kits: db.collection<KitDoc>("kits"),
@@ -124,6 +129,12 @@ export function createMongoContext(options: {
       }
     },
   };
+}
+
+/** A stored player as the port hands it out: without `_id` and the engine's expiry index field. */
+export function playerOf(doc: PlayerDoc): Player {
+  const { _id: _dropped, nextExpiry: _index, ...player } = doc;
+  return player;
 }
 
 /** A stored document as the port hands it out: without the engine's `_id`. */

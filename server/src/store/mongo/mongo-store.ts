@@ -4,7 +4,7 @@ import { type DomainRecord, guardKey } from "../../commit/plan";
 import { ConfigError } from "../../config";
 import type { Committed, Page, PlayerCommit, PlayerSummary, RecordQuery, Store } from "../port";
 import { type CommitEngine, commitPlayers } from "./commit";
-import { createMongoContext, type ItemDoc, type MongoContext, type MongoPortDeps, type RecordDoc, withoutId } from "./context";
+import { createMongoContext, type ItemDoc, type MongoContext, type MongoPortDeps, playerOf, type RecordDoc, withoutId } from "./context";
 import { isDuplicateKey, storeError } from "./errors";
 import { KeyedLocks } from "./locks";
 import { MongoPresenceHistory } from "./presence-store";
@@ -25,6 +25,8 @@ export interface MongoStoreOptions {
   tuning?: MongoTuning;
   /** More driver options (pool size, timeouts); the engine's own settings below win. */
   clientOptions?: MongoClientOptions;
+  /** The clock commits are stamped with (expiring units are judged by it); the wall clock otherwise. */
+  now?: () => number;
   /** Where start-up notes go (an index migrated); one JSON line on stderr by default. */
   log?: SchemaLog;
 }
@@ -68,7 +70,7 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<MongoS
   }
   try {
     await checkServer(client);
-    const context = createMongoContext({ client, database: options.database, tuning });
+    const context = createMongoContext({ client, database: options.database, tuning, ...(options.now ? { now: options.now } : {}) });
     await ensureSchema(context.db, options.log);
     const store = new MongoStore(context);
     client.on("topologyDescriptionChanged", (event) => {
@@ -187,7 +189,7 @@ export class MongoStore implements Store {
   getPlayer(id: string): Promise<Player | undefined> {
     return this.run(async () => {
       const doc = await this.context.collections.players.findOne({ _id: text(id, "player id") });
-      return doc ? withoutId(doc) : undefined;
+      return doc ? playerOf(doc) : undefined;
     });
   }
 
@@ -243,6 +245,15 @@ export class MongoStore implements Store {
         .find(recordFilter(kind, query), { sort: { at: 1, id: 1 }, limit: count(query.limit, "limit") })
         .toArray();
       return docs.map(withoutId);
+    });
+  }
+
+  listDueExpiries(at: string, limit: number): Promise<string[]> {
+    return this.run(async () => {
+      const due = await this.context.collections.players
+        .find({ nextExpiry: { $lte: text(at, "at") } }, { projection: { _id: 1 }, sort: { nextExpiry: 1 }, limit })
+        .toArray();
+      return due.map((doc) => doc._id);
     });
   }
 

@@ -23,6 +23,12 @@ export interface IndexPlan {
 export const coreCollections: readonly string[] = ["items", "kits", "players", "op_log", "op_results", "records"];
 
 export const coreIndexes: readonly IndexPlan[] = [
+  // The expiry sweep finds due players by their soonest lot; players with none are not in it.
+  {
+    collection: "players",
+    key: { nextExpiry: 1 },
+    options: { name: "next_expiry", partialFilterExpression: { nextExpiry: { $exists: true } } },
+  },
   // The op log: one entry per player version; readHistory scans it by (playerId, version).
   { collection: "op_log", key: { playerId: 1, version: 1 }, options: { name: "playerId_version", unique: true } },
   // Pruning finds the results still kept by age; pruned tombstones drop out of this index.

@@ -50,6 +50,14 @@ const core: Migration[] = [
     UPDATE players SET state = json_remove(state, '$.cart') WHERE json_type(state, '$.cart') IS NOT NULL;
     `,
   },
+  {
+    // The soonest expiry lot per player, for the expiry sweep (store/sqlite/expiry-index.ts).
+    name: "core-004-player-expiries",
+    sql: `
+    CREATE TABLE player_expiries (player_id TEXT PRIMARY KEY, next_at TEXT NOT NULL) WITHOUT ROWID;
+    CREATE INDEX player_expiries_next_at ON player_expiries (next_at);
+    `,
+  },
 ];
 
 /** Every migration of the embedded engine: core first, then each domain's own list. */

@@ -16,6 +16,7 @@ import {
   type Store,
 } from "../port";
 import { Checkpointer, type CheckpointOptions } from "./checkpointer";
+import { SqliteExpiryIndex } from "./expiry-index";
 import type { GuardTable } from "./guard-table";
 import { OpResults } from "./op-results";
 import { PlayerRows } from "./player-rows";
@@ -38,6 +39,8 @@ export interface SqliteStoreOptions {
   playerCacheSize?: number;
   /** When and how far a file's WAL is checkpointed from the worker thread (checkpointer.ts). */
   checkpoint?: CheckpointOptions;
+  /** The clock commits are stamped with (ms since the epoch); tests inject one. */
+  now?: () => number;
 }
 
 /** One unit of work waiting for the next group commit. */
@@ -63,6 +66,8 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly opResults: OpResults;
   private readonly players: PlayerRows;
+  private readonly expiries: SqliteExpiryIndex;
+  private readonly now: () => number;
   /** Guard kinds by name, from the domain stores that own them. */
   private readonly guardTables: ReadonlyMap<string, GuardTable>;
   private readonly maxBatch: number;
@@ -140,6 +145,8 @@ export class SqliteStore implements Store {
     };
 
     this.players = new PlayerRows(db, options.playerCacheSize ?? 1000);
+    this.expiries = new SqliteExpiryIndex(db);
+    this.now = options.now ?? Date.now;
     // A nested better-sqlite3 transaction is a savepoint: a throw rolls back that op only.
     const inSavepoint = db.transaction((run: () => unknown) => run());
     this.runBatch = db.transaction((batch: Pending[]) =>
@@ -280,6 +287,10 @@ export class SqliteStore implements Store {
     return rows.map(recordFromRow);
   }
 
+  async listDueExpiries(at: string, limit: number): Promise<string[]> {
+    return this.expiries.due(at, limit);
+  }
+
   async pruneOpResults(before: Date): Promise<number> {
     return this.opResults.prune(before);
   }
@@ -338,7 +349,7 @@ export class SqliteStore implements Store {
       if (player) players.set(id, player);
     }
     const guards = this.readGuards(commit.guards ?? []);
-    const at = new Date().toISOString();
+    const at = new Date(this.now()).toISOString();
     const plan = commit.apply(players, at, guards);
     const entries: HistoryEntry[] = [];
     for (const write of [...plan.writes].sort((a, b) => compare(a.player.id, b.player.id))) {
@@ -349,6 +360,7 @@ export class SqliteStore implements Store {
       // Compare-and-set on the version read above. Under the IMMEDIATE lock nobody else can
       // have written in between, so a miss here is a bug, not a race: fail the op loudly.
       if (!this.players.write(previous, player)) throw new HoardError("PLAYER_CONFLICT", undefined, { details: { playerId: player.id } });
+      this.expiries.track(previous, player);
       const entry = historyEntry(commit, write, at);
       this.stmt.appendLog.run(player.id, player.version, key, JSON.stringify(entry));
       entries.push(entry);

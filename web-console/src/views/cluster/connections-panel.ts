@@ -5,7 +5,7 @@ import type { ViewContext } from "../../view";
 const validId = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 /**
- * "Connections of a player": the sockets a player id (any token's sub) holds on every node
+ * "Connections of a player": the sockets a player holds on every node
  * (`cluster:sockets`, through the adapter), with their transport, since when, and topics.
  */
 export function connectionsPanel(ctx: ViewContext): { el: HTMLElement; destroy(): void } {

@@ -2,7 +2,17 @@ import type { HoardClient } from "@hoard/client-sdk";
 import { askToConfirm } from "../../lib/confirm";
 import { errorBox, h, replaceChildren } from "../../lib/dom";
 import type { ItemNames } from "../../lib/item-names";
-import { type ActionKind, actionKinds, actionLabels, actionOp, confirmation, type Field, type FormValues, fieldsOf } from "./actions-model";
+import {
+  type ActionKind,
+  actionKinds,
+  actionLabels,
+  actionOp,
+  confirmation,
+  disconnectConfirmation,
+  type Field,
+  type FormValues,
+  fieldsOf,
+} from "./actions-model";
 import "./actions.css";
 
 const fieldLabels: Record<Field, string> = {
@@ -18,7 +28,7 @@ const fieldLabels: Record<Field, string> = {
 
 /**
  * The operator's actions on one player (admin tokens only; the panel does not build it for a
- * viewer): pick an action, fill it in with a reason, review a confirmation that names the
+ * viewer), disconnecting it included: pick an action, fill it in with a reason, review a confirmation that names the
  * player and the amounts, then confirm. The change is an ordinary commit: it shows up in the
  * history and the state through the watch, like any other.
  */
@@ -111,13 +121,17 @@ export class ActionForm {
     }
     const itemName = (id: string) => this.options.names.name(id) ?? this.itemSelect.selectedOptions[0]?.textContent ?? id;
     askToConfirm(this.review, this.outcome, {
-      question: confirmation(this.options.playerId, made.op, itemName),
+      question: "op" in made ? confirmation(this.options.playerId, made.op, itemName) : disconnectConfirmation(this.options.playerId),
       detail: `Reason: ${made.reason}`,
       testId: "action",
       run: async () => {
-        const done = await this.options.hoard.inventory.apply(this.options.playerId, [made.op], { reason: made.reason });
+        const { playerId, hoard } = this.options;
+        const done =
+          "op" in made
+            ? `Done: version ${(await hoard.inventory.apply(playerId, [made.op], { reason: made.reason })).version}.`
+            : `Done: ${(await hoard.players.disconnect(playerId, made.reason)).connections} connection(s) closed.`;
         (this.inputs.get("reason") as HTMLInputElement).value = "";
-        return `Done: version ${done.version}.`;
+        return done;
       },
     });
   }

@@ -1,4 +1,4 @@
-import type { InventoryOp } from "@hoard/client-sdk";
+import type { HistoryEntry, InventoryOp } from "@hoard/client-sdk";
 import { formatNumber } from "../../lib/format";
 
 /**
@@ -6,7 +6,7 @@ import { formatNumber } from "../../lib/format";
  * action needs, the op the filled form makes, and the confirmation that names the player and
  * the amounts before anything is sent. The node checks everything again.
  */
-export const actionKinds = ["grant", "consume", "credit", "debit", "setMetric", "setCapacity"] as const;
+export const actionKinds = ["grant", "consume", "credit", "debit", "setMetric", "setCapacity", "disconnect"] as const;
 export type ActionKind = (typeof actionKinds)[number];
 
 export const actionLabels: Record<ActionKind, string> = {
@@ -16,6 +16,7 @@ export const actionLabels: Record<ActionKind, string> = {
   debit: "Debit currency",
   setMetric: "Set a metric",
   setCapacity: "Set capacity",
+  disconnect: "Disconnect the player",
 };
 
 export type Field = "category" | "itemId" | "quantity" | "currency" | "amount" | "name" | "value" | "capacity";
@@ -28,13 +29,17 @@ export const fieldsOf: Record<ActionKind, readonly Field[]> = {
   debit: ["currency", "amount"],
   setMetric: ["category", "name", "value"],
   setCapacity: ["category", "capacity"],
+  disconnect: [],
 };
 
 /** The form's values as typed (text inputs). */
 export type FormValues = Partial<Record<Field | "reason", string>>;
 
-/** The op the form makes, or what is wrong with it. */
-export function actionOp(kind: ActionKind, values: FormValues): { op: InventoryOp; reason: string } | { problem: string } {
+/** What the form asks for: an op on the player's state, or closing its connections; or what is wrong with it. */
+export type Act = { op: InventoryOp; reason: string } | { disconnect: true; reason: string } | { problem: string };
+
+/** The act the form makes, or what is wrong with it. */
+export function actionOp(kind: ActionKind, values: FormValues): Act {
   const text = (field: Field | "reason") => (values[field] ?? "").trim();
   const reason = text("reason");
   if (reason === "") return { problem: "Say why: the reason is kept in the player's history." };
@@ -76,6 +81,55 @@ export function actionOp(kind: ActionKind, values: FormValues): { op: InventoryO
       if (!Number.isSafeInteger(capacity) || capacity < 0) return { problem: "The capacity must be a whole number (empty = unlimited)." };
       return { op: { type: "setCapacity", category: text("category"), capacity }, reason };
     }
+    case "disconnect":
+      return { disconnect: true, reason };
+  }
+}
+
+/** The question before closing a player's connections: it names the player and what follows. */
+export function disconnectConfirmation(playerId: string): string {
+  return `Disconnect every connection of ${playerId}, on every node? Each client is told the reason and does not reconnect by itself.`;
+}
+
+/** Kinds of history entry an operator can undo (the node decides again: INVENTORY_NOT_REVERSIBLE). */
+const undoneAs: Record<string, "change" | "trade" | "refund"> = {
+  "inventory:apply": "change",
+  "trades:accept": "trade",
+  "trades:execute": "trade",
+  "cart:checkout": "refund",
+};
+
+/** Whether undoing the entry also undoes another player's side (a trade). */
+export function isTrade(entry: Pick<HistoryEntry, "kind">): boolean {
+  return undoneAs[entry.kind] === "trade";
+}
+
+/** Whether the history shows a reverse button on the entry (a checkout that charged nothing has nothing to refund). */
+export function isReversible(entry: Pick<HistoryEntry, "kind" | "ops" | "reverses">): boolean {
+  return entry.reverses === undefined && undoneAs[entry.kind] !== undefined && entry.ops.length > 0;
+}
+
+/** The button's label and the question naming the player, the version and what it undoes. */
+export function reverseQuestion(
+  playerId: string,
+  entry: Pick<HistoryEntry, "kind" | "version">,
+  undoes: string,
+  /** A trade's other player, when known. */
+  counterpart?: string,
+): { label: string; question: string } {
+  switch (undoneAs[entry.kind]) {
+    case "trade":
+      return {
+        label: "Reverse trade…",
+        question: `Reverse the trade of v${entry.version} for ${playerId} and ${counterpart ?? "the other player"}, both in one commit (${playerId}'s side: ${undoes})?`,
+      };
+    case "refund":
+      return {
+        label: "Refund…",
+        question: `Refund the checkout v${entry.version} of ${playerId}: take back the items and return the currency (${undoes})?`,
+      };
+    default:
+      return { label: "Reverse…", question: `Undo v${entry.version} of ${playerId}: ${undoes}?` };
   }
 }
 

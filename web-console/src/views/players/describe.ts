@@ -1,4 +1,4 @@
-import type { Cart, CartLine, Changes, InventoryOp } from "@hoard/client-sdk";
+import type { Cart, CartLine, Changes, HistoryOp } from "@hoard/client-sdk";
 import { formatNumber } from "../../lib/format";
 
 /**
@@ -8,10 +8,12 @@ import { formatNumber } from "../../lib/format";
 export type Part = string | { item: string };
 
 /** One operation as the operator reads it: "grant 3 × Potion → bag". */
-export function describeOp(op: InventoryOp): Part[] {
+export function describeOp(op: HistoryOp): Part[] {
   switch (op.type) {
     case "grant":
-      return [`grant ${formatNumber(op.quantity)} × `, { item: op.itemId }, ` → ${op.category}`];
+      return [`grant ${formatNumber(op.quantity)} × `, { item: op.itemId }, ` → ${op.category}${expiryNote(op)}`];
+    case "expire":
+      return [`expired ${formatNumber(op.quantity)} × `, { item: op.itemId }, ` from ${op.category} (due ${op.expiresAt})`];
     case "consume":
       return [`consume ${formatNumber(op.quantity)} × `, { item: op.itemId }, ` from ${op.category}`];
     case "move":
@@ -27,6 +29,11 @@ export function describeOp(op: InventoryOp): Part[] {
     case "debit":
       return [`debit ${formatNumber(op.amount)} ${op.currency}`];
   }
+}
+
+function expiryNote(op: { expiresAt?: string | undefined; expiresInMs?: number | undefined }): string {
+  if (op.expiresAt !== undefined) return ` until ${op.expiresAt}`;
+  return op.expiresInMs === undefined ? "" : ` for ${formatNumber(op.expiresInMs / 1000)} s`;
 }
 
 /**

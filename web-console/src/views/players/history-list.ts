@@ -1,9 +1,11 @@
 import type { HistoryEntry, HoardClient } from "@hoard/client-sdk";
-import { errorBox, h, replaceChildren } from "../../lib/dom";
+import { h } from "../../lib/dom";
 import { clockTime, shortId } from "../../lib/format";
 import type { ItemNames } from "../../lib/item-names";
 import { type KeyedList, keyedList } from "../../lib/keyed";
+import { isReversible, isTrade, reverseQuestion } from "./actions-model";
 import { describeChanges, describeOp, type Part } from "./describe";
+import { reasonConfirm } from "./reason-confirm";
 
 const pageSize = 50;
 /**
@@ -26,7 +28,7 @@ export class HistoryList {
 
   /**
    * `canAct`: an admin token, which gets a "Reverse" button on each entry that can be undone
-   * (an `inventory:apply` not reversed yet); a viewer gets none.
+   * (a change, a trade, a checkout, not reversed yet); a viewer gets none.
    */
   constructor(private readonly options: { hoard: HoardClient; playerId: string; names: ItemNames; canAct: boolean }) {
     const body = h("tbody");
@@ -111,7 +113,7 @@ export class HistoryList {
     if (lines.length === 0) what.append(h("span", { class: "muted" }, entry.kind === "players:create" ? "created" : "no change"));
     for (const line of lines) what.append(h("div", null, ...line.map((part) => this.part(part))));
     if (entry.reason !== undefined) what.append(h("div", { class: "reason", "data-testid": "reason" }, `“${entry.reason}”`));
-    if (this.options.canAct && entry.kind === "inventory:apply" && entry.reverses === undefined) what.append(this.reverseControls(entry));
+    if (this.options.canAct && isReversible(entry)) what.append(this.reverseControls(entry));
     return h(
       "tr",
       { "data-version": entry.version },
@@ -136,49 +138,39 @@ export class HistoryList {
     );
   }
 
-  /** "Reverse…", then a reason and a confirmation naming the player, the version and what it undoes. */
+  /** "Reverse…" (or "Reverse trade…", "Refund…"), then a reason and a confirmation naming the player, the version and what it undoes. */
   private reverseControls(entry: HistoryEntry): HTMLElement {
-    const box = h("div", { class: "reverse-controls" });
-    const open = h("button", { type: "button", class: "link", "data-testid": "reverse" }, "Reverse…");
-    open.addEventListener("click", () => {
-      const reason = h("input", { name: "reason", placeholder: "why (kept in the history)", maxlength: 500, autocomplete: "off" });
-      const problem = h("div");
-      const confirm = h("button", { type: "button", class: "primary danger", "data-testid": "reverse-confirm" }, `Undo v${entry.version}`);
-      const cancel = h("button", { type: "button", class: "link" }, "Cancel");
-      cancel.addEventListener("click", () => replaceChildren(box, open));
-      confirm.addEventListener("click", async () => {
-        if (reason.value.trim() === "") {
-          replaceChildren(problem, h("div", { class: "error-box", role: "alert" }, "Say why: the reason is kept in the history."));
-          return;
-        }
-        confirm.disabled = true;
-        try {
-          await this.options.hoard.inventory.reverse(this.options.playerId, entry.version, reason.value);
-          // The reversal arrives through the watch like any change, and marks this row then.
-          replaceChildren(box);
-        } catch (error) {
-          confirm.disabled = false;
-          replaceChildren(problem, errorBox(error));
-        }
-      });
-      const undoes = entry.ops.map((op) =>
-        describeOp(op)
-          .map((part) => (typeof part === "string" ? part : (this.options.names.name(part.item) ?? part.item)))
-          .join(""),
-      );
-      replaceChildren(
-        box,
-        h(
-          "p",
-          { class: "small", "data-testid": "reverse-confirmation" },
-          `Undo v${entry.version} of ${this.options.playerId}: ${undoes.join("; ")}?`,
-        ),
-        h("div", { class: "reverse-box" }, reason, confirm, cancel),
-        problem,
-      );
+    const undoes = () =>
+      entry.ops
+        .map((op) =>
+          describeOp(op)
+            .map((part) => (typeof part === "string" ? part : (this.options.names.name(part.item) ?? part.item)))
+            .join(""),
+        )
+        .join("; ");
+    const { label } = reverseQuestion(this.options.playerId, entry, "");
+    return reasonConfirm({
+      label,
+      testId: "reverse",
+      question: async () => reverseQuestion(this.options.playerId, entry, undoes(), await this.counterpart(entry)).question,
+      confirmLabel: `Undo v${entry.version}`,
+      // The reversal arrives through the watch like any change, and marks this row then.
+      run: (reason) => this.options.hoard.inventory.reverse(this.options.playerId, entry.version, reason),
     });
-    box.append(open);
-    return box;
+  }
+
+  /** A trade entry's other player, from the trade record of the same commit (same op id, same time); undefined if not found. */
+  private async counterpart(entry: HistoryEntry): Promise<string | undefined> {
+    if (!isTrade(entry)) return undefined;
+    try {
+      const until = new Date(Date.parse(entry.at) + 1).toISOString();
+      const { trades } = await this.options.hoard.trades.history(this.options.playerId, { since: entry.at, until });
+      const trade = trades.find((record) => record.opId === entry.opId && record.outcome === "executed");
+      return trade && (trade.from === this.options.playerId ? trade.to : trade.from);
+    } catch {
+      // The question still names this player; the node names both in its answer.
+      return undefined;
+    }
   }
 
   private part(part: Part): Node | string {

@@ -1,4 +1,4 @@
-import type { HistoryEntry, Inventory, Player, PlayerWatch } from "@hoard/client-sdk";
+import { type ExpiryLot, type HistoryEntry, type Inventory, isExpired, type Player, type PlayerWatch } from "@hoard/client-sdk";
 import { errorBox, flash, frameScheduler, h, replaceChildren, setText } from "../../lib/dom";
 import { formatNumber, timeAgo } from "../../lib/format";
 import { ItemNames } from "../../lib/item-names";
@@ -9,6 +9,7 @@ import { ActionForm } from "./action-form";
 import { CartCard } from "./cart-card";
 import { changedKeys, inventoryKey, metricKey, stackKey, walletKey } from "./describe";
 import { HistoryList } from "./history-list";
+import { OffersCard } from "./offers-card";
 
 export interface PlayerPanel {
   readonly playerId: string;
@@ -54,6 +55,8 @@ interface CardParts {
   capacity: HTMLElement;
   meter: HTMLElement;
   stacks: KeyedList<[string, number]>;
+  /** Expiring units: one row per lot (item id, lot), soonest first. */
+  expiring: KeyedList<[string, ExpiryLot]>;
   metrics: KeyedList<[string, number]>;
   empty: HTMLElement;
 }
@@ -62,6 +65,7 @@ class LivePlayer {
   private readonly names: ItemNames;
   private readonly history: HistoryList;
   private readonly cart: CartCard;
+  private readonly offers: OffersCard;
   private readonly frame = frameScheduler(() => this.draw());
   private readonly pending: HistoryEntry[] = [];
   private readonly version = h("strong", { "data-testid": "version" });
@@ -86,6 +90,7 @@ class LivePlayer {
     // A viewer's console has no action form at all, not a disabled one.
     const actions = ctx.canAct ? new ActionForm({ hoard: ctx.hoard, playerId: watch.playerId, names: this.names }).el : null;
     this.cart = new CartCard({ hoard: ctx.hoard, playerId: watch.playerId, names: this.names });
+    this.offers = new OffersCard({ hoard: ctx.hoard, playerId: watch.playerId, names: this.names, canAct: ctx.canAct });
 
     const walletList = h("div", { class: "chips" });
     this.wallet = keyedList(walletList, {
@@ -126,6 +131,7 @@ class LivePlayer {
             { class: "player-state" },
             h("section", { class: "card" }, h("h3", null, "Wallet"), walletList, this.walletEmpty),
             this.cart.el,
+            this.offers.el,
             h("section", null, h("h3", { class: "section-title" }, "Inventories"), cardGrid),
             actions,
           ),
@@ -160,6 +166,7 @@ class LivePlayer {
   close(): void {
     this.frame.cancel();
     clearInterval(this.clock);
+    this.offers.close();
     for (const stop of this.stops) stop();
     void this.watch.close();
   }
@@ -217,6 +224,7 @@ class LivePlayer {
   private card(category: string): HTMLElement {
     const stackBody = h("tbody");
     const metricList = h("dl", { class: "metrics" });
+    const lotBody = h("tbody");
     const parts: CardParts = {
       capacity: h("span", { class: "capacity" }),
       meter: h("span", { class: "meter-fill" }),
@@ -232,6 +240,18 @@ class LivePlayer {
           ),
         update: (el, [, quantity]) => setText(el.querySelector(".qty") as Element, formatNumber(quantity)),
       }),
+      expiring: keyedList(lotBody, {
+        key: ([itemId, lot]) => `${stackKey(category, itemId)}@${lot.expiresAt}`,
+        create: ([itemId, lot]) =>
+          h(
+            "tr",
+            { "data-key": `${stackKey(category, itemId)}@${lot.expiresAt}`, "data-testid": "expiring" },
+            h("td", { class: "item-cell" }, this.names.ref(itemId)),
+            h("td", { class: "qty num" }),
+            h("td", { class: "muted small" }, h("time", { datetime: lot.expiresAt, title: lot.expiresAt }, `expires ${lot.expiresAt}`)),
+          ),
+        update: (el, [, lot]) => setText(el.querySelector(".qty") as Element, formatNumber(lot.quantity)),
+      }),
       metrics: keyedList(metricList, {
         key: ([name]) => metricKey(category, name),
         create: ([name]) => h("div", { "data-key": metricKey(category, name) }, h("dt", null, name), h("dd", { class: "qty num" })),
@@ -245,6 +265,7 @@ class LivePlayer {
       h("header", null, h("h4", null, category), parts.capacity),
       h("div", { class: "meter", hidden: true }, parts.meter),
       h("table", { class: "stacks" }, stackBody),
+      h("table", { class: "stacks expiring", title: "units that leave by themselves at their time" }, lotBody),
       parts.empty,
       metricList,
     );
@@ -256,9 +277,15 @@ class LivePlayer {
     const label = (itemId: string) => this.names.name(itemId) ?? itemId;
     const stacks = Object.entries(inventory.stacks).sort(([a], [b]) => label(a).localeCompare(label(b)));
     parts.stacks.set(stacks);
+    // Lots past their time are hidden at once; the node's sweep removes them in a commit shortly.
+    const now = Date.now();
+    const lots = Object.entries(inventory.expiring ?? {})
+      .flatMap(([itemId, list]) => list.filter((lot) => !isExpired(lot, now)).map((lot): [string, ExpiryLot] => [itemId, lot]))
+      .sort(([, a], [, b]) => a.expiresAt.localeCompare(b.expiresAt));
+    parts.expiring.set(lots);
     parts.metrics.set(Object.entries(inventory.metrics).sort(([a], [b]) => a.localeCompare(b)));
-    parts.empty.hidden = stacks.length > 0;
-    const units = stacks.reduce((sum, [, quantity]) => sum + quantity, 0);
+    parts.empty.hidden = stacks.length + lots.length > 0;
+    const units = stacks.reduce((sum, [, quantity]) => sum + quantity, 0) + lots.reduce((sum, [, lot]) => sum + lot.quantity, 0);
     const meter = parts.meter.parentElement as HTMLElement;
     if (inventory.capacity === undefined) {
       setText(parts.capacity, `${formatNumber(units)} ${units === 1 ? "unit" : "units"}`);
