@@ -212,6 +212,51 @@ export function figuresTable(targets: readonly TargetName[], rows: readonly Figu
   );
 }
 
+/**
+ * The goals of the storage step (issue 20: one appended record per op), beside the design's
+ * targets in the main table: each Hoard target's ratio to bare socket.io, from the same rows.
+ */
+const ratioGoal = (key: string, label: string, bound: "min" | "max", limit: number) => ({
+  key,
+  label,
+  rule: { kind: "ratio", baseline: "socketio", bound, limit } as TargetRule,
+  text: `${bound === "min" ? "≥" : "≤"} ${limit}×`,
+});
+const STORAGE_GOALS = [
+  ratioGoal("capacity", "acked calls/s, closed loop", "min", 0.35),
+  ratioGoal("cpu-peak", "server CPU per acked mutation at peak", "max", 2.5),
+  ratioGoal("latency-0.5", "ack p99 at 50 % of each one's peak", "max", 1.5),
+  ratioGoal("latency-0.9", "ack p99 at 90 % of peak", "max", 2),
+];
+
+export function storageGoalSection(targets: readonly TargetName[], rows: readonly FigureRow[]): string[] {
+  const subjects = targets.filter(isHoard);
+  const table = STORAGE_GOALS.flatMap((goal) => {
+    const row = rows.find((candidate) => candidate.key === goal.key);
+    if (!row || row.values.socketio === undefined) return [];
+    const format = (value: number | undefined) =>
+      value === undefined ? "—" : goal.key.startsWith("latency") ? `${formatMs(value)} ms` : formatFixed(value, 1);
+    return [
+      [
+        goal.label,
+        format(row.values.socketio),
+        ...subjects.map((target) => format(row.values[target])),
+        goal.text,
+        ...subjects.map((target) => verdictCell(goal.rule, verdict(goal.rule, row.values[target], row.values))),
+      ],
+    ];
+  });
+  if (table.length === 0) return [];
+  const header = [
+    "figure",
+    LABELS.socketio,
+    ...subjects.map((target) => LABELS[target]),
+    "goal (issue 20)",
+    ...subjects.map((target) => `${LABELS[target]} ratio`),
+  ];
+  return ["### The storage step's goals (issue 20), same run", "", markdownTable(header, table)];
+}
+
 /** Lines that tell the reader when a figure measured something other than the server. */
 export function cautions(suite: InventorySuiteResult): string[] {
   const notes: string[] = [];
@@ -272,7 +317,9 @@ export function renderReport(report: BenchReport): string {
       `Each call is one \`inventory:apply\` (${suite.workload.op === "grant" ? "grant 1 unit of one of 8 items" : "credit 1 gold"}, its own opId) ` +
         `over ${suite.workload.players} players, acked after the commit. The baselines receive the same payload and ack it back in the same shape.`,
     );
-    out.push("", figuresTable(suite.targets, figureRows(suite)));
+    const rows = figureRows(suite);
+    out.push("", figuresTable(suite.targets, rows));
+    out.push("", ...storageGoalSection(suite.targets, rows));
     const notes = cautions(suite);
     if (notes.length > 0) out.push("", ...notes.map((note) => `- ${note}`));
     out.push("", ...runDetail(suite));

@@ -5,12 +5,11 @@ import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { newOpId } from "@hoard/client-sdk";
 import type { Actor, ItemDefinition, ParsedInput } from "@hoard/protocol";
-import { DEFAULT_STATE_LIMITS } from "@hoard/server/internal/inventory/rules";
-import { InventoryService } from "@hoard/server/internal/inventory/service";
-import { ItemService, itemId } from "@hoard/server/internal/items/service";
+import { itemId } from "@hoard/server/internal/items/service";
 import { SqliteStore } from "@hoard/server/internal/store/sqlite/sqlite-store";
 import { newHistogram, recordMs, summarise } from "../harness/stats";
 import { payloadOf } from "../harness/workload";
+import { inventoryOn } from "../support/services";
 
 /**
  * Commit latency of the embedded store at a steady rate, in one process with no socket:
@@ -40,8 +39,7 @@ const dir = mkdtempSync(join(tmpdir(), "hoard-commit-latency-"));
 try {
   for (const synchronous of ["FULL", "NORMAL"] as const) {
     const store = new SqliteStore({ path: join(dir, `latency-${synchronous}.db`), synchronous });
-    const items = new ItemService(store);
-    const inventory = new InventoryService({ store, items, publisher: { publish: () => {} }, limits: DEFAULT_STATE_LIMITS });
+    const { items, inventory } = inventoryOn(store);
     for (const definition of definitions) await items.create(definition);
     for (let k = 0; k < players; k++) await inventory.createPlayer(actor, { id: `lat-p${k}`, opId: newOpId() });
 

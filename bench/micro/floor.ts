@@ -8,7 +8,7 @@ import { type Actor, clientEvents, type ItemDefinition, type ParsedInput, type P
 import type { ActionContext, Actions } from "@hoard/server/internal/actions";
 import { inventoryActions } from "@hoard/server/internal/inventory/actions";
 import { applyOps, DEFAULT_STATE_LIMITS } from "@hoard/server/internal/inventory/rules";
-import { InventoryService } from "@hoard/server/internal/inventory/service";
+import type { InventoryService } from "@hoard/server/internal/inventory/service";
 import { ItemService, itemId } from "@hoard/server/internal/items/service";
 import { requestHash } from "@hoard/server/internal/lib/canonical";
 import { createLogger } from "@hoard/server/internal/log";
@@ -22,12 +22,13 @@ import { Server } from "socket.io";
 import { serveParent } from "../harness/ipc";
 import type { FloorResult, FloorStep } from "../harness/protocol";
 import { payloadOf } from "../harness/workload";
+import { inventoryOn } from "../support/services";
 
 /**
  * The floor: Hoard's mutation path taken apart and timed in one process, with no socket. The
  * sum of the bare socket.io round trip and these steps is what a mutation cannot cost less
  * than without changing what it does (parse, check, hash, read, apply, write the player, the
- * op log and the op result, publish).
+ * op-log record that carries the op result, publish).
  */
 const ITERATIONS = 20_000;
 const BATCH = 256;
@@ -93,8 +94,7 @@ async function runFloor(): Promise<FloorResult> {
     ) => {
       const store = new SqliteStore({ path: join(dir, `floor-${stores++}.db`), synchronous });
       try {
-        const items = new ItemService(store);
-        const inventory = new InventoryService({ store, items, publisher: { publish: () => {} }, limits: DEFAULT_STATE_LIMITS });
+        const { items, inventory } = inventoryOn(store);
         for (const definition of definitions) await items.create(definition);
         for (let k = 0; k < PLAYERS; k++) await inventory.createPlayer(actor, { id: `floor-p${k}`, opId: newOpId() });
         steps.push(await step({ store, inventory }));

@@ -22,6 +22,7 @@ import {
 } from "./connection.js";
 import { inventoryApi, playersApi } from "./inventory-api.js";
 import { itemsApi, kitsApi } from "./items-api.js";
+import { lootApi } from "./loot-api.js";
 import { fetchHealth, fetchMetrics } from "./node-status.js";
 import { newOpId } from "./op-id.js";
 import { Outbox, type OutboxStorage } from "./outbox.js";
@@ -209,6 +210,8 @@ export class HoardClient {
   readonly items = itemsApi(this);
   /** Named bundles of items and currency given to new players of a class. */
   readonly kits = kitsApi(this);
+  /** Loot tables (content-addressed) and the replay of a logged draw; draw with `inventory.grantLoot`. */
+  readonly loot = lootApi(this);
   readonly players = playersApi(this);
   /** Atomic batches of operations on a player (grant, consume, move, credit…), and its op log. */
   readonly inventory = inventoryApi(this);

@@ -4,7 +4,10 @@ import type { HoardClient, MutationOptions } from "./client.js";
 /** `hoard.players`. */
 export function playersApi(client: HoardClient) {
   return {
-    /** @example const { player } = await hoard.players.create({ id: "alice", class: "warrior" }); */
+    /**
+     * `class` names a kit to grant (a player creating itself: starter kits only); `"random"` picks one of the starter kits.
+     * @example const { player } = await hoard.players.create({ id: "alice", class: "warrior" });
+     */
     create: (fields: Omit<EventInput<"players:create">, "opId"> = {}, options: MutationOptions = {}) =>
       client.mutate("players:create", fields, options),
     /** @example const { player } = await hoard.players.get("alice"); */
@@ -75,6 +78,13 @@ export function inventoryApi(client: HoardClient) {
     /** @example await hoard.inventory.credit("alice", "gold", 100); */
     credit: (playerId: string, currency: string, amount: number, options?: ApplyOptions) =>
       api.apply(playerId, [{ type: "credit", currency, amount }], options),
+    /**
+     * Draws from a loot table and grants what it gives (`server` or `admin`): the node makes the
+     * seed; the result's `loot` and the op log say table, seed and outcome.
+     * @example const { loot } = await hoard.inventory.grantLoot("alice", chestTableId);
+     */
+    grantLoot: (playerId: string, tableId: string, options?: ApplyOptions) =>
+      api.apply(playerId, [{ type: "grantLoot", tableId }], options),
     /** @example await hoard.inventory.debit("alice", "gold", 30); */
     debit: (playerId: string, currency: string, amount: number, options?: ApplyOptions) =>
       api.apply(playerId, [{ type: "debit", currency, amount }], options),

@@ -1,20 +1,14 @@
 import type { EventInput, ItemDefinition, Kit, StoredItem } from "@hoard/protocol/client";
 import type { HoardClient } from "./client.js";
+import { cachedForever } from "./immutable-cache.js";
 
 /** `hoard.items`: item definitions, content-addressed: fetched once, then served from memory forever. */
 export function itemsApi(client: HoardClient) {
-  const itemCache = new Map<string, StoredItem>();
   return {
     /** @example const { item } = await hoard.items.create({ name: "Potion", value: 5 }); */
     create: (definition: ItemDefinition) => client.call("items:create", { definition }),
     /** @example const potion = await hoard.items.get(itemId); */
-    get: async (id: string): Promise<StoredItem> => {
-      const cached = itemCache.get(id);
-      if (cached) return cached;
-      const item = await client.call("items:get", { id });
-      itemCache.set(id, item);
-      return item;
-    },
+    get: cachedForever((id): Promise<StoredItem> => client.call("items:get", { id })),
     /** @example const { items, next } = await hoard.items.list({ limit: 50 }); */
     list: (page: EventInput<"items:list"> = {}) => client.call("items:list", page),
   };

@@ -20,6 +20,7 @@ export * from "./event-meta.js";
 export type * from "./events.js";
 export type * from "./inventory.js";
 export type * from "./items.js";
+export type * from "./loot.js";
 export type * from "./presence.js";
 export type * from "./push.js";
 export type * from "./resync.js";

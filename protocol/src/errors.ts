@@ -44,6 +44,14 @@ export const errorCodes = {
   ITEM_NOT_FOUND: { status: 404, message: "No such item definition" },
   KIT_NOT_FOUND: { status: 404, message: "No such kit" },
   KIT_NOT_STARTER: { status: 403, message: "Only a starter kit may be picked by a player creating itself" },
+  KIT_NAME_RESERVED: { status: 422, message: '`random` is reserved: players:create {class: "random"} picks a random starter kit' },
+
+  LOOT_TABLE_NOT_FOUND: { status: 404, message: "No such loot table" },
+  LOOT_TABLE_TOO_DEEP: { status: 422, message: "The loot table nests tables deeper than allowed" },
+  LOOT_TABLE_CYCLE: { status: 422, message: "The loot table contains itself" },
+  LOOT_TABLE_TOO_LARGE: { status: 422, message: "A draw from the loot table could give more rewards than allowed" },
+  LOOT_BATCH_TOO_LARGE: { status: 422, message: "The batch draws from more loot tables than allowed" },
+  LOOT_NO_DRAW: { status: 404, message: "That op log entry has no loot draw" },
 
   PLAYER_NOT_FOUND: { status: 404, message: "No such player" },
   PLAYER_EXISTS: { status: 409, message: "A player with this id already exists" },

@@ -5,6 +5,7 @@ import type { Ack } from "./envelope.js";
 import type { WireError } from "./errors.js";
 import * as inv from "./inventory.js";
 import * as items from "./items.js";
+import * as loot from "./loot.js";
 import * as presence from "./presence.js";
 import * as push from "./push.js";
 import type { ResyncHint } from "./resync.js";
@@ -99,10 +100,52 @@ export const clientEvents = {
     output: items.KitsListOutput,
     http: { method: "get", path: "/api/v1/kits", summary: "List kits" },
   },
+  "loot:create": {
+    input: loot.LootCreateInput,
+    output: loot.LootCreateOutput,
+    http: {
+      method: "post",
+      path: "/api/v1/loot-tables",
+      summary: "Define a loot table (idempotent: the same table always has the same id; nested tables and items must exist)",
+      bodyField: "table",
+      status: { field: "created", whenTrue: 201, whenFalse: 200 },
+    },
+  },
+  "loot:get": {
+    input: loot.LootGetInput,
+    output: loot.LootGetOutput,
+    http: {
+      method: "get",
+      path: "/api/v1/loot-tables/:id",
+      summary: "A loot table; immutable and cacheable forever (ETag = id)",
+      etag: "id",
+    },
+  },
+  "loot:list": {
+    input: loot.LootListInput,
+    output: loot.LootListOutput,
+    http: { method: "get", path: "/api/v1/loot-tables", summary: "List loot tables by id", query: page },
+  },
+  "loot:replay": {
+    input: loot.LootReplayInput,
+    output: loot.LootReplayOutput,
+    http: {
+      method: "get",
+      path: "/api/v1/players/:playerId/history/:version/loot",
+      summary:
+        "Draw again from the table and seed of each loot draw (and a random class pick) of one op log entry, and say whether it gives the logged outcome",
+      params: { version: "int" },
+    },
+  },
   "players:create": {
     input: inv.PlayersCreateInput,
     output: inv.PlayersCreateOutput,
-    http: { method: "post", path: "/api/v1/players", summary: "Create a player (with its class's kit)", status: 201 },
+    http: {
+      method: "post",
+      path: "/api/v1/players",
+      summary: "Create a player (with its class's kit; class `random` picks a starter kit)",
+      status: 201,
+    },
   },
   "players:get": {
     input: inv.PlayersGetInput,

@@ -84,3 +84,21 @@ void wrongOutput;
 type SchemaOpIdEvent = { [E in ClientEventName]: EventInput<E> extends { opId: string } ? E : never }[ClientEventName];
 const opIdFlagsAgree: [SchemaOpIdEvent] extends [OpIdEvent] ? ([OpIdEvent] extends [SchemaOpIdEvent] ? true : false) : false = true;
 void opIdFlagsAgree;
+
+// A loot grant names a table only: the server draws, so a seed or an outcome does not compile.
+const loot: EventInput<"inventory:apply"> = { playerId: "alice", opId: "op-12345678", ops: [{ type: "grantLoot", tableId: itemId }] };
+void loot;
+const seeded: EventInput<"inventory:apply"> = {
+  playerId: "alice",
+  opId: "op-12345678",
+  // @ts-expect-error no caller picks the seed
+  ops: [{ type: "grantLoot", tableId: itemId, seed: "0".repeat(32) }],
+};
+void seeded;
+const forged: EventInput<"inventory:apply"> = {
+  playerId: "alice",
+  opId: "op-12345678",
+  // @ts-expect-error the op log's lootDrawn record is not an op a caller can send
+  ops: [{ type: "lootDrawn", tableId: itemId, seed: "0".repeat(32), outcome: { items: [], currencies: { gold: 1 } } }],
+};
+void forged;

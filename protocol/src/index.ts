@@ -9,6 +9,7 @@ export * from "./event-meta.js";
 export * from "./events.js";
 export * from "./inventory.js";
 export * from "./items.js";
+export * from "./loot.js";
 export * from "./presence.js";
 export * from "./push.js";
 export * from "./resync.js";

@@ -16,6 +16,7 @@ import {
   Timestamp,
   Version,
 } from "./common.js";
+import { ClassPickedOp, LootDrawnOp, LootTableId } from "./loot.js";
 
 /** The most distinct expiry lots one item's stack may hold (a grant with a new `expiresAt` adds one). */
 export const MAX_EXPIRY_LOTS_PER_STACK = 64;
@@ -95,6 +96,8 @@ export const InventoryOp = z.discriminatedUnion("type", [
   }),
   z.strictObject({ type: z.literal("credit"), currency: Name, amount: Quantity }),
   z.strictObject({ type: z.literal("debit"), currency: Name, amount: Quantity }),
+  /** The server draws from the loot table (its own seed) and grants and credits what it gives; logged as `lootDrawn`. */
+  z.strictObject({ type: z.literal("grantLoot"), tableId: LootTableId }),
 ]);
 export type InventoryOp = z.infer<typeof InventoryOp>;
 export type InventoryOpType = InventoryOp["type"];
@@ -112,9 +115,15 @@ export const ExpireOp = z.strictObject({
 });
 export type ExpireOp = z.infer<typeof ExpireOp>;
 
-/** An op as the op log records it: a caller's op, or an expiry. */
-export const HistoryOp = z.union([InventoryOp, ExpireOp]);
+/**
+ * An op as the op log records it: a caller's op (every `grantLoot` replaced by its `lootDrawn`
+ * record), a random class pick (`classPicked`), or an expiry.
+ */
+export const HistoryOp = z.union([InventoryOp, ExpireOp, LootDrawnOp, ClassPickedOp]);
 export type HistoryOp = z.infer<typeof HistoryOp>;
+
+/** What a commit's rules apply (applyOps): a caller's op, with its loot drawn. */
+export type AppliedOp = InventoryOp | LootDrawnOp | ClassPickedOp;
 
 /** Operations a player may apply to its own state. */
 export const playerOpTypes: readonly InventoryOpType[] = ["consume", "move"];
@@ -163,7 +172,10 @@ export const PlayersCreateInput = z.strictObject({
   /** Defaults to the caller's own id for players, or a generated id. */
   id: PlayerId.optional(),
   name: z.string().min(1).max(64).optional(),
-  /** A class with a kit of the same name receives that kit (a player creating itself: starter kits only). */
+  /**
+   * A class with a kit of the same name receives that kit (a player creating itself: starter kits
+   * only); `random` picks one of the starter kits at random.
+   */
   class: Name.optional(),
   opId: OpId,
 });
@@ -207,6 +219,8 @@ export const InventoryApplyOutput = z.strictObject({
   changes: Changes,
   /** True when this opId had already been applied and the stored result was returned. */
   replayed: z.boolean(),
+  /** The batch's loot draws (its `grantLoot` ops, in order), as the op log records them. */
+  loot: z.array(LootDrawnOp).optional(),
 });
 
 /**

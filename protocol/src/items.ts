@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Category, Cursor, ItemId, Limit, Name, Quantity, Timestamp } from "./common.js";
+import { LootTableId } from "./loot.js";
 
 /** Not a name every object inherits (`constructor`, `toString`…): see common.ts. */
 const AttributeKey = z
@@ -57,8 +58,13 @@ export const Kit = z.strictObject({
     .array(z.strictObject({ itemId: ItemId, category: Category, quantity: Quantity }))
     .max(100)
     .optional(),
+  /** A loot table drawn once for the new player, in the same commit (the draw is in the op log). */
+  loot: LootTableId.optional(),
 });
 export type Kit = z.infer<typeof Kit>;
+
+/** `players:create {class: "random"}` picks one of the starter kits at random; no kit may take this name. */
+export const RANDOM_CLASS = "random";
 
 export const KitsPutInput = z.strictObject({ kit: Kit });
 export const KitsPutOutput = z.strictObject({ kit: Kit });

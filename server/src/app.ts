@@ -19,6 +19,8 @@ import { InventoryService } from "./inventory/service";
 import { itemActions } from "./items/actions";
 import { ItemService } from "./items/service";
 import { createLogger, type Logger } from "./log";
+import { lootActions } from "./loot/actions";
+import { LootService } from "./loot/service";
 import { areaTopic, presenceActions } from "./presence/actions";
 import { openPresenceRegistry } from "./presence/open";
 import { PresenceService } from "./presence/service";
@@ -126,9 +128,11 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
   const pushes = new PushHub({ metrics, clustered: redis !== undefined });
 
   const items = new ItemService(store);
+  const loot = new LootService({ store, items });
   const inventory = new InventoryService({
     store,
     items,
+    loot,
     publisher: pushes,
     limits: config.playerLimits,
     now,
@@ -169,6 +173,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
   const stock = new StockService({ stock: store.stock, publisher: pushes, log, importBatchRows: config.stockImportBatch });
   const actions: Actions = {
     ...itemActions(items),
+    ...lootActions(loot),
     ...inventoryActions(inventory),
     ...cartActions(carts),
     ...shopActions(shop),

@@ -110,6 +110,26 @@ describeInBrowser("web console in Chromium", (browser) => {
     await tab.close();
   });
 
+  it("shows a loot grant in the history with its table, seed and outcome", async () => {
+    const { table } = await gm.loot.create({
+      name: "Console chest",
+      rolls: 1,
+      entries: [{ type: "item", itemId: potionId, category: "bag", quantity: { min: 2, max: 2 }, weight: 1 }],
+    });
+    await gm.players.create({ id: "looter" });
+    const { loot } = await gm.inventory.grantLoot("looter", table.id);
+    const browserPage = await openConsole(browser(), { url: server.url, token: await server.token("admin", "console") });
+    const { page } = browserPage;
+
+    await page.fill("#player-search", "looter");
+    await page.click("[data-testid='player-results'] a[data-player='looter']");
+    const newest = page.locator("[data-testid='history'] tbody tr").first();
+    await eventually(() => newest.getAttribute("data-version")).toBe("2");
+    await eventually(() => newest.textContent()).toContain(`loot from table ${table.id} with seed ${loot?.[0]?.seed}: 2 × Potion → bag`);
+    expect(browserPage.errors).toEqual([]);
+    await browserPage.close();
+  });
+
   it("shows expiring units apart, with their time, and the node's expiry commit when they leave", async () => {
     await gm.players.create({ id: "renter" });
     await gm.inventory.grant("renter", { category: "bag", itemId: potionId, quantity: 1 });

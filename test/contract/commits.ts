@@ -1,10 +1,10 @@
-import { type Actor, type CartChange, type CartLine, type Changes, HoardError, type InventoryOp } from "@hoard/protocol";
+import { type Actor, type AppliedOp, type CartChange, type CartLine, type Changes, HoardError, type Player } from "@hoard/protocol";
 import { withCartChange } from "@hoard/server/internal/cart/rules";
 import type { DomainRecord } from "@hoard/server/internal/commit/plan";
 import { applyOps, DEFAULT_STATE_LIMITS, newPlayer } from "@hoard/server/internal/inventory/rules";
 import { requestHash } from "@hoard/server/internal/lib/canonical";
 import type { PlayerCommit } from "@hoard/server/internal/store/port";
-import { anActor, anOpId } from "../support/builders";
+import { anActor, anOpId, op } from "../support/builders";
 
 /** Commits as the services build them, for the contract suites (store.contract.ts, domains.contract.ts). */
 
@@ -42,7 +42,7 @@ export function createPlayer(id: string, options: CommitOptions & { name?: strin
 }
 
 /** inventory:apply on one player with the real rules. */
-export function applyTo(playerId: string, ops: InventoryOp[], options: CommitOptions = {}): PlayerCommit<Applied> {
+export function applyTo(playerId: string, ops: AppliedOp[], options: CommitOptions = {}): PlayerCommit<Applied> {
   const opId = options.opId ?? anOpId();
   const request = { opId, playerId, ops };
   return {
@@ -64,6 +64,33 @@ export function applyTo(playerId: string, ops: InventoryOp[], options: CommitOpt
   };
 }
 
+/**
+ * A gold transfer between two players in one commit (as trade:commit writes both sides). The
+ * payer is planned first: an engine must still write and report in id order.
+ */
+export function transferGold(from: string, to: string, gold: number, options: CommitOptions = {}): PlayerCommit<string> {
+  const opId = options.opId ?? anOpId();
+  const request = { opId, from, to, gold };
+  return {
+    opId,
+    actor: options.actor ?? anActor(),
+    kind: "trade:commit",
+    requestHash: requestHash("trade:commit", request),
+    playerIds: [from, to],
+    apply: (players, at) => {
+      const paid = applyOps(players.get(from) as Player, [op.debit("gold", gold)], at, DEFAULT_STATE_LIMITS);
+      const got = applyOps(players.get(to) as Player, [op.credit("gold", gold)], at, DEFAULT_STATE_LIMITS);
+      return {
+        writes: [
+          { player: paid.player, ops: [op.debit("gold", gold)], changes: paid.changes },
+          { player: got.player, ops: [op.credit("gold", gold)], changes: got.changes },
+        ],
+        result: "traded",
+      };
+    },
+  };
+}
+
 /** A cart line as the cart rules accept it (price checks are the rules' business, not the store's). */
 export function aCartLine(overrides: Partial<CartLine> = {}): CartLine {
   return {
@@ -78,7 +105,7 @@ export function aCartLine(overrides: Partial<CartLine> = {}): CartLine {
 }
 
 /** A cart-only change as the cart service commits it; with `ops`, the inventory changes in the same version (a checkout). */
-export function editCart(playerId: string, change: CartChange, ops: InventoryOp[] = []): PlayerCommit<Applied> {
+export function editCart(playerId: string, change: CartChange, ops: AppliedOp[] = []): PlayerCommit<Applied> {
   const opId = anOpId();
   const request = { opId, playerId, change, ops };
   return {

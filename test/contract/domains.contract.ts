@@ -1,10 +1,10 @@
-import type { TradeOffer, TradeRecord } from "@hoard/protocol";
+import type { LootDrawnOp, TradeOffer, TradeRecord } from "@hoard/protocol";
 import { type CommitPlan, type Guarded, type Guards, guardKey } from "@hoard/server/internal/commit/plan";
 import type { StockImportRow, StockOp } from "@hoard/server/internal/stock/port";
 import type { PlayerCommit, Store } from "@hoard/server/internal/store/port";
 import { FEED_GUARD, OFFER_GUARD, TRADE_RECORD } from "@hoard/server/internal/trade/port";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { anActor, anItemId, anOpId, aStoredItem, op } from "../support/builders";
+import { anActor, anItemId, anOpId, aStoredItem, aStoredLootTable, op } from "../support/builders";
 import { applyTo, createPlayer, recordOnly } from "./commits";
 import type { ContractStore } from "./store.contract";
 
@@ -297,6 +297,52 @@ export function describeDomainStores(name: string, makeStore: () => Promise<Cont
         expect(await store.trades.mostDiverseInventories({ limit: 1 })).toEqual([
           { playerId: "whale", distinctItems: 2, units: 10_000_000 },
         ]);
+      });
+    });
+
+    describe("loot tables", () => {
+      it("saves a table once under its content id: created, then not created, the first createdAt kept", async () => {
+        const first = aStoredLootTable({ name: "Chest" }, "2030-01-01T00:00:00.000Z");
+        const again = { ...first, createdAt: "2031-06-01T00:00:00.000Z" };
+
+        expect(await store.lootTables.save(first)).toEqual({ table: first, created: true });
+        expect(await store.lootTables.save(again)).toEqual({ table: first, created: false });
+      });
+
+      it("reads the ids it has, leaves missing ids out, and lists in id order page by page", async () => {
+        const tables = Array.from({ length: 5 }, (_, i) => aStoredLootTable({ name: `Chest ${i}`, rolls: i }));
+        for (const table of tables) await store.lootTables.save(table);
+        const ids = tables.map((table) => table.id).sort();
+        const missing = aStoredLootTable({ name: "never saved" }).id;
+
+        const found = await store.lootTables.get([ids[1] as string, missing, ids[1] as string, ids[3] as string]);
+        const first = await store.lootTables.list({ limit: 2 });
+        const second = await store.lootTables.list({ after: first.at(-1)?.id, limit: 2 });
+        const third = await store.lootTables.list({ after: second.at(-1)?.id, limit: 2 });
+
+        expect([...found.keys()].sort()).toEqual([ids[1], ids[3]]);
+        expect(found.get(ids[3] as string)).toEqual(tables.find((table) => table.id === ids[3]));
+        expect([first, second, third].map((page) => page.map((table) => table.id))).toEqual([
+          ids.slice(0, 2),
+          ids.slice(2, 4),
+          ids.slice(4),
+        ]);
+      });
+
+      it("keeps a loot draw in the op log exactly as committed: table, seed and outcome", async () => {
+        const drawn: LootDrawnOp = {
+          type: "lootDrawn",
+          tableId: aStoredLootTable().id,
+          seed: "0123456789abcdef0123456789abcdef",
+          outcome: { items: [{ category: "bag", itemId: anItemId("potion"), quantity: 2 }], currencies: { gold: 15 } },
+        };
+        await store.commitPlayers(createPlayer("alice"));
+
+        await store.commitPlayers(applyTo("alice", [drawn, op.credit("gold", 1)]));
+
+        const [entry] = await store.readHistory("alice", { sinceVersion: 1, limit: 1 });
+        expect(entry?.ops).toEqual([drawn, op.credit("gold", 1)]);
+        expect((await store.getPlayer("alice"))?.wallet).toEqual({ gold: 16 });
       });
     });
 

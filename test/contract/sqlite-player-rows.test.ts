@@ -1,13 +1,10 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { DomainRecord } from "@hoard/server/internal/commit/plan";
 import type { PlayerCommit } from "@hoard/server/internal/store/port";
-import { SqliteStore } from "@hoard/server/internal/store/sqlite/sqlite-store";
 import Database from "better-sqlite3";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { anActor, anItemId, anOpId, op } from "../support/builders";
 import { aCartLine, applyTo, createPlayer, editCart } from "./commits";
+import { useSqliteFile } from "./sqlite-file";
 
 /**
  * The embedded engine keeps cart lines in rows of their own and caches parsed players by
@@ -17,24 +14,7 @@ import { aCartLine, applyTo, createPlayer, editCart } from "./commits";
  * changed read the same.
  */
 describe("sqlite player rows and cache", () => {
-  let dir: string;
-  let path: string;
-  const opened: SqliteStore[] = [];
-
-  function open(): SqliteStore {
-    const store = new SqliteStore({ path });
-    opened.push(store);
-    return store;
-  }
-
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), "hoard-player-rows-"));
-    path = join(dir, "hoard.db");
-  });
-  afterEach(async () => {
-    for (const store of opened.splice(0)) await store.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const { open, path: filePath } = useSqliteFile("hoard-player-rows-");
 
   it("two handles on one file read each other's writes, cart lines included", async () => {
     const [a, b] = [open(), open()];
@@ -115,7 +95,7 @@ describe("sqlite player rows and cache", () => {
     const line = aCartLine({ itemCount: 4 });
     const sword = anItemId("sword");
     // Put the file back as core-003 found it: the cart inside the state, no cart_lines table.
-    const raw = new Database(path);
+    const raw = new Database(filePath());
     raw.exec("DROP TABLE cart_lines; DELETE FROM schema_migrations WHERE name = 'core-003-cart-lines'");
     raw
       .prepare("UPDATE players SET state = json_set(state, '$.cart', json(?)) WHERE id = 'alice'")

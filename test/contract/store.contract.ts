@@ -1,11 +1,10 @@
 import { HoardError, type Player } from "@hoard/protocol";
 import type { DomainRecord } from "@hoard/server/internal/commit/plan";
 import { applyOps, DEFAULT_STATE_LIMITS, newPlayer } from "@hoard/server/internal/inventory/rules";
-import { requestHash } from "@hoard/server/internal/lib/canonical";
 import type { PlayerCommit, Store } from "@hoard/server/internal/store/port";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { aKit, anActor, anItemId, anOpId, aStoredItem, op } from "../support/builders";
-import { type Applied, aCartLine, applyTo, createPlayer, editCart, recordOnly } from "./commits";
+import { type Applied, aCartLine, applyTo, createPlayer, editCart, recordOnly, transferGold } from "./commits";
 
 export interface ContractStore {
   store: Store;
@@ -350,27 +349,8 @@ export function describeStore(name: string, makeStore: () => Promise<ContractSto
         await store.commitPlayers(createPlayer("zed"));
         await store.commitPlayers(createPlayer("amy"));
         await store.commitPlayers(applyTo("zed", [op.credit("gold", 50)]));
-        const opId = anOpId();
-        const request = { opId, from: "zed", to: "amy", gold: 20 };
-        const transfer: PlayerCommit<string> = {
-          opId,
-          actor: anActor(),
-          kind: "trade:commit",
-          requestHash: requestHash("trade:commit", request),
-          playerIds: ["zed", "amy"],
-          apply: (players, at) => {
-            const paid = applyOps(players.get("zed") as Player, [op.debit("gold", 20)], at, DEFAULT_STATE_LIMITS);
-            const got = applyOps(players.get("amy") as Player, [op.credit("gold", 20)], at, DEFAULT_STATE_LIMITS);
-            // Planned payer first: the engine must still write and report in id order.
-            return {
-              writes: [
-                { player: paid.player, ops: [op.debit("gold", 20)], changes: paid.changes },
-                { player: got.player, ops: [op.credit("gold", 20)], changes: got.changes },
-              ],
-              result: "traded",
-            };
-          },
-        };
+        const transfer = transferGold("zed", "amy", 20);
+        const { opId } = transfer;
 
         const committed = await store.commitPlayers(transfer);
 

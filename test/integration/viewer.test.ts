@@ -21,6 +21,7 @@ describe("the viewer role", () => {
   let viewer: RawClient;
   let admin: RawClient;
   let tradeId: string;
+  let loot: { tableId: string; version: number };
 
   beforeAll(async () => {
     server = await startServer();
@@ -31,6 +32,10 @@ describe("the viewer role", () => {
       await w.gm.call("inventory:apply", { playerId: "alice", opId: newOpId(), ops: [{ type: "credit", currency: "gold", amount: 10 }] }),
     );
     okData(await w.gm.call("kits:put", { kit: { name: "warrior", currencies: { gold: 5 } } }));
+    const table = { name: "purse", rolls: 1, entries: [{ type: "currency", currency: "gold", amount: { min: 1, max: 9 }, weight: 1 }] };
+    const tableId = okData(await w.gm.call("loot:create", { table })).table.id;
+    const drawn = okData(await w.gm.call("inventory:apply", { playerId: "alice", opId: newOpId(), ops: [{ type: "grantLoot", tableId }] }));
+    loot = { tableId, version: drawn.version };
     const proposed = okData(
       await w.gm.call("trades:propose", { from: "alice", to: "bob", give: { items: [], currencies: { gold: 1 } }, opId: newOpId() }),
     );
@@ -81,7 +86,7 @@ describe("the viewer role", () => {
   });
 
   it.each(readEvents)("socket: %s answers the viewer as it answers an admin", async (event) => {
-    const payload = readPayloads({ itemId: w.itemId, tradeId })[event as ReadEvent];
+    const payload = readPayloads({ itemId: w.itemId, tradeId, loot })[event as ReadEvent];
     const asAdmin = await admin.call(event, payload);
     const asViewer = await viewer.call(event, payload);
     expect(asAdmin.ok ? "ok" : asAdmin.error.code).toBe("ok");
@@ -112,13 +117,18 @@ describe("the viewer role", () => {
 });
 
 /** A valid payload for every read event: a new read event fails to compile until it has one. */
-function readPayloads(ids: { itemId: string; tradeId: string }): { [E in ReadEvent]: EventInput<E> } {
+function readPayloads(ids: { itemId: string; tradeId: string; loot: { tableId: string; version: number } }): {
+  [E in ReadEvent]: EventInput<E>;
+} {
   const day = "2030-01-01";
   return {
     "items:get": { id: ids.itemId },
     "items:list": {},
     "kits:get": { name: "warrior" },
     "kits:list": {},
+    "loot:get": { id: ids.loot.tableId },
+    "loot:list": {},
+    "loot:replay": { playerId: "alice", version: ids.loot.version },
     "players:get": { playerId: "alice" },
     "players:list": {},
     "inventory:list": { playerId: "alice" },

@@ -214,7 +214,7 @@ describe("the packed packages in a project outside the workspaces", () => {
 
   it("type-checks under moduleResolution nodenext and bundler", async () => {
     await Promise.all([run(tsc, ["-p", "tsconfig.json"], { cwd: app }), run(tsc, ["-p", "tsconfig.bundler.json"], { cwd: app })]);
-  });
+  }, 60_000);
 
   it("runs with plain node: mints tokens, connects, mutates and receives the push", async () => {
     const { stdout } = await run(process.execPath, ["build/main.js"], {

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
-import type { Actor, Inventory, InventoryOp, ItemDefinition, Kit, Player, StoredItem } from "@hoard/protocol";
+import type { Actor, Inventory, InventoryOp, ItemDefinition, Kit, LootTable, Player, StoredItem, StoredLootTable } from "@hoard/protocol";
 import { itemId } from "@hoard/server/internal/items/service";
 import { sha256Hex } from "@hoard/server/internal/lib/canonical";
+import { lootTableId } from "@hoard/server/internal/loot/rules";
 
 /**
  * Small fixture builders shared by unit and contract tests. Each returns a fresh object, so a
@@ -41,6 +42,26 @@ export function aKit(overrides: Partial<Kit> = {}): Kit {
     items: [{ itemId: anItemId("sword"), category: "equipment.weapons", quantity: 1 }],
     ...overrides,
   };
+}
+
+/** A loot table: one roll of a common potion (weight 3) or 10–20 gold (weight 1), and a guaranteed key. */
+export function aLootTable(overrides: Partial<LootTable> = {}): LootTable {
+  return {
+    name: `chest-${randomUUID().slice(0, 8)}`,
+    guaranteed: [{ type: "item", itemId: anItemId("key"), category: "bag", quantity: { min: 1, max: 1 } }],
+    rolls: 1,
+    entries: [
+      { type: "item", itemId: anItemId("potion"), category: "bag", quantity: { min: 1, max: 3 }, weight: 3 },
+      { type: "currency", currency: "gold", amount: { min: 10, max: 20 }, weight: 1 },
+    ],
+    ...overrides,
+  };
+}
+
+/** A stored loot table whose id is the real content id of its definition. */
+export function aStoredLootTable(overrides: Partial<LootTable> = {}, createdAt = new Date().toISOString()): StoredLootTable {
+  const definition = aLootTable(overrides);
+  return { id: lootTableId(definition), definition, createdAt };
 }
 
 export function anInventory(overrides: Partial<Inventory> = {}): Inventory {

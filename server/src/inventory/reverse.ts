@@ -121,6 +121,11 @@ export function inverseOps(entry: HistoryEntry, prior: PriorValues): InventoryOp
       case "debit":
         ops.push({ type: "credit", currency: op.currency, amount: op.amount });
         break;
+      // A loot draw is undone by taking back what it gave (the logged outcome), never by drawing again.
+      case "lootDrawn":
+        for (const stack of [...op.outcome.items].reverse()) ops.push({ type: "consume", ...stack });
+        for (const [currency, amount] of Object.entries(op.outcome.currencies)) ops.push({ type: "debit", currency, amount });
+        break;
       // Restored below from the prior values: an increment after a set is not undone by a decrement.
       case "setMetric":
       case "incrementMetric":

@@ -1,4 +1,5 @@
 import {
+  type AppliedOp,
   type Changes,
   type ExpireOp,
   type ExpiryLot,
@@ -68,6 +69,7 @@ export function kitOps(kit: Kit): InventoryOp[] {
   const ops: InventoryOp[] = [];
   for (const [currency, amount] of Object.entries(kit.currencies ?? {})) ops.push({ type: "credit", currency, amount });
   for (const item of kit.items ?? []) ops.push({ type: "grant", ...item });
+  if (kit.loot !== undefined) ops.push({ type: "grantLoot", tableId: kit.loot });
   return ops;
 }
 
@@ -89,7 +91,7 @@ export function opsForbiddenToPlayers(ops: readonly InventoryOp[]): string[] {
  */
 export function applyOps(
   player: Player,
-  ops: readonly InventoryOp[],
+  ops: readonly AppliedOp[],
   at: string,
   limits: StateLimits,
   options: ApplyOptions = {},
@@ -238,6 +240,22 @@ export function applyOps(
         next.wallet[op.currency] = safeSum(next.wallet[op.currency] ?? 0, op.amount, op.currency);
         touched.wallet.add(op.currency);
         break;
+      case "lootDrawn":
+        for (const stack of op.outcome.items) {
+          addStack(stack.category, stack.itemId, stack.quantity);
+          touch(touched.stacks, stack.category, stack.itemId);
+        }
+        for (const [currency, amount] of Object.entries(op.outcome.currencies)) {
+          next.wallet[currency] = safeSum(next.wallet[currency] ?? 0, amount, currency);
+          touched.wallet.add(currency);
+        }
+        break;
+      case "classPicked":
+        // A record of how the class was picked; the class itself is the new player's field.
+        break;
+      case "grantLoot":
+        // The service draws before the commit (loot/service.ts); reaching here is a wiring bug.
+        throw new Error("a grantLoot op must be drawn (lootDrawn) before it is applied");
       case "debit": {
         const have = next.wallet[op.currency] ?? 0;
         if (have < op.amount) {
@@ -337,7 +355,7 @@ export function expireDue(player: Player, at: string): { player: Player; ops: Ex
 function requireWithinLimits(
   before: Player,
   next: Player,
-  ops: readonly InventoryOp[],
+  ops: readonly AppliedOp[],
   grew: { categories: boolean; stacks: Set<string>; metrics: boolean; lots: boolean; any: boolean },
   limits: StateLimits,
 ): void {
@@ -396,9 +414,14 @@ function requireWithinLimits(
 const sizeBounds = new WeakMap<Player, number>();
 
 /** The most one op can add to the JSON: its names (ASCII), plus a new key's quotes, a number and a new inventory's braces. */
-function growthBound(op: InventoryOp): number {
+function growthBound(op: AppliedOp): number {
   if (op.type === "consume" || op.type === "debit" || (op.type === "setCapacity" && op.capacity === null)) return 0;
   let bound = 100;
+  if (op.type === "lootDrawn") {
+    for (const stack of op.outcome.items) bound += 100 + stack.category.length + stack.itemId.length;
+    for (const currency of Object.keys(op.outcome.currencies)) bound += 100 + currency.length;
+    return bound;
+  }
   for (const value of Object.values(op)) if (typeof value === "string") bound += value.length;
   // A lot: the item's key under `expiring`, its time and quantity; a move may carry every lot of a stack.
   if (op.type === "grant" && (op.expiresAt !== undefined || op.expiresInMs !== undefined)) bound += 200;
@@ -406,7 +429,7 @@ function growthBound(op: InventoryOp): number {
   return bound;
 }
 
-function requireSizeWithin(before: Player, next: Player, ops: readonly InventoryOp[], limit: number): void {
+function requireSizeWithin(before: Player, next: Player, ops: readonly AppliedOp[], limit: number): void {
   // 16: the version may gain a digit; updatedAt keeps its length.
   let bound = (sizeBounds.get(before) ?? stateBytes(before)) + 16;
   for (const op of ops) bound += growthBound(op);

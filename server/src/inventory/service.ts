@@ -1,17 +1,23 @@
 import { randomUUID } from "node:crypto";
 import {
   type Actor,
+  type AppliedOp,
+  type ClassPickedOp,
   type EventOutput,
   type HistoryEntry,
   HoardError,
   type InventoryOp,
   type InventoryResyncOutput,
+  type Kit,
+  type LootDrawnOp,
   type ParsedInput,
   type Player,
+  RANDOM_CLASS,
   withoutExpired,
 } from "@hoard/protocol";
 import type { PlayerWrite } from "../commit/plan";
 import type { ItemService } from "../items/service";
+import type { LootService } from "../loot/service";
 import type { Committed, Store } from "../store/port";
 import type { Publisher } from "../subscriptions/topics";
 import { commitAndPublish } from "./commit";
@@ -28,6 +34,8 @@ const LOG_PAGE = 500;
 export interface InventoryDeps {
   store: Store;
   items: ItemService;
+  /** Draws the batch's loot (grantLoot) before its commit. */
+  loot: LootService;
   publisher: Publisher;
   /** How far a player's state may grow. */
   limits: StateLimits;
@@ -55,13 +63,16 @@ export class InventoryService {
     const id = input.id ?? (actor.role === "player" ? actor.sub : randomUUID());
     // A class needs no kit; a class with a kit of its name is granted that kit. A player creating
     // itself may pick only a starter kit, or it could name any bundle a server keeps for rewards.
-    const kit = input.class === undefined ? undefined : await this.deps.store.getKit(input.class);
+    const random = input.class === RANDOM_CLASS ? await this.randomStarterKit() : undefined;
+    const kit = random ? random.kit : input.class === undefined ? undefined : await this.deps.store.getKit(input.class);
     if (kit && !kit.starter && actor.role === "player") {
       throw new HoardError("KIT_NOT_STARTER", `${kit.name} is not a starter kit; only a server or admin may grant it`, {
         details: { kit: kit.name },
       });
     }
-    const ops = kit ? kitOps(kit) : [];
+    const drawn = await this.deps.loot.draw(kit ? kitOps(kit) : []);
+    const ops = random ? [random.pick, ...drawn.ops] : drawn.ops;
+    const playerClass = kit?.name ?? input.class;
     const committed = await commitAndPublish(this.deps, {
       actor,
       kind: "players:create",
@@ -72,7 +83,7 @@ export class InventoryService {
         const fields = {
           id,
           ...(input.name === undefined ? {} : { name: input.name }),
-          ...(input.class === undefined ? {} : { class: input.class }),
+          ...(playerClass === undefined ? {} : { class: playerClass }),
         };
         const { player, changes } = applyOps(newPlayer(fields, at), ops, at, this.deps.limits);
         return { writes: [{ player, ops, changes }], result: { player } };
@@ -83,8 +94,23 @@ export class InventoryService {
 
   async apply(actor: Actor, input: ParsedInput<"inventory:apply">): Promise<EventOutput<"inventory:apply">> {
     await this.deps.items.requireDefined(grantedItemIds(input.ops));
-    const committed = await this.commitOps(actor, "inventory:apply", input);
+    const committed = await this.commitOps(actor, "inventory:apply", input, await this.deps.loot.draw(input.ops));
     return committed.replayed ? { ...committed.result, replayed: true } : committed.result;
+  }
+
+  /**
+   * `players:create {class: "random"}`: one of the starter kits (sorted by name), uniformly, from
+   * a fresh seed; the entry logs the pick (`classPicked`: the names, the seed, the class), which
+   * loot:replay picks again. The kit's loot (if it has a table) is drawn and logged like any other.
+   */
+  private async randomStarterKit(): Promise<{ kit: Kit; pick: ClassPickedOp }> {
+    const starters = (await this.deps.store.listKits()).filter((kit) => kit.starter).sort((a, b) => (a.name < b.name ? -1 : 1));
+    if (starters.length === 0) {
+      throw new HoardError("KIT_NOT_FOUND", "there are no starter kits to pick a random class from", { details: { class: RANDOM_CLASS } });
+    }
+    const pick = this.deps.loot.pickClass(starters.map((kit) => kit.name));
+    const kit = starters.find((starter) => starter.name === pick.class) as Kit;
+    return { kit, pick };
   }
 
   /**
@@ -251,6 +277,8 @@ export class InventoryService {
     actor: Actor,
     kind: string,
     input: { playerId: string; opId: string; ops: InventoryOp[]; expectedVersion?: number | undefined; reason?: string | undefined },
+    /** The ops to apply and log (`input.ops` with their loot drawn), and the draws, kept in the stored result. */
+    drawn: { ops: AppliedOp[]; draws: LootDrawnOp[] },
   ): Promise<Committed<EventOutput<"inventory:apply">>> {
     const committed = await commitAndPublish(this.deps, {
       actor,
@@ -266,10 +294,16 @@ export class InventoryService {
             details: { expectedVersion: input.expectedVersion, version: player.version },
           });
         }
-        const next = applyOps(player, input.ops, at, this.deps.limits);
+        const next = applyOps(player, drawn.ops, at, this.deps.limits);
         return {
-          writes: [{ player: next.player, ops: input.ops, changes: next.changes }],
-          result: { playerId: player.id, version: next.player.version, changes: next.changes, replayed: false },
+          writes: [{ player: next.player, ops: drawn.ops, changes: next.changes }],
+          result: {
+            playerId: player.id,
+            version: next.player.version,
+            changes: next.changes,
+            replayed: false,
+            ...(drawn.draws.length > 0 ? { loot: drawn.draws } : {}),
+          },
         };
       },
     });

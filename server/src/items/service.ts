@@ -1,4 +1,4 @@
-import { HoardError, type ItemDefinition, type Kit, type StoredItem } from "@hoard/protocol";
+import { HoardError, type ItemDefinition, type Kit, RANDOM_CLASS, type StoredItem } from "@hoard/protocol";
 import { canonicalJson, sha256Hex } from "../lib/canonical";
 import type { Store } from "../store/port";
 
@@ -43,7 +43,11 @@ export class ItemService {
   }
 
   async putKit(kit: Kit): Promise<Kit> {
+    if (kit.name === RANDOM_CLASS) throw new HoardError("KIT_NAME_RESERVED", undefined, { details: { name: kit.name } });
     await this.requireDefined([...new Set((kit.items ?? []).map((item) => item.itemId))]);
+    if (kit.loot !== undefined && !(await this.store.lootTables.get([kit.loot])).has(kit.loot)) {
+      throw new HoardError("LOOT_TABLE_NOT_FOUND", `unknown loot table ${kit.loot}`, { details: { id: kit.loot } });
+    }
     await this.store.saveKit(kit);
     return kit;
   }

@@ -1,6 +1,7 @@
 import type { Actor, HistoryEntry, Kit, Player, StoredItem } from "@hoard/protocol";
 import type { ShopCatalog } from "../cart/port";
 import type { CommitPlan, DomainRecord, GuardRef, Guards, PlayerWrite } from "../commit/plan";
+import type { LootTableStore } from "../loot/port";
 import type { PresenceHistoryStore } from "../presence/port";
 import type { StockStore } from "../stock/port";
 import type { TradeStore } from "../trade/port";
@@ -27,6 +28,8 @@ export interface Store {
   readonly presenceHistory: PresenceHistoryStore;
   /** Per-day stock counters (stock/port.ts). */
   readonly stock: StockStore;
+  /** Loot tables, content-addressed (loot/port.ts). */
+  readonly lootTables: LootTableStore;
 
   /** Saves a definition under its content id; `created` is false when it was already there. */
   saveItem(item: StoredItem): Promise<{ item: StoredItem; created: boolean }>;

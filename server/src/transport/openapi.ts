@@ -13,14 +13,18 @@ const jsonSchema = (schema: z.ZodType, io: "input" | "output") =>
  */
 const domains: Record<string, { description: string; prefixes: readonly string[] }> = {
   items: { description: "Immutable, content-addressed item definitions", prefixes: ["ITEM_"] },
-  kits: { description: "Named bundles of items and currency", prefixes: ["KIT_", "ITEM_"] },
+  kits: { description: "Named bundles of items and currency", prefixes: ["KIT_", "ITEM_", "LOOT_"] },
+  loot: {
+    description: "Loot tables (content-addressed, drawn by the server) and the replay of a logged draw",
+    prefixes: ["LOOT_", "ITEM_", "PLAYER_", "INVENTORY_"],
+  },
   players: {
-    description: "Players: creation (with a class kit) and reads",
-    prefixes: ["PLAYER_", "KIT_", "ITEM_", "INVENTORY_", "WALLET_"],
+    description: "Players: creation (with a class kit, or a random starter class) and reads",
+    prefixes: ["PLAYER_", "KIT_", "ITEM_", "INVENTORY_", "WALLET_", "LOOT_"],
   },
   inventory: {
-    description: "Atomic inventory and wallet operations, history and resync",
-    prefixes: ["PLAYER_", "ITEM_", "INVENTORY_", "WALLET_"],
+    description: "Atomic inventory and wallet operations (grantLoot draws from a loot table), history and resync",
+    prefixes: ["PLAYER_", "ITEM_", "INVENTORY_", "WALLET_", "LOOT_"],
   },
   cart: { description: "A player's shop cart and checkout", prefixes: ["CART_", "SHOP_", "PLAYER_", "ITEM_", "INVENTORY_", "WALLET_"] },
   shop: { description: "The shop catalog: prices and sales", prefixes: ["SHOP_", "ITEM_"] },

@@ -7,6 +7,7 @@ import { applyOps, DEFAULT_STATE_LIMITS, newPlayer } from "../../inventory/rules
 import { InventoryService } from "../../inventory/service";
 import { ItemService } from "../../items/service";
 import { requestHash } from "../../lib/canonical";
+import { LootService } from "../../loot/service";
 import type { PlayerCommit } from "../port";
 import type { OpResultDoc } from "./context";
 import { escapeRegex, type MongoStore } from "./mongo-store";
@@ -365,9 +366,11 @@ describe("MongoStore.commitPlayers on driver-shaped fakes", () => {
 describe("a retried commit publishes once", () => {
   function inventoryOn(store: MongoStore) {
     const published: PushMessage[] = [];
+    const items = new ItemService(store);
     const service = new InventoryService({
       store,
-      items: new ItemService(store),
+      items,
+      loot: new LootService({ store, items }),
       publisher: { publish: (message) => published.push(message) },
       limits: DEFAULT_STATE_LIMITS,
     });

@@ -7,6 +7,7 @@ import { type CommitEngine, commitPlayers } from "./commit";
 import { createMongoContext, type ItemDoc, type MongoContext, type MongoPortDeps, playerOf, type RecordDoc, withoutId } from "./context";
 import { isDuplicateKey, storeError } from "./errors";
 import { KeyedLocks } from "./locks";
+import { MongoLootTables } from "./loot-store";
 import { MongoPresenceHistory } from "./presence-store";
 import { count, text, texts } from "./scalars";
 import { ensureSchema, type SchemaLog } from "./schema";
@@ -118,6 +119,7 @@ export class MongoStore implements Store {
   readonly trades: MongoTradeStore;
   readonly presenceHistory: MongoPresenceHistory;
   readonly stock: MongoStockStore;
+  readonly lootTables: MongoLootTables;
   private readonly locks = new KeyedLocks();
   private readonly running = new Set<Promise<unknown>>();
   private closing: Promise<void> | undefined;
@@ -130,6 +132,7 @@ export class MongoStore implements Store {
     this.trades = new MongoTradeStore(deps);
     this.presenceHistory = new MongoPresenceHistory(deps);
     this.stock = new MongoStockStore(deps);
+    this.lootTables = new MongoLootTables(deps);
     this.engineForCommits = { context, guards: new Map([...this.trades.guardCollections]) };
   }
 

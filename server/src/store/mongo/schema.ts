@@ -1,5 +1,6 @@
 import type { Collection, Db, IndexDescription } from "mongodb";
 import { codeOf } from "./errors";
+import { lootSchema } from "./loot-store";
 import { presenceSchema } from "./presence-store";
 import { shopSchema } from "./shop-store";
 import { stockSchema } from "./stock-store";
@@ -45,7 +46,7 @@ export interface DomainSchema {
   indexes: readonly IndexPlan[];
 }
 
-const domains: readonly DomainSchema[] = [shopSchema, tradeSchema, presenceSchema, stockSchema];
+const domains: readonly DomainSchema[] = [shopSchema, tradeSchema, presenceSchema, stockSchema, lootSchema];
 
 /** Every collection and index of the engine: core first, then each domain's own list. */
 export const collections: readonly string[] = [...coreCollections, ...domains.flatMap((domain) => domain.collections)];

@@ -1,5 +1,6 @@
 import type { CartLine, Player } from "@hoard/protocol";
 import type Database from "better-sqlite3";
+import { parseSpine, type Spine } from "./op-chain";
 
 /**
  * Player documents on the embedded engine, and a cache of their parsed states.
@@ -34,6 +35,7 @@ export class PlayerRows {
   ) {
     this.stmt = {
       version: db.prepare("SELECT version FROM players WHERE id = ?").pluck(),
+      spine: db.prepare("SELECT version, spine FROM players WHERE id = ?"),
       // One statement, so the state and the lines come from one snapshot. Lines in the order
       // they were added, as the cart rules keep them in memory (ties by item id).
       read: db.prepare(
@@ -41,8 +43,8 @@ export class PlayerRows {
            (SELECT item_id, line FROM cart_lines WHERE player_id = p.id ORDER BY line ->> '$.addedAt', item_id)) AS lines
          FROM players p WHERE id = ?`,
       ),
-      insert: db.prepare("INSERT INTO players (id, version, state) VALUES (?, ?, ?)"),
-      update: db.prepare("UPDATE players SET version = ?, state = ? WHERE id = ? AND version = ?"),
+      insert: db.prepare("INSERT INTO players (id, version, state, spine) VALUES (?, ?, ?, ?)"),
+      update: db.prepare("UPDATE players SET version = ?, state = ?, spine = ? WHERE id = ? AND version = ?"),
       putLine: db.prepare(
         "INSERT INTO cart_lines (player_id, item_id, line) VALUES (?, ?, ?) ON CONFLICT (player_id, item_id) DO UPDATE SET line = excluded.line",
       ),
@@ -69,18 +71,25 @@ export class PlayerRows {
     return player;
   }
 
+  /** The stored version and the records of its op-log spine (op-chain.ts); version 0 and no records for an absent player. */
+  spine(id: string): { head: number; spine: Spine } {
+    const row = this.stmt.spine.get(id) as { version: number; spine: string | null } | undefined;
+    return row ? { head: row.version, spine: parseSpine(row.version, row.spine) } : { head: 0, spine: [] };
+  }
+
   /**
    * Writes `next` over `previous` (the state this op read; none creates the player), compare-
-   * and-set on the version. Only the cart lines that are not the very objects read are
+   * and-set on the version, with `spine` its op-log spine (op-chain.ts). Only the cart lines that are not the very objects read are
    * written: rules copy a cart by spreading it, so an untouched line keeps its identity.
    * Returns false when the version read is no longer the stored one.
    */
-  write(previous: Player | undefined, next: Player): boolean {
+  write(previous: Player | undefined, next: Player, spine: Spine): boolean {
     const { cart, ...state } = next;
     const stateJson = JSON.stringify(state);
+    const spineJson = JSON.stringify(spine);
     const changed = previous
-      ? this.stmt.update.run(next.version, stateJson, next.id, previous.version).changes
-      : this.stmt.insert.run(next.id, next.version, stateJson).changes;
+      ? this.stmt.update.run(next.version, stateJson, spineJson, next.id, previous.version).changes
+      : this.stmt.insert.run(next.id, next.version, stateJson, spineJson).changes;
     if (changed !== 1) return false;
     const before = previous?.cart?.lines ?? {};
     const after = cart?.lines ?? {};

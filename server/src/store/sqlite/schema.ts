@@ -1,3 +1,4 @@
+import { lootMigrations } from "./loot-store";
 import { presenceMigrations } from "./presence-schema";
 import { shopMigrations } from "./shop-schema";
 import { stockMigrations } from "./stock-schema";
@@ -58,7 +59,34 @@ const core: Migration[] = [
     CREATE INDEX player_expiries_next_at ON player_expiries (next_at);
     `,
   },
+  {
+    // One appended record per op, carrying its result and its op-log entries (store/sqlite/op-results.ts).
+    // Results move over in the order they were stored; the op log written so far stays where it
+    // is, read below a player's first record, so opening an old file copies no history.
+    name: "core-005-op-records",
+    sql: `
+    CREATE TABLE ops (
+      seq INTEGER PRIMARY KEY,
+      op_key TEXT NOT NULL UNIQUE,
+      request_hash TEXT NOT NULL,
+      at INTEGER NOT NULL,
+      result TEXT,
+      entries TEXT
+    );
+    INSERT INTO ops (op_key, request_hash, at, result) SELECT op_key, request_hash, at, result FROM op_results ORDER BY at, op_key;
+    DROP TABLE op_results;
+    ALTER TABLE players ADD COLUMN spine TEXT;
+    CREATE TABLE store_meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** Every migration of the embedded engine: core first, then each domain's own list. */
-export const migrations: readonly Migration[] = [...core, ...shopMigrations, ...tradeMigrations, ...presenceMigrations, ...stockMigrations];
+export const migrations: readonly Migration[] = [
+  ...core,
+  ...shopMigrations,
+  ...tradeMigrations,
+  ...presenceMigrations,
+  ...stockMigrations,
+  ...lootMigrations,
+];

@@ -18,6 +18,8 @@ import {
 import { Checkpointer, type CheckpointOptions } from "./checkpointer";
 import { SqliteExpiryIndex } from "./expiry-index";
 import type { GuardTable } from "./guard-table";
+import { SqliteLootTables } from "./loot-store";
+import { linksAfter, spineAfter } from "./op-chain";
 import { OpResults } from "./op-results";
 import { PlayerRows } from "./player-rows";
 import { SqlitePresenceHistory } from "./presence-store";
@@ -63,6 +65,7 @@ export class SqliteStore implements Store {
   readonly trades: SqliteTradeStore;
   readonly presenceHistory: SqlitePresenceHistory;
   readonly stock: StockStore;
+  readonly lootTables: SqliteLootTables;
   private readonly db: Database.Database;
   private readonly opResults: OpResults;
   private readonly players: PlayerRows;
@@ -130,8 +133,6 @@ export class SqliteStore implements Store {
          WHERE id LIKE @pattern ESCAPE '\\' OR (CASE WHEN @beyondAscii THEN hoard_starts_folded(name, @folded) ELSE name LIKE @pattern ESCAPE '\\' END)
          ORDER BY id LIMIT @limit`,
       ),
-      appendLog: db.prepare("INSERT INTO op_log (player_id, version, op_key, entry) VALUES (?, ?, ?, ?)"),
-      readLog: db.prepare("SELECT entry FROM op_log WHERE player_id = ? AND version > ? ORDER BY version LIMIT ?"),
       putRecord: db.prepare("INSERT INTO records (kind, id, at, data) VALUES (?, ?, ?, ?)"),
       putRecordPlayer: db.prepare("INSERT INTO record_players (kind, player_id, at, id) VALUES (?, ?, ?, ?)"),
       getRecord: db.prepare("SELECT data FROM records WHERE kind = ? AND id = ?"),
@@ -162,6 +163,7 @@ export class SqliteStore implements Store {
       }),
     ).immediate;
     this.opResults = new OpResults(db);
+    this.lootTables = new SqliteLootTables(db);
     this.stock = new SqliteStockStore({ db, opResults: this.opResults, enqueue: (work) => this.enqueue(work) });
   }
 
@@ -268,8 +270,8 @@ export class SqliteStore implements Store {
   }
 
   async readHistory(playerId: string, range: { sinceVersion: number; limit: number }): Promise<HistoryEntry[]> {
-    const rows = this.stmt.readLog.all(playerId, range.sinceVersion, range.limit) as Array<{ entry: string }>;
-    return rows.map((row) => JSON.parse(row.entry) as HistoryEntry);
+    const { head, spine } = this.players.spine(playerId);
+    return this.opResults.history(playerId, head, spine, range);
   }
 
   async getRecord(kind: string, id: string): Promise<DomainRecord | undefined> {
@@ -292,7 +294,8 @@ export class SqliteStore implements Store {
   }
 
   async pruneOpResults(before: Date): Promise<number> {
-    return this.opResults.prune(before);
+    // In a group commit: the cut and the mark of how far it went are written together.
+    return this.enqueue(() => this.opResults.prune(before));
   }
 
   async close(): Promise<void> {
@@ -339,7 +342,6 @@ export class SqliteStore implements Store {
   /** Runs inside the batch transaction, in a savepoint of its own. */
   private applyOne(commit: PlayerCommit<unknown>): Committed<unknown> {
     const op = { key: opKey(commit.actor, commit.opId), opId: commit.opId, requestHash: commit.requestHash };
-    const { key } = op;
     const stored = this.opResults.replay(op);
     if (stored) return { replayed: true, result: stored.result, entries: [] };
 
@@ -351,27 +353,33 @@ export class SqliteStore implements Store {
     const guards = this.readGuards(commit.guards ?? []);
     const at = new Date(this.now()).toISOString();
     const plan = commit.apply(players, at, guards);
-    const entries: HistoryEntry[] = [];
-    for (const write of [...plan.writes].sort((a, b) => compare(a.player.id, b.player.id))) {
-      const { player } = write;
-      const previous = players.get(player.id);
-      const expected = previous?.version ?? 0;
-      assertNextVersion(player, expected);
+    const writes = [...plan.writes].sort((a, b) => compare(a.player.id, b.player.id));
+    const spines = writes.map((write) => {
+      const chain = this.players.spine(write.player.id);
+      assertNextVersion(write.player, chain.head);
+      return chain;
+    });
+    const linked = writes.map((write, i) => {
+      const { head, spine } = spines[i] as (typeof spines)[number];
+      return { entry: historyEntry(commit, write, at), ...linksAfter(head, spine) };
+    });
+    // The op's one record: its result and every entry it makes, linked into each player's chain.
+    const seq = this.opResults.save(op, plan.result, linked);
+    for (const [i, { player }] of writes.entries()) {
+      const { head, spine } = spines[i] as (typeof spines)[number];
       // Compare-and-set on the version read above. Under the IMMEDIATE lock nobody else can
       // have written in between, so a miss here is a bug, not a race: fail the op loudly.
-      if (!this.players.write(previous, player)) throw new HoardError("PLAYER_CONFLICT", undefined, { details: { playerId: player.id } });
+      const previous = players.get(player.id);
+      if (!this.players.write(previous, player, spineAfter(head, spine, seq)))
+        throw new HoardError("PLAYER_CONFLICT", undefined, { details: { playerId: player.id } });
       this.expiries.track(previous, player);
-      const entry = historyEntry(commit, write, at);
-      this.stmt.appendLog.run(player.id, player.version, key, JSON.stringify(entry));
-      entries.push(entry);
     }
     for (const doc of plan.guards ?? []) this.writeGuard(doc, guards, commit.guards ?? []);
     for (const record of plan.records ?? []) {
       this.stmt.putRecord.run(record.kind, record.id, record.at, JSON.stringify(record));
       for (const playerId of new Set(record.playerIds)) this.stmt.putRecordPlayer.run(record.kind, playerId, record.at, record.id);
     }
-    this.opResults.save(op, plan.result);
-    return { replayed: false, result: plan.result, entries };
+    return { replayed: false, result: plan.result, entries: linked.map((link) => link.entry) };
   }
 
   /** Declared guards, read in sorted order after the players (absent ones are left out). */

@@ -18,6 +18,25 @@ describe("describeOp", () => {
     expect(describeOp({ type: "setMetric", category: "stats", name: "level", value: 7.5 })).toEqual(["set stats level = 7.5"]);
     expect(describeOp({ type: "setCapacity", category: "bag", capacity: null })).toEqual(["capacity of bag = unlimited"]);
   });
+
+  it("shows a loot draw's table, seed and outcome in full (what support replays), or that it gave nothing", () => {
+    const drawn = { type: "lootDrawn" as const, tableId: "b".repeat(64), seed: "c".repeat(32) };
+    expect(describeOp({ ...drawn, outcome: { items: [{ category: "bag", itemId, quantity: 2 }], currencies: { gold: 1500 } } })).toEqual([
+      `loot from table ${drawn.tableId} with seed ${drawn.seed}: `,
+      "2 × ",
+      { item: itemId },
+      " → bag",
+      ", ",
+      "1,500 gold",
+    ]);
+    expect(describeOp({ type: "classPicked", class: "ranger", starters: ["cleric", "ranger"], seed: drawn.seed })).toEqual([
+      `class ranger picked at random among cleric, ranger with seed ${drawn.seed}`,
+    ]);
+    expect(describeOp({ ...drawn, outcome: { items: [], currencies: {} } })).toEqual([
+      `loot from table ${drawn.tableId} with seed ${drawn.seed}: `,
+      "nothing",
+    ]);
+  });
 });
 
 describe("describeChanges", () => {

@@ -28,6 +28,19 @@ export function describeOp(op: HistoryOp): Part[] {
       return [`credit ${formatNumber(op.amount)} ${op.currency}`];
     case "debit":
       return [`debit ${formatNumber(op.amount)} ${op.currency}`];
+    case "classPicked":
+      return [`class ${op.class} picked at random among ${op.starters.join(", ")} with seed ${op.seed}`];
+    case "grantLoot":
+      return [`draw from loot table ${op.tableId.slice(0, 12)}`];
+    case "lootDrawn": {
+      // Table and seed in full: what support needs to replay the draw (loot:replay).
+      const gave: Part[][] = [
+        ...op.outcome.items.map((stack): Part[] => [`${formatNumber(stack.quantity)} × `, { item: stack.itemId }, ` → ${stack.category}`]),
+        ...Object.entries(op.outcome.currencies).map(([currency, amount]): Part[] => [`${formatNumber(amount)} ${currency}`]),
+      ];
+      const outcome = gave.length === 0 ? ["nothing"] : gave.flatMap((parts, index) => (index === 0 ? parts : [", ", ...parts]));
+      return [`loot from table ${op.tableId} with seed ${op.seed}: `, ...outcome];
+    }
   }
 }
 
