@@ -248,6 +248,21 @@ export class HoardClient {
     return watch;
   }
 
+  /** The cluster as the nodes report it through their heartbeats (`admin` or `viewer` token). */
+  readonly cluster = {
+    /**
+     * Every live node (with Redis; without it, the node answering): version, uptime,
+     * connections, events and refusals per second, event-loop lag, store, Redis state.
+     * @example const { nodes, source } = await hoard.cluster.nodes();
+     */
+    nodes: () => this.call("cluster:nodes", {}),
+    /**
+     * A player's connections on every node.
+     * @example const { sockets } = await hoard.cluster.sockets("alice"); // [{ nodeId, transport, connectedAt, topics }]
+     */
+    sockets: (playerId: string) => this.call("cluster:sockets", { playerId }),
+  };
+
   /** The node this client talks to, over plain HTTP (what operators and the console read). */
   readonly node = {
     /** @example const { nodeId, version, uptime } = await hoard.node.health(); */

@@ -12,7 +12,10 @@ export function playersApi(client: HoardClient) {
       client.mutate("players:create", fields, options),
     /** @example const { player } = await hoard.players.get("alice"); */
     get: (playerId: string) => client.call("players:get", { playerId }),
-    /** @example const { players, next } = await hoard.players.list({ prefix: "a" }); */
+    /**
+     * Players in id order: `prefix` matches ids exactly, `search` an id or a name by its start, ignoring case.
+     * @example const { players, next } = await hoard.players.list({ search: "ali" }); // Alice-7, and bob named "Alistair"
+     */
     list: (page: EventInput<"players:list"> = {}) => client.call("players:list", page),
     /**
      * Closes every connection of the player on every node (an admin token). Each client hears

@@ -1,5 +1,20 @@
+import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
-import { parsePrometheusText } from "./node-status.js";
+import { fetchHealth, parsePrometheusText } from "./node-status.js";
+
+describe("fetchHealth", () => {
+  it("says the node is unreachable (CLIENT_UNREACHABLE) when nothing answers, not a bare fetch failure", async () => {
+    // A port that was free a moment ago: nothing listens on it.
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as { port: number };
+    await new Promise((resolve) => server.close(resolve));
+    await expect(fetchHealth(`http://127.0.0.1:${port}`)).rejects.toMatchObject({
+      code: "CLIENT_UNREACHABLE",
+      message: expect.stringContaining("node unreachable"),
+    });
+  });
+});
 
 describe("parsePrometheusText", () => {
   it("reads names, labels and values and skips comments", () => {

@@ -42,7 +42,10 @@ export async function fetchMetrics(baseUrl: string, token: string): Promise<Metr
 async function get(baseUrl: string, path: string, token?: string): Promise<Response> {
   const headers: Record<string, string> = { accept: path === "/metrics" ? "text/plain" : "application/json" };
   if (token !== undefined) headers.authorization = `Bearer ${token}`;
-  const response = await fetch(new URL(path, baseUrl), { headers });
+  // A network failure surfaces in browsers as a bare "Failed to fetch": say what it means.
+  const response = await fetch(new URL(path, baseUrl), { headers }).catch((error: unknown) => {
+    throw new HoardError("CLIENT_UNREACHABLE", `node unreachable: GET ${path} got no answer`, { cause: error });
+  });
   if (!response.ok) throw new HoardError("INTERNAL", `GET ${path} answered ${response.status}`);
   return response;
 }

@@ -11,6 +11,7 @@
 
 export type * from "./cart.js";
 export * from "./changes.js";
+export type * from "./cluster.js";
 export type * from "./common.js";
 export * from "./days.js";
 export * from "./envelope.js";

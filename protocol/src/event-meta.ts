@@ -75,6 +75,8 @@ export const eventMeta = {
   "stock:setPartitions": { mutation: true },
   "stock:read": { mutation: false },
   "stock:list": { mutation: false },
+  "cluster:nodes": { mutation: false },
+  "cluster:sockets": { mutation: false },
   "sub:subscribe": { mutation: false },
   "sub:unsubscribe": { mutation: false },
 } as const satisfies { readonly [E in ClientEventName]: EventMeta };

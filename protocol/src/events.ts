@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import * as cart from "./cart.js";
+import * as cluster from "./cluster.js";
 import type { Ack } from "./envelope.js";
 import type { WireError } from "./errors.js";
 import * as inv from "./inventory.js";
@@ -154,7 +155,12 @@ export const clientEvents = {
   "players:list": {
     input: inv.PlayersListInput,
     output: inv.PlayersListOutput,
-    http: { method: "get", path: "/api/v1/players", summary: "List players by id", query: { ...page, prefix: "string" } },
+    http: {
+      method: "get",
+      path: "/api/v1/players",
+      summary: "List players by id; search: an id or a name starting with it, ignoring case",
+      query: { ...page, prefix: "string", search: "string" },
+    },
   },
   "players:disconnect": {
     input: inv.PlayersDisconnectInput,
@@ -465,6 +471,24 @@ export const clientEvents = {
       path: "/api/v1/stock/keys",
       summary: "Keys under a prefix, with their day totals over a range (≤ 92 days)",
       query: { prefix: "string", from: "string", to: "string", ...page },
+    },
+  },
+  "cluster:nodes": {
+    input: cluster.ClusterNodesInput,
+    output: cluster.ClusterNodesOutput,
+    http: {
+      method: "get",
+      path: "/api/v1/cluster/nodes",
+      summary: "Every live node (Redis heartbeats; without Redis, the node answering): version, uptime, connections, rates, lag",
+    },
+  },
+  "cluster:sockets": {
+    input: cluster.ClusterSocketsInput,
+    output: cluster.ClusterSocketsOutput,
+    http: {
+      method: "get",
+      path: "/api/v1/cluster/sockets/:playerId",
+      summary: "The connections of a player on every node: transport, connected since, topics",
     },
   },
   // Subscriptions live on a connection.

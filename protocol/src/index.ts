@@ -1,5 +1,6 @@
 export * from "./cart.js";
 export * from "./changes.js";
+export * from "./cluster.js";
 export * from "./common.js";
 export * from "./days.js";
 export * from "./envelope.js";

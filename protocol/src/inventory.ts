@@ -193,6 +193,11 @@ export const PlayersListInput = z.strictObject({
     .max(64)
     .regex(/^[A-Za-z0-9_-]*$/)
     .optional(),
+  /**
+   * Players whose id or name starts with this, ignoring case (`ali` finds `Alice-7` and the
+   * player named `Alistair`). The store scans players in id order and stops at `limit` matches.
+   */
+  search: z.string().trim().min(1).max(64).optional(),
 });
 export const PlayersListOutput = z.strictObject({
   players: z.array(z.strictObject({ id: PlayerId, name: z.string().optional(), version: Version })),

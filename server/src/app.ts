@@ -7,7 +7,9 @@ import { TokenService } from "./auth/tokens";
 import { cartActions, shopActions } from "./cart/actions";
 import { CartService } from "./cart/service";
 import { ShopService } from "./cart/shop-service";
+import { clusterActions } from "./cluster/actions";
 import { ClusterPubSub } from "./cluster/adapter";
+import { nodeCards } from "./cluster/node-card";
 import { redisRateLimiters } from "./cluster/rate-limit-redis";
 import { openRedis, type RedisConnections } from "./cluster/redis";
 import type { Config } from "./config";
@@ -41,7 +43,7 @@ import { RateLimits } from "./transport/rate-classes";
 import { TokenBuckets } from "./transport/rate-limit";
 import { RefusalLog } from "./transport/refusal-log";
 import { restRoutes } from "./transport/rest-routes";
-import { createSocketServer, type HoardIo } from "./transport/socket";
+import { createSocketServer, type HoardIo, socketsOf } from "./transport/socket";
 import { version } from "./version";
 
 export interface HoardApp {
@@ -149,7 +151,17 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
   });
   const economy = new EconomyService({ store, imbalanceThreshold: config.trade.imbalanceThreshold });
   const presenceRegistry = openPresenceRegistry(config, log, redis);
+  const cards = nodeCards({
+    nodeId: config.nodeId,
+    version,
+    store: store.engine,
+    startedAt,
+    connections: () => io.engine.clientsCount,
+    totals: () => metrics.totals,
+    ...(redis ? { redisUp: () => redis.up } : {}),
+  });
   const presence = new PresenceService({
+    card: () => JSON.stringify(cards.next()),
     registry: presenceRegistry,
     history: store.presenceHistory,
     pushes,
@@ -168,6 +180,13 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
     ...economyActions(economy),
     ...presenceActions(presence),
     ...stockActions(stock),
+    ...clusterActions({
+      nodeId: config.nodeId,
+      nodeTtlMs: config.presence.nodeTtlMs,
+      localCard: () => cards.latest(),
+      ...(presenceRegistry.engine === "redis" ? { liveCards: () => presence.liveNodes() } : {}),
+      sockets: (playerId) => socketsOf(io, playerId),
+    }),
     ...connectionActions(() => io, log),
     ...subscriptionActions(
       { inventory: inventoryTopic(inventory), trades: tradeTopic(trades, store), area: areaTopic(presence), ...stockTopicSources(stock) },
@@ -291,6 +310,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
         httpServer.closeAllConnections();
         await stopped;
         await presence.close();
+        cards.close();
         await redis?.close();
         await store.close();
         refusals.close();

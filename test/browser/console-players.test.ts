@@ -11,6 +11,7 @@ const firstAnswer: Record<string, (page: Page) => Promise<string>> = {
   areas: async (page) => ((await page.getByTestId("areas-totals").textContent()) ?? "").replace("…", ""),
   trades: async (page) => ((await page.getByTestId("count-total").textContent()) ?? "").replace("—", ""),
   stock: async (page) => (await page.locator(".stock-grid-card [role='status']").textContent()) ?? "",
+  catalog: async (page) => (await page.getByTestId("items-status").textContent()) ?? "",
   cluster: async (page) => ((await page.getByTestId("stat-connections").textContent()) ?? "").replace("—", ""),
 };
 
@@ -86,6 +87,27 @@ describeInBrowser("web console in Chromium", (browser) => {
     await browserPage.screenshot("players-live");
     expect(browserPage.errors).toEqual([]);
     await browserPage.close();
+  });
+
+  it("finds players by the start of their id or name, ignoring case", async () => {
+    await gm.players.create({ id: "Zed-1", name: "Quentin" });
+    await gm.players.create({ id: "zeta" });
+    await gm.players.create({ id: "yolanda", name: "ZEBRA keeper" });
+    await gm.players.create({ id: "quill" });
+    const tab = await openConsole(browser(), { url: server.url, token: await server.token("viewer", "support") });
+    const { page } = tab;
+    const found = () =>
+      page.locator("[data-testid='player-results'] a[data-player]").evaluateAll((links) => links.map((a) => a.getAttribute("data-player")));
+    await page.fill("#player-search", "zE");
+    await eventually(found).toEqual(["Zed-1", "yolanda", "zeta"]);
+    await page.fill("#player-search", "QUEN");
+    await eventually(found).toEqual(["Zed-1"]);
+    await page.fill("#player-search", "qu");
+    await eventually(found).toEqual(["Zed-1", "quill"]);
+    await page.fill("#player-search", "nobody-here");
+    await eventually(() => page.locator("#player-search-status").textContent()).toContain("No player id or name starts with");
+    expect(tab.errors).toEqual([]);
+    await tab.close();
   });
 
   it("shows a loot grant in the history with its table, seed and outcome", async () => {
@@ -174,7 +196,7 @@ describeInBrowser("web console in Chromium", (browser) => {
       const links = page.locator("nav a[data-view]");
       await links.first().waitFor();
       const ids = await links.evaluateAll((all) => all.map((a) => a.getAttribute("data-view") ?? ""));
-      expect(ids).toEqual(["players", "areas", "trades", "stock", "cluster"]);
+      expect(ids).toEqual(["players", "areas", "trades", "stock", "catalog", "cluster"]);
       for (const id of ids) {
         await page.click(`nav a[data-view='${id}']`);
         await eventually(() => page.locator(`nav a[data-view='${id}']`).getAttribute("aria-current")).toBe("page");

@@ -77,20 +77,31 @@ describeInBrowser("web console: stock grid", (browser) => {
     await tab.close();
   });
 
-  it("fits a phone screen (the grid scrolls inside its card)", async () => {
+  it.each([
+    { name: "phone", width: 390, height: 844 },
+    { name: "1024", width: 1024, height: 768 },
+  ])("fits a $name-wide screen (the grid scrolls inside its card, its last day within reach)", async ({ name, width, height }) => {
     const root = `t${randomUUID().slice(0, 8)}`;
     await gm.stock.acquire(`${root}/gears/g12`, { from: day(0), to: day(13), amount: 25 });
     const tab = await openConsole(browser(), {
       url: server.url,
       token: await server.token("admin", "console"),
-      viewport: { width: 390, height: 844 },
+      viewport: { width, height },
     });
     const { page } = tab;
     await tab.go("stock", root);
     await eventually(() => page.locator(`[data-testid='stock-grid'] td[data-day='${day(0)}']`).getAttribute("data-total")).toBe("25");
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
-    await tab.screenshot("stock-phone");
+    // Nothing of the grid is cut off: whatever does not fit is reached by scrolling its card.
+    const wrap = page.locator(".grid-wrap");
+    const fits = await wrap.evaluate((el) => ({ hidden: el.scrollWidth - el.clientWidth, scrolls: getComputedStyle(el).overflowX }));
+    expect(fits.hidden <= 0 || fits.scrolls === "auto").toBe(true);
+    const lastDay = page.locator(`[data-testid='stock-grid'] td[data-day='${day(13)}']`);
+    await lastDay.scrollIntoViewIfNeeded();
+    const box = await lastDay.boundingBox();
+    expect(box && box.x + box.width <= width).toBe(true);
+    await tab.screenshot(`stock-${name}`);
     expect(tab.errors).toEqual([]);
     await tab.close();
   });

@@ -44,6 +44,14 @@ describeInBrowser("web console: trades", (browser) => {
     expect(await giftRow.locator(".imbalance").textContent()).toBe("99 %");
     expect(await page.locator("[data-testid='trade-feed'] tbody tr").first().getAttribute("data-trade")).toBe(gift.id);
     expect(await page.locator("[data-testid='trade-feed'] tr.suspicious").count()).toBe(1);
+    // The feed says what it covers, dates each trade, and opens one with both players.
+    expect(await page.getByTestId("feed-scope").textContent()).toContain("every player on every node");
+    expect(await giftRow.locator(".when .date").textContent()).toBe(gift.at.slice(0, 10));
+    await giftRow.locator(".give").click();
+    const detail = page.getByTestId("trade-detail");
+    await eventually(() => detail.locator(`[data-player='${seller}'] a`).getAttribute("href")).toBe(`#/players/${seller}`);
+    expect(await detail.locator(`[data-player='${buyer}']`).textContent()).toContain(`at this trade: v${gift.versions?.to}`);
+    expect(await detail.textContent()).toContain(gift.id);
 
     // A refused trade is counted, not listed (the feed lists executed trades).
     await expect(gm.trades.execute(buyer, seller, { give: gold(10_000), want: gold(1) })).rejects.toMatchObject({

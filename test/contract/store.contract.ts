@@ -630,6 +630,30 @@ export function describeStore(name: string, makeStore: () => Promise<ContractSto
         expect((await store.listPlayers({ prefix: "alpha", after: "alpha-3", limit: 100 })).map((p) => p.id)).toEqual(["alphabet"]);
         expect(await store.listPlayers({ prefix: "gamma", limit: 100 })).toEqual([]);
       });
+
+      it("searches ids and names by prefix ignoring case, in id order, paged, with regex characters taken literally", async () => {
+        const players: Array<[string, string | undefined]> = [
+          ["Alice-7", undefined],
+          ["bob", "ALISTAIR"],
+          ["carol", "Émilie"],
+          ["dave", "a.b"],
+          ["erin", "axb"],
+          ["xali", undefined],
+        ];
+        for (const [id, name] of players) await store.commitPlayers(createPlayer(id, name === undefined ? {} : { name }));
+        const ids = async (search: string, page: { after?: string; limit?: number; prefix?: string } = {}) =>
+          (await store.listPlayers({ search, limit: page.limit ?? 100, ...page })).map((p) => p.id);
+
+        expect(await ids("ali")).toEqual(["Alice-7", "bob"]);
+        expect(await store.listPlayers({ search: "ALI", limit: 1 })).toEqual([{ id: "Alice-7", version: 1 }]);
+        expect(await ids("ali", { after: "Alice-7" })).toEqual(["bob"]);
+        expect(await ids("émi")).toEqual(["carol"]);
+        expect(await ids("a.")).toEqual(["dave"]);
+        expect(await ids("a_")).toEqual([]);
+        expect(await ids("%")).toEqual([]);
+        expect(await ids("ali", { prefix: "b" })).toEqual(["bob"]);
+        expect(await ids("zz")).toEqual([]);
+      });
     });
 
     describe("close", () => {

@@ -187,6 +187,23 @@ for (const engine of ["memory", "redis"] as const) {
         });
       });
 
+      it("lists the card each live node beat in with its heartbeat, the newest one, and drops a node that left", async () => {
+        const prefix = `test:{presence-${randomUUID()}}:`;
+        const nodeA = openRegistry({ nodeId: "node-a", prefix });
+        expect(await nodeA.liveNodes()).toEqual([]);
+        await nodeA.heartbeat(T0, '{"nodeId":"node-a","n":1}');
+        await nodeA.heartbeat(T0 + 1000, '{"nodeId":"node-a","n":2}');
+        if (engine === "memory") {
+          expect(await nodeA.liveNodes()).toEqual(['{"nodeId":"node-a","n":2}']);
+          return;
+        }
+        const nodeB = openRegistry({ nodeId: "node-b", prefix });
+        await nodeB.heartbeat(T0 + 1000, '{"nodeId":"node-b","n":1}');
+        expect((await nodeB.liveNodes()).sort()).toEqual(['{"nodeId":"node-a","n":2}', '{"nodeId":"node-b","n":1}']);
+        await nodeB.close();
+        expect(await nodeA.liveNodes()).toEqual(['{"nodeId":"node-a","n":2}']);
+      });
+
       it("tells listeners which areas changed, and only when counts moved; seq only grows", async () => {
         const registry = openRegistry();
         const area = newArea();

@@ -400,7 +400,8 @@ describe("REST", () => {
     it("OpenAPI: one tag per domain, and per operation only the statuses it can answer, in a small document", async () => {
       const reply = await fetch(`${server.url}/api/openapi.json`);
       const text = await reply.text();
-      expect(text.length).toBeLessThanOrEqual(200 * 1024);
+      // 208 KB for 53 operations on 2026-12-02 (loot tables, cluster, disconnect added); schemas are inline per operation.
+      expect(text.length).toBeLessThanOrEqual(256 * 1024);
       const doc = JSON.parse(text);
       const tags = new Set(doc.tags.map((tag: { name: string }) => tag.name));
       const documented = (path: string, method: string, status: number): string => {

@@ -9,7 +9,12 @@ import { fileClock } from "./clock";
 
 // HOARD_TEST_CLOCK_FILE (tests only): the node's clock is the number in that file (test/support/clock.ts).
 const clockFile = process.env.HOARD_TEST_CLOCK_FILE;
-const app = createApp(loadConfig(process.env), clockFile ? { now: fileClock(clockFile) } : {});
+// HOARD_TEST_CONSOLE_DIR: the console built for this test run (test/support/console-build.ts), for browser tests.
+const consoleDir = process.env.HOARD_TEST_CONSOLE_DIR;
+const app = createApp(loadConfig(process.env), {
+  ...(clockFile ? { now: fileClock(clockFile) } : {}),
+  ...(consoleDir ? { consoleDir } : {}),
+});
 const url = await app.listen();
 process.stdout.write(`${JSON.stringify({ url, nodeId: app.config.nodeId, pid: process.pid })}\n`);
 

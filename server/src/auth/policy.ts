@@ -91,6 +91,8 @@ export const eventAccess: Readonly<Record<ClientEventName, "read" | "write">> = 
   "stock:setPartitions": "write",
   "stock:read": "read",
   "stock:list": "read",
+  "cluster:nodes": "read",
+  "cluster:sockets": "read",
   "sub:subscribe": "read",
   "sub:unsubscribe": "read",
 };

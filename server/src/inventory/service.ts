@@ -234,7 +234,12 @@ export class InventoryService {
 
   async listPlayers(input: ParsedInput<"players:list">): Promise<EventOutput<"players:list">> {
     const limit = input.limit ?? 100;
-    const players = await this.deps.store.listPlayers({ after: input.after, limit, ...(input.prefix ? { prefix: input.prefix } : {}) });
+    const players = await this.deps.store.listPlayers({
+      after: input.after,
+      limit,
+      ...(input.prefix ? { prefix: input.prefix } : {}),
+      ...(input.search ? { search: input.search } : {}),
+    });
     return { players, next: players.length === limit ? (players.at(-1)?.id ?? null) : null };
   }
 

@@ -20,6 +20,8 @@ type Listener = (areaCodes: readonly string[]) => void;
 export class MemoryRegistry implements PresenceRegistry {
   readonly engine = "memory" as const;
   private readonly users = new Map<string, Presence>();
+  /** This node's card, as of its last heartbeat (the whole cluster without Redis). */
+  private card: string | undefined;
   /** Areas with players, and areas that emptied less than FORGET_EMPTY_AREA_MS ago (see seq.ts). */
   private readonly books = new Map<string, AreaBook>();
   /**
@@ -95,8 +97,13 @@ export class MemoryRegistry implements PresenceRegistry {
     return { areas: all.slice(0, limit), areaCount: all.length, players: this.users.size };
   }
 
-  async heartbeat(): Promise<{ reaped: string[] }> {
+  async heartbeat(_now: number, card?: string): Promise<{ reaped: string[] }> {
+    if (card !== undefined) this.card = card;
     return { reaped: [] };
+  }
+
+  async liveNodes(): Promise<string[]> {
+    return this.card === undefined ? [] : [this.card];
   }
 
   /** Every connection is this node's: ends every connection-bound presence. */

@@ -174,14 +174,14 @@ export class RedisRegistry implements PresenceRegistry {
     return { areas, areaCount: count, players };
   }
 
-  async heartbeat(now: number): Promise<{ reaped: string[] }> {
+  async heartbeat(now: number, card?: string): Promise<{ reaped: string[] }> {
     const self = this.options.nodeId;
     // A node starting under a name it had before reaps its own earlier life first.
     if (!this.beaten) await this.reapNode(self, now);
     const beat = await this.guard(
       this.redis
         .multi()
-        .set(this.key("hb", self), String(now), "PX", this.options.nodeTtlMs)
+        .set(this.key("hb", self), card ?? String(now), "PX", this.options.nodeTtlMs)
         .sadd(`${this.prefix}nodes`, self)
         .smembers(`${this.prefix}nodes`)
         // An id for Redis's presence data set, made by the first node to beat into it. It changes
@@ -220,6 +220,14 @@ export class RedisRegistry implements PresenceRegistry {
       reaped.push(node);
     }
     return { reaped };
+  }
+
+  /** The heartbeat values of the registered nodes whose key has not expired (the value is the node's card). */
+  async liveNodes(): Promise<string[]> {
+    const nodes = (await this.guard(this.redis.smembers(`${this.prefix}nodes`))) ?? [];
+    if (nodes.length === 0) return [];
+    const cards = (await this.guard(this.redis.mget(nodes.map((node) => this.key("hb", node))))) ?? [];
+    return cards.filter((card): card is string => card !== null);
   }
 
   async reapNode(nodeId: string, now: number): Promise<number> {

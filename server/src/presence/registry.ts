@@ -31,9 +31,13 @@ export interface PresenceRegistry {
 
   /**
    * Says this node is alive and reaps the nodes that stopped saying so (their players are
-   * logged out). The in-process engine has no other nodes: nothing to do.
+   * logged out). The in-process engine has no other nodes: nothing to do. `card` is what the
+   * node says about itself (opaque JSON, see cluster/node-card.ts): it lives as long as the
+   * heartbeat, so `liveNodes` lists exactly the nodes not yet reaped.
    */
-  heartbeat(now: number): Promise<{ reaped: string[] }>;
+  heartbeat(now: number, card?: string): Promise<{ reaped: string[] }>;
+  /** The cards of every node whose heartbeat is alive (in-process: this node's last card). */
+  liveNodes(): Promise<string[]>;
   /** Ends every presence held by a connection of that node; answers how many. */
   reapNode(nodeId: string, now: number): Promise<number>;
 

@@ -24,6 +24,8 @@ export interface PresenceDeps {
   settings: PresenceSettings;
   log: Logger;
   now?: () => number;
+  /** What this node says about itself with each heartbeat (see cluster/node-card.ts). */
+  card?: () => string;
 }
 
 /**
@@ -73,7 +75,7 @@ export class PresenceService {
       if (this.closed) return;
       const now = this.now();
       this.coalescer.prune();
-      Promise.all([this.deps.registry.heartbeat(now), this.deps.registry.expire(now)])
+      Promise.all([this.deps.registry.heartbeat(now, this.deps.card?.()), this.deps.registry.expire(now)])
         .catch((error: unknown) => this.deps.log.warn({ err: error }, "presence: maintenance failed"))
         .finally(() => this.schedule(maintain, MAINTENANCE_MS));
     };
@@ -86,6 +88,11 @@ export class PresenceService {
         .finally(() => this.schedule(sample, this.untilNextSample()));
     };
     this.schedule(sample, this.untilNextSample());
+  }
+
+  /** The cards of the nodes alive (Redis: every node whose heartbeat has not expired; memory: this one). */
+  liveNodes(): Promise<string[]> {
+    return this.deps.registry.liveNodes();
   }
 
   async login(userId: string, connectionId: string, input: ParsedInput<"presence:login">): Promise<EventOutput<"presence:login">> {

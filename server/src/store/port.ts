@@ -42,7 +42,11 @@ export interface Store {
   listKits(): Promise<Kit[]>;
 
   getPlayer(id: string): Promise<Player | undefined>;
-  listPlayers(page: Page & { prefix?: string }): Promise<PlayerSummary[]>;
+  /**
+   * Players in id order. `prefix`: ids starting with it (exact case). `search`: the id or the
+   * name starts with it, ignoring case (a scan in id order that stops at `limit` matches).
+   */
+  listPlayers(page: Page & { prefix?: string; search?: string }): Promise<PlayerSummary[]>;
   commitPlayers<R>(commit: PlayerCommit<R>): Promise<Committed<R>>;
   /** Op log entries of a player with a version above `sinceVersion`, oldest first. */
   readHistory(playerId: string, range: { sinceVersion: number; limit: number }): Promise<HistoryEntry[]>;

@@ -52,7 +52,7 @@ export class Dispatcher {
       return { ok: false, error: wire };
     } finally {
       this.inFlight--;
-      this.deps.metrics.requests.inc({ event: name, transport, outcome });
+      this.deps.metrics.handled({ event: name, transport, outcome });
       this.deps.metrics.duration.observe({ event: name }, (performance.now() - started) / 1000);
       // Not at once: the transport sends the reply when this promise settles, a few microtasks
       // on, and close() hangs up on the sockets as soon as the drain resolves.

@@ -40,6 +40,17 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** Plain running totals of what `requests` counts, for the node's card (cluster/node-card.ts) without a scrape. */
+  readonly totals = { requests: 0, refused: 0, internal: 0 };
+
+  /** Counts one handled request under its outcome (`ok` or an error code). */
+  handled(labels: { event: string; transport: string; outcome: string }): void {
+    this.requests.inc(labels);
+    this.totals.requests++;
+    if (labels.outcome === "INTERNAL") this.totals.internal++;
+    else if (labels.outcome !== "ok") this.totals.refused++;
+  }
+
   constructor(nodeId: string) {
     this.registry.setDefaultLabels({ node: nodeId });
     collectDefaultMetrics({ register: this.registry, prefix: "hoard_" });

@@ -35,6 +35,7 @@ const domains: Record<string, { description: string; prefixes: readonly string[]
   economy: { description: "Analytics over trades and inventories", prefixes: [] },
   presence: { description: "Who is online where, and mode popularity", prefixes: ["PRESENCE_"] },
   stock: { description: "Per-day stock counters: acquire, sell, partitions, bulk import", prefixes: ["STOCK_"] },
+  cluster: { description: "The nodes of the cluster and the connections of a caller (admin, viewer)", prefixes: [] },
 };
 
 /** What any REST operation can answer, whatever its domain (the SDK-only codes never come over HTTP). */

@@ -1,5 +1,5 @@
 import type { Server as HttpServer, IncomingMessage } from "node:http";
-import { type ClientToServerEvents, HoardError, isClientEventName, type ServerToClientEvents } from "@hoard/protocol";
+import { type ClientToServerEvents, type ConnectedSocket, HoardError, isClientEventName, type ServerToClientEvents } from "@hoard/protocol";
 import { Server, type ServerOptions, type Socket } from "socket.io";
 import type { Session } from "../actions";
 import type { Principal, TokenService } from "../auth/tokens";
@@ -15,11 +15,16 @@ import type { RefusalLog } from "./refusal-log";
 
 interface SocketData {
   principal: Principal;
+  /** What cluster:sockets tells an operator about this connection, from any node (fetchSockets). */
+  nodeId: string;
+  transport: string;
+  connectedAt: number;
 }
 
 export type HoardIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 export interface SocketOptions {
+  nodeId: string;
   maxPayloadBytes: number;
   allowedOrigins: string[];
   /** Outgoing bytes a connection may leave unread before it is closed (HOARD_MAX_BUFFERED_BYTES). */
@@ -72,6 +77,10 @@ export function createSocketServer(
   io.on("connection", (socket) => {
     const { principal } = socket.data;
     deps.metrics.connections.inc();
+    Object.assign(socket.data, { nodeId: options.nodeId, transport: socket.conn.transport.name, connectedAt: Date.now() });
+    socket.conn.once("upgrade", (transport: { name: string }) => {
+      socket.data.transport = transport.name;
+    });
     // Game servers hold tokens for months: atTime re-arms past setTimeout's 24.8-day limit.
     const cancelExpiry = principal.exp === undefined ? undefined : atTime(principal.exp * 1000, () => hangUpExpired(socket));
     socket.on("disconnect", () => {
@@ -161,4 +170,18 @@ function originAllowed(req: IncomingMessage, allowed: readonly string[]): boolea
   } catch {
     return false;
   }
+}
+
+/** A player's connections on every node (its room, see connections.ts): through the adapter, so across Redis too. */
+export async function socketsOf(io: HoardIo, playerId: string): Promise<ConnectedSocket[]> {
+  const room = playerRoom(playerId);
+  const sockets = await io.in(room).fetchSockets();
+  return sockets.map((socket) => ({
+    nodeId: socket.data.nodeId,
+    socketId: socket.id,
+    role: socket.data.principal.role,
+    transport: socket.data.transport,
+    connectedAt: new Date(socket.data.connectedAt).toISOString(),
+    topics: [...socket.rooms].filter((name) => name !== socket.id && name !== room).sort(),
+  }));
 }

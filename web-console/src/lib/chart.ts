@@ -26,31 +26,24 @@ export interface BarChart {
   destroy(): void;
 }
 
-/**
- * A time series chart. `compact` makes a sparkline: no axes, no legend, no cursor, just the
- * shape of the last minutes.
- */
+/** A time series chart: a time axis, a labelled value axis (say the unit in `yLabel`), a legend. */
 export function timeChart(
   host: HTMLElement,
   options: {
     series: ChartSeries[];
     height?: number;
     yLabel?: string;
-    compact?: boolean;
     /** Always show this many seconds up to the last point, even while fewer are known. */
     spanSeconds?: number;
   },
 ): TimeChart {
   const height = options.height ?? 180;
   const theme = readTheme();
-  const axes: uPlot.Axis[] = options.compact
-    ? [{ show: false }, { show: false }]
-    : [theme.axis, { ...theme.axis, ...(options.yLabel ? { label: options.yLabel } : {}), size: 56 }];
+  const axes: uPlot.Axis[] = [theme.axis, { ...theme.axis, ...(options.yLabel ? { label: options.yLabel } : {}), size: 56 }];
   const plot = new uPlot(
     {
       width: widthOf(host),
       height,
-      ...(options.compact ? { padding: [4, 2, 2, 2] as uPlot.Padding } : {}),
       scales: {
         x: {
           time: true,
@@ -58,16 +51,12 @@ export function timeChart(
             ? {}
             : { range: (_u, _min, max): uPlot.Range.MinMax => [max - (options.spanSeconds as number), max] }),
         },
-        // A sparkline shows the shape, so it spans the data; a full chart counts from zero.
-        y: {
-          range: options.compact
-            ? (_u, min, max) => [Math.max(0, Math.floor(min - (max - min) * 0.15 - 1)), Math.ceil(max + (max - min) * 0.15 + 1)]
-            : (_u, _min, max) => [0, Math.max(1, max * 1.1)],
-        },
+        // Counts from zero, so a chart never exaggerates a small change.
+        y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] },
       },
       axes,
-      legend: options.compact ? { show: false } : { live: false },
-      cursor: options.compact ? { show: false } : { drag: { x: false, y: false } },
+      legend: { live: false },
+      cursor: { drag: { x: false, y: false } },
       series: [
         {},
         ...options.series.map((series, i) => {
@@ -77,7 +66,6 @@ export function timeChart(
             stroke,
             width: 2,
             ...(series.fill ? { fill: `${stroke}22` } : {}),
-            ...(options.compact ? { points: { show: false } } : {}),
           };
         }),
       ],
@@ -100,7 +88,10 @@ export function timeChart(
  * drawn are also written to the host's `data-bars` ("duel=3,ffa=1"), so a test (or an operator's
  * devtools) can read what the canvas shows.
  */
-export function barChart(host: HTMLElement, options: { label: string; height?: number; color?: string }): BarChart {
+export function barChart(
+  host: HTMLElement,
+  options: { label: string; height?: number; color?: string /** The axis titles, with units. */; xLabel?: string; yLabel?: string },
+): BarChart {
   const height = options.height ?? 200;
   const theme = readTheme();
   const color = options.color ?? theme.palette(0);
@@ -117,16 +108,15 @@ export function barChart(host: HTMLElement, options: { label: string; height?: n
       axes: [
         {
           ...theme.axis,
-          size: 32,
+          ...(options.xLabel ? { label: options.xLabel, labelSize: 20 } : {}),
           grid: { show: false },
           splits: () => labels.map((_, i) => i),
-          // Labels are cut to the width of their slot, so neighbours never overlap.
-          values: (u, splits) => {
-            const chars = Math.max(3, Math.floor(u.bbox.width / devicePixelRatio / Math.max(1, labels.length) / 7.5));
-            return splits.map((i) => shorten(labels[i] ?? "", chars));
-          },
+          // Names are shown whole: level while they fit their slot, tilted (and the axis taller) when not.
+          values: (_u, splits) => splits.map((i) => labels[i] ?? ""),
+          rotate: (u) => (labelsFit(u, labels) ? 0 : tiltDegrees),
+          size: (u) => (labelsFit(u, labels) ? 32 : 24 + Math.ceil(longest(labels) * charPx * Math.sin((tiltDegrees * Math.PI) / 180))),
         },
-        { ...theme.axis, size: 48 },
+        { ...theme.axis, size: 48, ...(options.yLabel ? { label: options.yLabel, labelSize: 20 } : {}) },
       ],
       legend: { show: false },
       cursor: { show: false },
@@ -214,6 +204,15 @@ function keepWidth(host: HTMLElement, plot: uPlot, height: number): () => void {
   return () => resize.disconnect();
 }
 
-function shorten(label: string, chars: number): string {
-  return label.length > chars ? `${label.slice(0, chars - 1)}…` : label;
+/** An axis label's average width per character at 12 px, and the tilt of labels too long for their slot. */
+const charPx = 7;
+const tiltDegrees = 35;
+
+function longest(labels: readonly string[]): number {
+  return Math.max(0, ...labels.map((label) => label.length));
+}
+
+function labelsFit(u: uPlot, labels: readonly string[]): boolean {
+  const slot = u.bbox.width / devicePixelRatio / Math.max(1, labels.length);
+  return longest(labels) * charPx + 8 <= slot;
 }

@@ -13,6 +13,8 @@ export function poll<T>(options: {
   read: () => Promise<T>;
   show: (value: T) => void;
   hoard?: HoardClient;
+  /** Told about each failed read (after the problem is shown), e.g. to put a gap in a chart. */
+  failed?: (error: unknown) => void;
 }): () => void {
   let stopped = false;
   let reading = false;
@@ -26,7 +28,10 @@ export function poll<T>(options: {
       options.show(value);
       options.problem.replaceChildren();
     } catch (error) {
-      if (!stopped) replaceChildren(options.problem, errorBox(error));
+      if (!stopped) {
+        replaceChildren(options.problem, errorBox(error));
+        options.failed?.(error);
+      }
     } finally {
       reading = false;
       if (!stopped) timer = setTimeout(() => void tick(), options.everyMs);

@@ -11,7 +11,7 @@ import { ItemService } from "../../items/service";
 import { requestHash } from "../../lib/canonical";
 import { LootService } from "../../loot/service";
 import type { OpResultDoc } from "./context";
-import type { MongoStore } from "./mongo-store";
+import { escapeRegex, type MongoStore } from "./mongo-store";
 
 /**
  * The Mongo engine's own logic, on driver-shaped fakes: collections answer what each test
@@ -486,5 +486,15 @@ describe("MongoStore outside commits", () => {
     expect(client.close).toHaveBeenCalledOnce();
     await expect(store.commitPlayers(credit("alice", 1).commit)).rejects.toMatchObject({ code: "SERVER_SHUTTING_DOWN" });
     await expect(store.getPlayer("alice")).rejects.toMatchObject({ code: "SERVER_SHUTTING_DOWN" });
+  });
+});
+
+describe("player search", () => {
+  it("takes the search literally: regex characters in it match only themselves", () => {
+    const starts = (search: string) => new RegExp(`^${escapeRegex(search)}`, "i");
+    expect(starts("a.b(").test("A.B(x")).toBe(true);
+    expect(starts("a.b(").test("axb(")).toBe(false);
+    expect(starts("$[x]*\\").test("$[X]*\\tail")).toBe(true);
+    expect(starts(".*").test("anything")).toBe(false);
   });
 });

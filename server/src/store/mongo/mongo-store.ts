@@ -196,11 +196,14 @@ export class MongoStore implements Store {
     });
   }
 
-  listPlayers(page: Page & { prefix?: string }): Promise<PlayerSummary[]> {
+  listPlayers(page: Page & { prefix?: string; search?: string }): Promise<PlayerSummary[]> {
     return this.run(async () => {
       const prefix = text(page.prefix ?? "", "prefix");
       // Ids use only [A-Za-z0-9_-], all below "~": [prefix, prefix~) is exactly the prefix range.
-      const filter = { _id: { $gt: text(page.after ?? "", "after"), $gte: prefix, $lt: `${prefix}~` } };
+      const range = { _id: { $gt: text(page.after ?? "", "after"), $gte: prefix, $lt: `${prefix}~` } };
+      // The search is a literal: every regex character in it is escaped; `i` folds case as the sqlite engine does.
+      const starts = page.search === undefined ? undefined : { $regex: `^${escapeRegex(text(page.search, "search"))}`, $options: "i" };
+      const filter = starts ? { ...range, $or: [{ _id: starts }, { name: starts }] } : range;
       const rows = await this.context.collections.players
         .find<{ id: string; version: number; name?: string }>(filter, {
           sort: { _id: 1 },
@@ -315,4 +318,9 @@ function recordFilter(kind: string, query: RecordQuery): Filter<RecordDoc> {
     filter.$or = [{ at: { $gt: afterAt } }, { at: afterAt, id: { $gt: text(query.after.id, "after.id") } }];
   }
   return filter;
+}
+
+/** A literal for a `$regex`: every character a regex treats specially is escaped (PCRE and JS agree on these). */
+export function escapeRegex(literal: string): string {
+  return literal.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

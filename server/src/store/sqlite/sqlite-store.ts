@@ -109,6 +109,10 @@ export class SqliteStore implements Store {
     this.presenceHistory = new SqlitePresenceHistory(this.db);
 
     const db = this.db;
+    // SQLite's own LIKE and lower() fold ASCII only; a player's name may be any text.
+    db.function("hoard_starts_folded", { deterministic: true }, (value: unknown, folded: unknown) =>
+      typeof value === "string" && typeof folded === "string" && value.toLowerCase().startsWith(folded) ? 1 : 0,
+    );
     this.shop = new SqliteShopCatalog(db);
     this.trades = new SqliteTradeStore(db);
     this.guardTables = new Map(Object.entries({ ...this.trades.guardTables }));
@@ -121,6 +125,13 @@ export class SqliteStore implements Store {
       listKits: db.prepare("SELECT kit FROM kits ORDER BY name"),
       listPlayers: db.prepare(
         "SELECT id, version, json_extract(state, '$.name') AS name FROM players WHERE id > ? AND id >= ? AND id < ? ORDER BY id LIMIT ?",
+      ),
+      searchPlayers: db.prepare(
+        // Ids are ASCII, so SQLite's LIKE (which folds ASCII only) is exact for them and runs in C;
+        // a name is folded in JS only when the search has a letter beyond ASCII (@beyondAscii = 1).
+        `SELECT id, version, name FROM (SELECT id, version, json_extract(state, '$.name') AS name FROM players WHERE id > @after AND id >= @from AND id < @to)
+         WHERE id LIKE @pattern ESCAPE '\\' OR (CASE WHEN @beyondAscii THEN hoard_starts_folded(name, @folded) ELSE name LIKE @pattern ESCAPE '\\' END)
+         ORDER BY id LIMIT @limit`,
       ),
       putRecord: db.prepare("INSERT INTO records (kind, id, at, data) VALUES (?, ?, ?, ?)"),
       putRecordPlayer: db.prepare("INSERT INTO record_players (kind, player_id, at, id) VALUES (?, ?, ?, ?)"),
@@ -211,10 +222,24 @@ export class SqliteStore implements Store {
     return this.players.read(id);
   }
 
-  async listPlayers(page: Page & { prefix?: string }): Promise<PlayerSummary[]> {
+  async listPlayers(page: Page & { prefix?: string; search?: string }): Promise<PlayerSummary[]> {
     const prefix = page.prefix ?? "";
+    const folded = page.search?.toLowerCase();
     // Ids use only [A-Za-z0-9_-], all below "~": [prefix, prefix~) is exactly the prefix range.
-    const rows = this.stmt.listPlayers.all(page.after ?? "", prefix, `${prefix}~`, page.limit) as Array<{
+    const range = [page.after ?? "", prefix, `${prefix}~`];
+    const rows = (
+      folded === undefined
+        ? this.stmt.listPlayers.all(...range, page.limit)
+        : this.stmt.searchPlayers.all({
+            after: range[0],
+            from: range[1],
+            to: range[2],
+            pattern: `${folded.replace(/[\\%_]/g, "\\$&")}%`,
+            beyondAscii: /[^ -~]/.test(folded) ? 1 : 0,
+            folded,
+            limit: page.limit,
+          })
+    ) as Array<{
       id: string;
       version: number;
       name: string | null;

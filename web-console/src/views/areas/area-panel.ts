@@ -126,11 +126,11 @@ class LiveArea {
       ),
     );
 
-    this.bars = barChart(barHost, { label: "players" });
+    this.bars = barChart(barHost, { label: "players", xLabel: "mode", yLabel: "players" });
     this.sparkline = timeChart(sparkHost, {
       series: [{ label: "players", fill: true }],
-      height: 64,
-      compact: true,
+      height: 150,
+      yLabel: "players",
       spanSeconds: windowMinutes * 60,
     });
     this.stops.push(

@@ -1,24 +1,41 @@
+import type { NodeCard } from "@hoard/client-sdk";
 import { timeChart } from "../../lib/chart";
 import { h, setText } from "../../lib/dom";
 import { formatBytes, formatDuration, formatNumber, formatRate } from "../../lib/format";
 import { keyedList } from "../../lib/keyed";
 import { poll } from "../../lib/polling";
 import type { ConsoleView } from "../../view";
-import { eventRate, type NodeRates, type NodeReading, quantileBound, ratesBetween, readNode } from "./readings";
+import { connectionsPanel } from "./connections-panel";
+import { eventRate, type NodeReading, quantileBound, ratesBetween, readNode } from "./readings";
 
 const pollMs = 2000;
 /** Five minutes of points on the charts. */
 const keepPoints = 150;
+const nodeColumns = [
+  "Node",
+  "Redis",
+  "Version",
+  "Store",
+  "Uptime",
+  "Connections",
+  "Events / s",
+  "Refused / s",
+  "Internal errors",
+  "Loop lag p99",
+];
+const firstNumber = 5;
 
 /**
- * `#/cluster`: the nodes, their connections and traffic. Polls `/health` and `/metrics` of the
- * node serving the console through the SDK (`hoard.node`); rates are differences between two
- * polls.
+ * `#/cluster`: every node of the cluster (`cluster:nodes`: the cards the nodes beat into Redis,
+ * or this node alone without Redis), a player's connections on every node, and the traffic of
+ * the node serving the console (its `/health` and `/metrics` through `hoard.node`; rates are
+ * differences between two polls). A failed poll leaves the history in place (a gap in the
+ * charts) and says the node is unreachable.
  */
 export const clusterView: ConsoleView = {
   id: "cluster",
   title: "Cluster",
-  summary: "Nodes, connections and messages per second, polled every 2 s from /health and /metrics.",
+  summary: "Every node of the cluster, a player's connections, and this node's traffic, polled every 2 s.",
   mount(host, ctx) {
     const stat = (label: string, testId: string) => {
       const value = h("strong", { "data-testid": testId }, "—");
@@ -33,6 +50,9 @@ export const clusterView: ConsoleView = {
       lag: stat("Event-loop lag p99", "stat-lag"),
     };
     const problem = h("div");
+    const nodeNote = h("p", { class: "muted small", "data-testid": "nodes-note" });
+    const nodesProblem = h("div", { "data-testid": "nodes-problem" });
+    const sockets = connectionsPanel(ctx);
     const nodeBody = h("tbody");
     const eventBody = h("tbody");
     const trafficChart = h("div", { class: "chart" });
@@ -56,16 +76,16 @@ export const clusterView: ConsoleView = {
               h(
                 "tr",
                 null,
-                ["Node", "Status", "Version", "Store", "Uptime", "Connections", "Messages / s"].map((label, i) =>
-                  h("th", i >= 5 ? { class: "num" } : null, label),
-                ),
+                nodeColumns.map((label, i) => h("th", i >= firstNumber ? { class: "num" } : null, label)),
               ),
             ),
             nodeBody,
           ),
         ),
-        h("p", { class: "muted small" }, "The node serving this console."),
+        nodesProblem,
+        nodeNote,
       ),
+      sockets.el,
       h(
         "div",
         { class: "stats" },
@@ -104,34 +124,68 @@ export const clusterView: ConsoleView = {
       ),
     );
 
-    const traffic = timeChart(trafficChart, { series: [{ label: "requests", fill: true }, { label: "pushes" }] });
-    const connectionsPlot = timeChart(connectionChart, { series: [{ label: "connections", fill: true }] });
+    const traffic = timeChart(trafficChart, {
+      series: [{ label: "requests", fill: true }, { label: "pushes" }],
+      yLabel: "messages / s",
+      spanSeconds: (keepPoints * pollMs) / 1000,
+    });
+    const connectionsPlot = timeChart(connectionChart, {
+      series: [{ label: "connections", fill: true }],
+      yLabel: "open sockets",
+      spanSeconds: (keepPoints * pollMs) / 1000,
+    });
     // The first poll has no rate yet: its point is a gap, not a fake zero.
-    const series = { x: [] as number[], requests: [] as (number | null)[], pushes: [] as (number | null)[], connections: [] as number[] };
+    const series = {
+      x: [] as number[],
+      requests: [] as (number | null)[],
+      pushes: [] as (number | null)[],
+      connections: [] as (number | null)[],
+    };
 
-    const nodes = keyedList<{ reading: NodeReading; rates: NodeRates | undefined }>(nodeBody, {
-      key: ({ reading }) => reading.health.nodeId,
+    const nodes = keyedList<{ card: NodeCard; servedBy: string }>(nodeBody, {
+      key: ({ card }) => card.nodeId,
       create: () =>
         h(
           "tr",
           null,
-          Array.from({ length: 7 }, (_, i) => h("td", i >= 5 ? { class: "num" } : null)),
+          nodeColumns.map((_, i) => h("td", i >= firstNumber ? { class: "num" } : null)),
         ),
-      update: (row, { reading, rates }) => {
+      update: (row, { card, servedBy }) => {
         const cells = [
-          reading.health.nodeId,
-          reading.health.status,
-          reading.health.version,
-          reading.health.store,
-          formatDuration(reading.health.uptime),
-          formatNumber(reading.connections),
-          rates ? formatRate(rates.messagesPerSecond) : "—",
+          card.nodeId === servedBy ? `${card.nodeId} (this console)` : card.nodeId,
+          card.redis === "off" ? "no Redis" : `Redis ${card.redis}`,
+          card.version,
+          card.store,
+          formatDuration(card.uptime),
+          formatNumber(card.connections),
+          formatRate(card.eventsPerSecond),
+          formatRate(card.refusedPerSecond),
+          formatNumber(card.internalErrors),
+          `${card.eventLoopLagMs.toFixed(1)} ms`,
         ];
         cells.forEach((text, i) => {
           const cell = row.children[i];
           if (cell) setText(cell, text);
         });
-        row.dataset.status = reading.health.status;
+        row.dataset.node = card.nodeId;
+        row.dataset.status = card.redis === "down" ? "degraded" : "ok";
+      },
+    });
+    const stopNodes = poll({
+      everyMs: pollMs,
+      problem: nodesProblem,
+      hoard: ctx.hoard,
+      read: () => ctx.hoard.cluster.nodes(),
+      show: (answer) => {
+        nodes.set(answer.nodes.map((card) => ({ card, servedBy: answer.servedBy })));
+        setText(
+          nodeNote,
+          answer.source === "redis"
+            ? `Every node whose heartbeat reached Redis in the last ${formatNumber(answer.nodeTtlMs / 1000)} s; a node silent longer drops out. Rates are over the last second.`
+            : answer.nodes[0]?.redis === "down"
+              ? "Redis is down: only the node serving this console is known."
+              : "This node alone: it runs without Redis.",
+        );
       },
     });
     const events = keyedList<[string, NodeReading, NodeReading | undefined]>(eventBody, {
@@ -169,7 +223,6 @@ export const clusterView: ConsoleView = {
       show: ([health, samples]) => {
         const reading = readNode(health, samples, Date.now());
         const rates = previous ? ratesBetween(previous, reading) : undefined;
-        nodes.set([{ reading, rates }]);
         setText(stats.connections.value, formatNumber(reading.connections));
         setText(stats.messages.value, rates ? formatRate(rates.messagesPerSecond) : "—");
         setText(stats.refused.value, rates ? formatRate(rates.refusedPerSecond) : "—");
@@ -183,16 +236,30 @@ export const clusterView: ConsoleView = {
         series.requests.push(rates?.requestsPerSecond ?? null);
         series.pushes.push(rates?.pushesPerSecond ?? null);
         series.connections.push(reading.connections);
-        for (const values of Object.values(series)) values.splice(0, Math.max(0, values.length - keepPoints));
-        traffic.setData(series.x, series.requests, series.pushes);
-        connectionsPlot.setData(series.x, series.connections);
+        draw();
         previous = reading;
       },
+      // The history stays; the missed poll is a gap, and the next rate starts afresh.
+      failed: () => {
+        series.x.push(Date.now() / 1000);
+        series.requests.push(null);
+        series.pushes.push(null);
+        series.connections.push(null);
+        draw();
+        previous = undefined;
+      },
     });
+    const draw = () => {
+      for (const values of Object.values(series)) values.splice(0, Math.max(0, values.length - keepPoints));
+      traffic.setData(series.x, series.requests, series.pushes);
+      connectionsPlot.setData(series.x, series.connections);
+    };
 
     return {
       unmount() {
         stopPolling();
+        stopNodes();
+        sockets.destroy();
         traffic.destroy();
         connectionsPlot.destroy();
       },

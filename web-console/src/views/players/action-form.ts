@@ -1,4 +1,5 @@
 import type { HoardClient } from "@hoard/client-sdk";
+import { askToConfirm } from "../../lib/confirm";
 import { errorBox, h, replaceChildren } from "../../lib/dom";
 import type { ItemNames } from "../../lib/item-names";
 import {
@@ -84,10 +85,6 @@ export class ActionForm {
     void this.loadItems();
   }
 
-  private hideReview(): void {
-    this.review.hidden = true;
-  }
-
   private showFields(): void {
     const shown = new Set(fieldsOf[this.kind.value as ActionKind]);
     for (const [field, row] of this.rows) row.hidden = !shown.has(field);
@@ -123,34 +120,19 @@ export class ActionForm {
       return;
     }
     const itemName = (id: string) => this.options.names.name(id) ?? this.itemSelect.selectedOptions[0]?.textContent ?? id;
-    const confirm = h("button", { type: "button", class: "primary danger", "data-testid": "action-confirm" }, "Confirm");
-    const cancel = h("button", { type: "button", class: "link", onclick: () => this.hideReview() }, "Cancel");
-    confirm.addEventListener("click", async () => {
-      confirm.disabled = true;
-      try {
+    askToConfirm(this.review, this.outcome, {
+      question: "op" in made ? confirmation(this.options.playerId, made.op, itemName) : disconnectConfirmation(this.options.playerId),
+      detail: `Reason: ${made.reason}`,
+      testId: "action",
+      run: async () => {
         const { playerId, hoard } = this.options;
         const done =
           "op" in made
             ? `Done: version ${(await hoard.inventory.apply(playerId, [made.op], { reason: made.reason })).version}.`
             : `Done: ${(await hoard.players.disconnect(playerId, made.reason)).connections} connection(s) closed.`;
-        this.review.hidden = true;
         (this.inputs.get("reason") as HTMLInputElement).value = "";
-        replaceChildren(this.outcome, h("p", { class: "muted small", role: "status" }, done));
-      } catch (error) {
-        this.review.hidden = true;
-        replaceChildren(this.outcome, errorBox(error));
-      }
+        return done;
+      },
     });
-    replaceChildren(
-      this.review,
-      h(
-        "p",
-        { "data-testid": "action-confirmation" },
-        "op" in made ? confirmation(this.options.playerId, made.op, itemName) : disconnectConfirmation(this.options.playerId),
-      ),
-      h("p", { class: "muted small" }, `Reason: ${made.reason}`),
-      h("div", { class: "action-buttons" }, confirm, cancel),
-    );
-    this.review.hidden = false;
   }
 }

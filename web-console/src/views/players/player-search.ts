@@ -2,7 +2,7 @@ import { errorBox, h, replaceChildren, setText } from "../../lib/dom";
 import type { ViewContext } from "../../view";
 
 const pageSize = 50;
-const validPrefix = /^[A-Za-z0-9_-]*$/;
+const validId = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 export interface PlayerSearch {
   readonly el: HTMLElement;
@@ -14,14 +14,15 @@ export interface PlayerSearch {
 }
 
 /**
- * Finds players by id prefix (`players:list`), a page at a time. Enter opens the typed id
- * directly, so an operator who knows the id needs no list at all.
+ * Finds players whose id or name starts with what is typed, ignoring case (`players:list`
+ * with `search`), a page at a time. Enter opens the typed id directly, so an operator who
+ * knows the id needs no list at all.
  */
 export function playerSearch(ctx: ViewContext): PlayerSearch {
   const input = h("input", {
     type: "search",
     id: "player-search",
-    placeholder: "Player id or prefix",
+    placeholder: "Player id or name, or their start",
     autocomplete: "off",
     spellcheck: "false",
     "aria-describedby": "player-search-status",
@@ -35,14 +36,14 @@ export function playerSearch(ctx: ViewContext): PlayerSearch {
   let debounce: ReturnType<typeof setTimeout> | undefined;
 
   const load = async (append: boolean) => {
-    const prefix = input.value.trim();
-    if (!validPrefix.test(prefix)) {
-      setText(status, "Player ids use letters, digits, _ and -.");
-      return;
-    }
+    const search = input.value.trim().slice(0, 64);
     const mine = ++request;
     try {
-      const page = await ctx.hoard.players.list({ prefix, limit: pageSize, ...(append && next ? { after: next } : {}) });
+      const page = await ctx.hoard.players.list({
+        limit: pageSize,
+        ...(search ? { search } : {}),
+        ...(append && next ? { after: next } : {}),
+      });
       if (mine !== request) return;
       if (!append) list.replaceChildren();
       for (const player of page.players) {
@@ -70,8 +71,8 @@ export function playerSearch(ctx: ViewContext): PlayerSearch {
       setText(
         status,
         shown === 0
-          ? prefix
-            ? `No player id starts with “${prefix}”.`
+          ? search
+            ? `No player id or name starts with “${search}” (any case).`
             : "No players yet."
           : `${shown}${next ? "+" : ""} ${shown === 1 && !next ? "player" : "players"}`,
       );
@@ -86,7 +87,7 @@ export function playerSearch(ctx: ViewContext): PlayerSearch {
   });
   input.addEventListener("keydown", (event) => {
     const id = input.value.trim();
-    if (event.key === "Enter" && id && validPrefix.test(id)) ctx.navigate("players", id);
+    if (event.key === "Enter" && validId.test(id)) ctx.navigate("players", id);
   });
   more.addEventListener("click", () => void load(true));
 

@@ -64,7 +64,7 @@ export class LiveStockGrid {
     private readonly options: GridOptions,
   ) {
     this.model = new StockGridModel(options.from, options.days, options.after);
-    this.detail = new CellDetail(ctx.hoard);
+    this.detail = new CellDetail(ctx.hoard, ctx.canAct);
     this.rows = keyedList<string>(this.body, {
       key: (key) => key,
       create: (key) => this.row(key),

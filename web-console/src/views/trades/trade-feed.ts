@@ -31,6 +31,8 @@ export class TradeFeed {
   private readonly empty = h("p", { class: "muted", hidden: true }, "No trades in the last hour yet.");
   private readonly status = h("span", { class: "muted small", role: "status" });
   private readonly problem = h("div");
+  /** The trade the operator opened, with both players (above the table: rows move as trades arrive). */
+  private readonly detail = h("div", { class: "trade-detail", "data-testid": "trade-detail", hidden: true });
   private readonly frame = frameScheduler(() => this.draw());
   private watch: TradeWatch | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -46,11 +48,25 @@ export class TradeFeed {
       create: (trade) => this.row(trade),
       update: () => {},
     });
+    // A click on a trade (not on a player's link) opens it: both players' state now, under the row.
+    body.addEventListener("click", (event) => {
+      const target = event.target as Element;
+      if (target.closest("a")) return;
+      const row = target.closest<HTMLElement>("tr[data-trade]");
+      const trade = this.trades.find((t) => t.id === row?.dataset.trade);
+      if (row && trade) void this.toggle(row, trade);
+    });
     this.el = h(
       "section",
       { class: "card trade-feed" },
       h("h3", null, "Trade feed ", liveDot(this.options.hoard), " ", this.status),
+      h(
+        "p",
+        { class: "muted small", "data-testid": "feed-scope" },
+        "Every executed trade of every player on every node, from the hour before this page opened, newest first (the latest 200). Suspicious: imbalance above the node's threshold, pushed at once. Click a trade to open it with both players.",
+      ),
       this.problem,
+      this.detail,
       h(
         "div",
         { class: "table-wrap" },
@@ -145,6 +161,47 @@ export class TradeFeed {
     this.drawnOnce = true;
   }
 
+  /** Opens (or closes) a trade's detail row: who did it, and each player's version at the trade and state now. */
+  private async toggle(row: HTMLElement, trade: TradeRecord): Promise<void> {
+    const wasOpen = row.getAttribute("aria-expanded") === "true";
+    for (const open of this.el.querySelectorAll("tr[aria-expanded]")) open.removeAttribute("aria-expanded");
+    this.detail.hidden = wasOpen;
+    if (wasOpen) return;
+    const { ctx, hoard } = this.options;
+    const cell = this.detail;
+    replaceChildren(cell, h("p", { class: "muted small" }, "Reading both players…"));
+    row.setAttribute("aria-expanded", "true");
+    const side = async (playerId: string, version: number | undefined) => {
+      try {
+        const { player } = await hoard.players.get(playerId);
+        const wallet = Object.entries(player.wallet)
+          .map(([currency, amount]) => `${formatNumber(amount)} ${currency}`)
+          .join(", ");
+        return h(
+          "div",
+          { class: "trade-side", "data-player": playerId },
+          h("a", { href: ctx.href("players", playerId) }, playerId),
+          player.name ? ` (${player.name})` : "",
+          h("p", { class: "small" }, `at this trade: v${version ?? "?"} · now: v${player.version} · wallet ${wallet || "empty"}`),
+        );
+      } catch (error) {
+        return h("div", { class: "trade-side" }, playerId, errorBox(error));
+      }
+    };
+    const [from, to] = await Promise.all([side(trade.from, trade.versions?.from), side(trade.to, trade.versions?.to)]);
+    if (row.getAttribute("aria-expanded") !== "true") return;
+    replaceChildren(
+      cell,
+      h("button", { type: "button", class: "link close", onclick: () => void this.toggle(row, trade) }, "Close"),
+      h(
+        "p",
+        { class: "small" },
+        `${trade.mode} trade ${trade.id} by ${trade.actor.role}:${trade.actor.sub} at ${trade.at} (op ${trade.opId})`,
+      ),
+      h("div", { class: "trade-sides" }, from, to),
+    );
+  }
+
   private row(trade: TradeRecord): HTMLElement {
     const { ctx, names } = this.options;
     const parts = (list: Part[]) => list.map((part) => (typeof part === "string" ? part : names.ref(part.item)));
@@ -156,7 +213,11 @@ export class TradeFeed {
         ...(trade.suspicious ? { "data-suspicious": "true", class: "suspicious" } : {}),
         title: `${trade.mode} trade by ${trade.actor.role}:${trade.actor.sub}, op ${trade.opId}`,
       },
-      h("td", { class: "when" }, h("time", { datetime: trade.at, title: trade.at }, clockTime(trade.at))),
+      h(
+        "td",
+        { class: "when" },
+        h("time", { datetime: trade.at, title: trade.at }, h("span", { class: "date" }, trade.at.slice(0, 10)), " ", clockTime(trade.at)),
+      ),
       h(
         "td",
         { class: "parties" },
