@@ -9,6 +9,15 @@ import { connectRaw, startServer, type TestServer } from "../support/server";
  * connection, not one line each. (How little a flood slows others is a figure: bench/flood.ts.)
  */
 
+/** A node with the players `flooder` and `other`. */
+async function startWithPlayers(options: Parameters<typeof startServer>[0]): Promise<TestServer> {
+  const server = await startServer(options);
+  const gm = await connectRaw(server.url, await server.token("server", "game"));
+  for (const id of ["flooder", "other"]) expect(await gm.call("players:create", { id, opId: `create-${id}` })).toMatchObject({ ok: true });
+  gm.close();
+  return server;
+}
+
 const code = (reply: unknown[]) => (reply[0] as { ok: boolean; error?: { code: string } }).error?.code ?? "ok";
 
 describe("a flood from one player (HOARD_RATE_PER_SECOND=1, HOARD_RATE_BURST=5)", () => {
@@ -16,11 +25,7 @@ describe("a flood from one player (HOARD_RATE_PER_SECOND=1, HOARD_RATE_BURST=5)"
   const captured = capturedLog();
 
   beforeAll(async () => {
-    server = await startServer({ env: { HOARD_RATE_PER_SECOND: "1", HOARD_RATE_BURST: "5" }, log: captured.log });
-    const gm = await connectRaw(server.url, await server.token("server", "game"));
-    for (const id of ["flooder", "other"])
-      expect(await gm.call("players:create", { id, opId: `create-${id}` })).toMatchObject({ ok: true });
-    gm.close();
+    server = await startWithPlayers({ env: { HOARD_RATE_PER_SECOND: "1", HOARD_RATE_BURST: "5" }, log: captured.log });
   });
   afterAll(async () => {
     await server.close();
@@ -95,11 +100,7 @@ describe("fairness: a burst within the flooder's rate (HOARD_RATE_BURST=5000)", 
   let server: TestServer;
 
   beforeAll(async () => {
-    server = await startServer({ env: { HOARD_RATE_BURST: "5000", HOARD_MAX_IN_FLIGHT: "5000" } });
-    const gm = await connectRaw(server.url, await server.token("server", "game"));
-    for (const id of ["flooder", "other"])
-      expect(await gm.call("players:create", { id, opId: `create-${id}` })).toMatchObject({ ok: true });
-    gm.close();
+    server = await startWithPlayers({ env: { HOARD_RATE_BURST: "5000", HOARD_MAX_IN_FLIGHT: "5000" } });
   });
   afterAll(async () => {
     await server.close();
