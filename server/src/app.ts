@@ -34,7 +34,7 @@ import { subscriptionActions } from "./subscriptions/actions";
 import { economyActions, tradeActions, tradeTopic } from "./trade/actions";
 import { EconomyService } from "./trade/economy";
 import { TradeService } from "./trade/service";
-import { connectionActions } from "./transport/connections";
+import { ConnectionDirectory, connectionActions } from "./transport/connections";
 import { Dispatcher } from "./transport/dispatch";
 import { createHttpApp } from "./transport/http";
 import { Metrics } from "./transport/metrics";
@@ -43,7 +43,7 @@ import { RateLimits } from "./transport/rate-classes";
 import { TokenBuckets } from "./transport/rate-limit";
 import { RefusalLog } from "./transport/refusal-log";
 import { restRoutes } from "./transport/rest-routes";
-import { createSocketServer, type HoardIo, socketsOf } from "./transport/socket";
+import { createSocketServer, type HoardIo } from "./transport/socket";
 import { version } from "./version";
 
 export interface HoardApp {
@@ -126,6 +126,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
   const httpServer = createServer();
   // Built before the services, attached to the socket server below once that exists.
   const pushes = new PushHub({ metrics, clustered: redis !== undefined });
+  const connections = new ConnectionDirectory();
 
   const items = new ItemService(store);
   const loot = new LootService({ store, items });
@@ -156,7 +157,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
     version,
     store: store.engine,
     startedAt,
-    connections: () => io.engine.clientsCount,
+    connections: () => connections.count(),
     totals: () => metrics.totals,
     ...(redis ? { redisUp: () => redis.up } : {}),
   });
@@ -185,9 +186,9 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
       nodeTtlMs: config.presence.nodeTtlMs,
       localCard: () => cards.latest(),
       ...(presenceRegistry.engine === "redis" ? { liveCards: () => presence.liveNodes() } : {}),
-      sockets: (playerId) => socketsOf(io, playerId),
+      sockets: (playerId) => connections.socketsOf(playerId),
     }),
-    ...connectionActions(() => io, log),
+    ...connectionActions(connections, log),
     ...subscriptionActions(
       { inventory: inventoryTopic(inventory), trades: tradeTopic(trades, store), area: areaTopic(presence), ...stockTopicSources(stock) },
       config.maxSubscriptions,
@@ -244,6 +245,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
     },
   );
   pushes.attach(io);
+  connections.attach(io);
   pubsub?.attach(io);
   presence.start();
 

@@ -1,4 +1,4 @@
-import { HoardError, type WireError } from "@hoard/protocol";
+import { type ConnectedSocket, HoardError, type WireError } from "@hoard/protocol";
 import type { ActionSet } from "../actions";
 import { roles } from "../auth/policy";
 import type { Logger } from "../log";
@@ -23,18 +23,57 @@ function disconnectNotice(reason: string, by: string): WireError {
   }).toWire();
 }
 
-/** `io` is made after the actions (it needs the dispatcher): asked for at call time. */
-export function connectionActions(io: () => HoardIo, log: Logger): ActionSet<"players:disconnect"> {
+/**
+ * The node's connections as the domains and the node's status see them: made before the services,
+ * like the push hub, and attached once the socket server exists (the socket server needs the
+ * dispatcher, which needs the services). Before `attach`, the node has no connections.
+ */
+export class ConnectionDirectory {
+  private io: HoardIo | undefined;
+
+  attach(io: HoardIo): void {
+    this.io = io;
+  }
+
+  /** Connections open on this node. */
+  count(): number {
+    return this.io?.engine.clientsCount ?? 0;
+  }
+
+  /** A player's connections on every node (its room): through the adapter, so across Redis too. */
+  async socketsOf(playerId: string): Promise<ConnectedSocket[]> {
+    if (!this.io) return [];
+    const room = playerRoom(playerId);
+    const sockets = await this.io.in(room).fetchSockets();
+    return sockets.map((socket) => ({
+      nodeId: socket.data.nodeId,
+      socketId: socket.id,
+      role: socket.data.principal.role,
+      transport: socket.data.transport,
+      connectedAt: new Date(socket.data.connectedAt).toISOString(),
+      topics: [...socket.rooms].filter((name) => name !== socket.id && name !== room).sort(),
+    }));
+  }
+
+  /** Tells each of a player's connections, on every node, why, then closes them; resolves to how many there were. */
+  async disconnect(playerId: string, reason: string, by: string): Promise<number> {
+    if (!this.io) return 0;
+    const room = this.io.in(playerRoom(playerId));
+    const found = await room.fetchSockets();
+    room.emit("closing", disconnectNotice(reason, by));
+    room.disconnectSockets(true);
+    return found.length;
+  }
+}
+
+export function connectionActions(connections: ConnectionDirectory, log: Logger): ActionSet<"players:disconnect"> {
   return {
     "players:disconnect": {
       authorize: roles("admin"),
       handle: async (ctx, { playerId, reason }) => {
-        const room = io().in(playerRoom(playerId));
-        const found = await room.fetchSockets();
-        room.emit("closing", disconnectNotice(reason, ctx.principal.sub));
-        room.disconnectSockets(true);
-        log.info({ playerId, connections: found.length, by: ctx.principal.sub, reason }, "operator disconnected a player");
-        return { playerId, connections: found.length };
+        const count = await connections.disconnect(playerId, reason, ctx.principal.sub);
+        log.info({ playerId, connections: count, by: ctx.principal.sub, reason }, "operator disconnected a player");
+        return { playerId, connections: count };
       },
     },
   };

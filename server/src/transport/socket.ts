@@ -1,5 +1,5 @@
 import type { Server as HttpServer, IncomingMessage } from "node:http";
-import { type ClientToServerEvents, type ConnectedSocket, HoardError, isClientEventName, type ServerToClientEvents } from "@hoard/protocol";
+import { type ClientToServerEvents, HoardError, isClientEventName, type ServerToClientEvents } from "@hoard/protocol";
 import { Server, type ServerOptions, type Socket } from "socket.io";
 import type { Session } from "../actions";
 import type { Principal, TokenService } from "../auth/tokens";
@@ -170,18 +170,4 @@ function originAllowed(req: IncomingMessage, allowed: readonly string[]): boolea
   } catch {
     return false;
   }
-}
-
-/** A player's connections on every node (its room, see connections.ts): through the adapter, so across Redis too. */
-export async function socketsOf(io: HoardIo, playerId: string): Promise<ConnectedSocket[]> {
-  const room = playerRoom(playerId);
-  const sockets = await io.in(room).fetchSockets();
-  return sockets.map((socket) => ({
-    nodeId: socket.data.nodeId,
-    socketId: socket.id,
-    role: socket.data.principal.role,
-    transport: socket.data.transport,
-    connectedAt: new Date(socket.data.connectedAt).toISOString(),
-    topics: [...socket.rooms].filter((name) => name !== socket.id && name !== room).sort(),
-  }));
 }
