@@ -1,6 +1,7 @@
 import type { LootDrawnOp, TradeOffer, TradeRecord } from "@hoard/protocol";
 import { type CommitPlan, type Guarded, type Guards, guardKey, type PlayerCommit } from "@hoard/server/internal/commit/plan";
 import type { StockImportRow, StockOp } from "@hoard/server/internal/stock/port";
+import { acquireWrite, sellWrite } from "@hoard/server/internal/stock/rules";
 import type { Store } from "@hoard/server/internal/store/port";
 import { FEED_GUARD, OFFER_GUARD, TRADE_RECORD } from "@hoard/server/internal/trade/port";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -432,12 +433,14 @@ export function describeDomainStores(name: string, makeStore: () => Promise<Cont
       };
 
       it("acquires and sells per day, refuses a sale some day cannot cover and changes nothing then", async () => {
-        const acquired = await store.stock.acquire({ ...anOp({ from: 100, to: 102 }), partition: "a.1", amount: 5 });
-        await store.stock.acquire({ ...anOp({ from: 101, to: 101 }), partition: "b", amount: 2 });
+        const acquired = await store.stock.write(acquireWrite({ ...anOp({ from: 100, to: 102 }), partition: "a.1", amount: 5 }));
+        await store.stock.write(acquireWrite({ ...anOp({ from: 101, to: 101 }), partition: "b", amount: 2 }));
         const sold = await store.stock
-          .sell({ ...anOp({ from: 100, to: 101 }), amount: 6, allowNegative: false })
+          .write(sellWrite({ ...anOp({ from: 100, to: 101 }), amount: 6, allowNegative: false }))
           .catch((error: unknown) => error);
-        const sale = await store.stock.sell({ ...anOp({ from: 101, to: 102 }), amount: 6, partition: undefined, allowNegative: true });
+        const sale = await store.stock.write(
+          sellWrite({ ...anOp({ from: 101, to: 102 }), amount: 6, partition: undefined, allowNegative: true }),
+        );
 
         expect(acquired).toEqual({
           replayed: false,
@@ -464,10 +467,10 @@ export function describeDomainStores(name: string, makeStore: () => Promise<Cont
 
       it("replays a repeated op, refuses its op id with another request, and sets partitions exactly", async () => {
         const op = { ...anOp({ from: 10, to: 11 }), partition: "default", amount: 4 };
-        const first = await store.stock.acquire(op);
+        const first = await store.stock.write(acquireWrite(op));
 
-        expect(await store.stock.acquire(op)).toEqual({ replayed: true, outcome: first.outcome });
-        await expect(store.stock.acquire({ ...op, requestHash: "another" })).rejects.toMatchObject({ code: "OP_ID_REUSED" });
+        expect(await store.stock.write(acquireWrite(op))).toEqual({ replayed: true, outcome: first.outcome });
+        await expect(store.stock.write(acquireWrite({ ...op, requestHash: "another" }))).rejects.toMatchObject({ code: "OP_ID_REUSED" });
         await store.stock.setPartitions({ ...anOp({ from: 11, to: 12 }), partitions: { x: 1, w: 0 } });
         await store.stock.setPartitions({ ...anOp({ from: 10, to: 10 }), partitions: {} });
         expect(await store.stock.read(KEY, { from: 10, to: 12 })).toEqual({
@@ -481,7 +484,7 @@ export function describeDomainStores(name: string, makeStore: () => Promise<Cont
 
       it("lists the keys of a prefix by whole segments, in key order, paged, with day totals", async () => {
         for (const key of ["a", "a/x", "a/y/z", "a-b", "a.b", "ab", "b"]) {
-          await store.stock.acquire({ ...anOp({ key, from: 1, to: 1 }), partition: "default", amount: key.length });
+          await store.stock.write(acquireWrite({ ...anOp({ key, from: 1, to: 1 }), partition: "default", amount: key.length }));
         }
         const listed = async (prefix: string, after?: string) =>
           (await store.stock.listKeys({ prefix, after, from: 0, to: 2, limit: 10 })).map((entry) => [entry.key, entry.totals]);
@@ -499,7 +502,7 @@ export function describeDomainStores(name: string, makeStore: () => Promise<Cont
       });
 
       it("imports batches: each row sets its day (the last row for a day wins, none clears it); a batch applies once, and again after pruning", async () => {
-        await store.stock.acquire({ ...anOp({ from: 5, to: 5 }), partition: "old", amount: 9 });
+        await store.stock.write(acquireWrite({ ...anOp({ from: 5, to: 5 }), partition: "old", amount: 9 }));
         const rows: StockImportRow[] = [
           { key: KEY, day: 6, partitions: { p: 1 } },
           { key: "s2", day: 1, partitions: { q: 2 } },

@@ -4,15 +4,18 @@ import type { Actor } from "@hoard/protocol";
  * The stock sub-port of the store: per-day counters of units per key, split in named
  * partitions. Named after what the stock domain does; every engine implements it (the
  * embedded one in sqlite/stock-store.ts). Days are day numbers (days since 1970-01-01);
- * ranges are inclusive. Every write is atomic and idempotent by (actor, opId); the decisions
- * (what a sale takes, when it is refused) are the pure rules of server/src/store/stock-ledger.ts,
- * which every engine runs inside its transaction on freshly read counts.
+ * ranges are inclusive. Every write is atomic and idempotent by (actor, opId). The decisions
+ * (what a sale takes, when it is refused) are the domain's pure rules (stock/rules.ts), handed
+ * in as a `decide` function the engine runs inside its transaction on freshly read counts, as
+ * a player commit hands its `apply` (commit/plan.ts).
  */
 export interface StockStore {
-  /** Adds `amount` to one partition on every day of the range. */
-  acquire(op: StockAcquire): Promise<StockCommitted<StockOutcome>>;
-  /** Takes `amount` from every day of the range; STOCK_INSUFFICIENT unless every day has it (or `allowNegative`). */
-  sell(op: StockSell): Promise<StockCommitted<SellOutcome>>;
+  /**
+   * A write the rules decide (an acquire, a sale): the engine reads the counts of the range in
+   * its transaction, `op.decide` says what to write (or refuses by throwing a HoardError: the
+   * transaction, and the version bump with it, is dropped), the engine writes it.
+   */
+  write<O extends object>(op: StockWrite<O>): Promise<StockCommitted<O & StockOutcome>>;
   /** Every day of the range gets exactly these partitions. */
   setPartitions(op: StockSet): Promise<StockCommitted<StockOutcome>>;
   /** The days of the range that hold partitions, in order, and the key's version (0 when never written). */
@@ -39,16 +42,27 @@ export interface StockOp extends DayRange {
   key: string;
 }
 
-export interface StockAcquire extends StockOp {
+/** Counts as stored: day number → partition name → count. Days and partitions absent hold 0. */
+export type DayCounts = ReadonlyMap<number, ReadonlyMap<string, number>>;
+
+/** One count to store. */
+export interface CountWrite {
+  day: number;
   partition: string;
-  amount: number;
+  count: number;
 }
 
-export interface StockSell extends StockOp {
-  amount: number;
-  /** Take from this partition only; otherwise from the day's partitions in name order. */
-  partition?: string | undefined;
-  allowNegative: boolean;
+/** What the rules decided: the counts to store, and the outcome stored under the op id (its version added). */
+interface StockDecision<O> {
+  writes: CountWrite[];
+  outcome: O;
+}
+
+/** An op whose writes the stock rules decide on the counts the engine read. */
+export interface StockWrite<O> extends StockOp {
+  /** Recorded in the key's audit trail. */
+  kind: "acquire" | "sell";
+  decide(current: DayCounts): StockDecision<O>;
 }
 
 export interface StockSet extends StockOp {

@@ -1,7 +1,7 @@
 import { dayNumber, HoardError, MAX_STOCK_COUNT, MAX_STOCK_PARTITIONS } from "@hoard/protocol";
 import { describe, expect, it } from "vitest";
-import { type DayCounts, planAcquire, planSell } from "../store/stock-ledger";
-import { stockTopics } from "./rules";
+import type { DayCounts } from "./port";
+import { planAcquire, planSell, stockTopics } from "./rules";
 
 const D = dayNumber("2025-03-01") as number;
 

@@ -12,12 +12,11 @@ import type { z } from "zod";
 import type { StreamRequest } from "../actions";
 import { requestHash } from "../lib/canonical";
 import type { Logger } from "../log";
-import { listShortDays } from "../store/stock-ledger";
 import type { Publisher } from "../subscriptions/topics";
 import { importStock } from "./import";
 import { splitLines } from "./import-lines";
 import type { StockChange, StockCommitted, StockOp, StockStore } from "./port";
-import { stockTopics } from "./rules";
+import { acquireWrite, listShortDays, sellWrite, stockTopics } from "./rules";
 
 export interface StockDeps {
   stock: StockStore;
@@ -29,25 +28,29 @@ export interface StockDeps {
 
 type StockKind = "acquire" | "sell" | "setPartitions" | "import";
 
-/** The stock ledger: validate → store (rules run inside its transaction) → publish after the commit. */
+/** The stock ledger: validate → store (the rules' `decide` runs inside its transaction) → publish after the commit. */
 export class StockService {
   constructor(private readonly deps: StockDeps) {}
 
   async acquire(actor: Actor, input: ParsedInput<"stock:acquire">): Promise<EventOutput<"stock:acquire">> {
     const partition = input.partition ?? DEFAULT_PARTITION;
-    const committed = await this.deps.stock.acquire({ ...this.op(actor, "stock:acquire", input), partition, amount: input.amount });
+    const committed = await this.deps.stock.write(
+      acquireWrite({ ...this.op(actor, "stock:acquire", input), partition, amount: input.amount }),
+    );
     this.publish(committed, "acquire", input.opId);
     const { key, from, to, amount } = input;
     return { key, version: committed.outcome.version, from, to, partition, amount, replayed: committed.replayed };
   }
 
   async sell(actor: Actor, input: ParsedInput<"stock:sell">): Promise<EventOutput<"stock:sell">> {
-    const committed = await this.deps.stock.sell({
-      ...this.op(actor, "stock:sell", input),
-      amount: input.amount,
-      partition: input.partition,
-      allowNegative: input.allowNegative ?? false,
-    });
+    const committed = await this.deps.stock.write(
+      sellWrite({
+        ...this.op(actor, "stock:sell", input),
+        amount: input.amount,
+        partition: input.partition,
+        allowNegative: input.allowNegative ?? false,
+      }),
+    );
     const { outcome } = committed;
     const negative = listShortDays(outcome.negative);
     this.publish(committed, "sell", input.opId);

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import { anActor, anOpId } from "../../../../test/support/builders";
 import { cursor, driverError, fakeMongoStore, fakeOpResults, setIds } from "../../../../test/support/mongo-fakes";
 import type { StockImportRow, StockOp } from "../../stock/port";
+import { acquireWrite, sellWrite } from "../../stock/rules";
 import type { OpResultDoc } from "./context";
 import { partsOf, planImport, stockKeyFilter } from "./stock-store";
 import { defaultMongoTuning, type MongoTuning } from "./tuning";
@@ -57,7 +58,7 @@ describe("MongoStockStore on driver-shaped fakes", () => {
     collections.stock_days.find.mockReturnValueOnce(cursor([dayDoc(100, { b: 2, default: 5 })]));
     const op = { ...anOp({ from: 100, to: 101 }), partition: "a.1", amount: 3 };
 
-    const committed = await store.stock.acquire(op);
+    const committed = await store.stock.write(acquireWrite(op));
 
     expect(committed).toEqual({
       replayed: false,
@@ -111,7 +112,7 @@ describe("MongoStockStore on driver-shaped fakes", () => {
     collections.stock_days.find.mockReturnValueOnce(cursor([dayDoc(100, { default: 5 }), dayDoc(101, { default: 1 })]));
     const op = { ...anOp({ from: 100, to: 102 }), amount: 2, allowNegative: false };
 
-    const error = await store.stock.sell(op).catch((caught: unknown) => caught);
+    const error = await store.stock.write(sellWrite(op)).catch((caught: unknown) => caught);
 
     expect(error).toMatchObject({ code: "STOCK_INSUFFICIENT", details: { amount: 2, shortDays: 2 } });
     expect(collections.stock_days.bulkWrite).not.toHaveBeenCalled();
@@ -128,7 +129,7 @@ describe("MongoStockStore on driver-shaped fakes", () => {
     collections.stock_days.find.mockReturnValueOnce(cursor([dayDoc(100, { a: 1, b: 4 })]));
     const op = { ...anOp({ from: 100, to: 101 }), amount: 3, allowNegative: true };
 
-    const committed = await store.stock.sell(op);
+    const committed = await store.stock.write(sellWrite(op));
 
     expect(committed).toMatchObject({
       replayed: false,
@@ -159,7 +160,10 @@ describe("MongoStockStore on driver-shaped fakes", () => {
     const op = { ...anOp({ from: 100, to: 100 }), amount: 1, allowNegative: false };
     collections.op_results.findOne.mockResolvedValueOnce(stored(op, { version: 4, negativeDays: 0, negative: [] }));
 
-    await expect(store.stock.sell(op)).resolves.toEqual({ replayed: true, outcome: { version: 4, negativeDays: 0, negative: [] } });
+    await expect(store.stock.write(sellWrite(op))).resolves.toEqual({
+      replayed: true,
+      outcome: { version: 4, negativeDays: 0, negative: [] },
+    });
     expect(collections.stock_keys.findOneAndUpdate).not.toHaveBeenCalled();
   });
 
@@ -169,7 +173,7 @@ describe("MongoStockStore on driver-shaped fakes", () => {
     collections.stock_ops.insertOne.mockRejectedValueOnce(driverError.duplicateKey());
     collections.op_results.findOne.mockResolvedValueOnce(null).mockResolvedValueOnce(stored(op, { version: 12 }));
 
-    await expect(store.stock.acquire(op)).resolves.toEqual({ replayed: true, outcome: { version: 12 } });
+    await expect(store.stock.write(acquireWrite(op))).resolves.toEqual({ replayed: true, outcome: { version: 12 } });
     expect(collections.op_results.insertOne).not.toHaveBeenCalled();
     expect(session.events).toEqual(["start", "abort", "end"]);
   });
@@ -214,7 +218,7 @@ describe("MongoStockStore on driver-shaped fakes", () => {
     collections.stock_keys.findOneAndUpdate.mockRejectedValue(driverError.writeConflict());
 
     const error = await store.stock
-      .acquire({ ...anOp({ from: 1, to: 1 }), partition: "default", amount: 1 })
+      .write(acquireWrite({ ...anOp({ from: 1, to: 1 }), partition: "default", amount: 1 }))
       .catch((caught: unknown) => caught);
 
     expect(error).toMatchObject({ code: "STORE_UNAVAILABLE", cause: { code: "PLAYER_CONFLICT" } });

@@ -1,9 +1,10 @@
-import { HoardError, MAX_SHORT_DAYS_LISTED } from "@hoard/protocol";
+import { HoardError } from "@hoard/protocol";
 import type { AnyBulkWriteOperation, ClientSession, Collection, Filter } from "mongodb";
+import { compareNames } from "../../lib/names";
 import type {
+  CountWrite,
+  DayCounts,
   DayRange,
-  SellOutcome,
-  StockAcquire,
   StockChange,
   StockCommitted,
   StockDayRead,
@@ -14,12 +15,11 @@ import type {
   StockKeyTotals,
   StockOp,
   StockOutcome,
-  StockSell,
   StockSet,
   StockStore,
+  StockWrite,
 } from "../../stock/port";
 import { opKey } from "../port";
-import { type CountWrite, compareNames, type DayCounts, planAcquire, planSell } from "../stock-ledger";
 import type { MongoPortDeps } from "./context";
 import { isDuplicateKey } from "./errors";
 import { KeyedLocks } from "./locks";
@@ -67,7 +67,7 @@ export const stockSchema: DomainSchema = {
  * The stock ledger on MongoDB (the sqlite one is sqlite/stock-store.ts). Every op on a key is one
  * transaction: the op key is looked up (op-results.ts), the key's version goes up first (so two
  * writers of one key meet as a write conflict on that document and one reruns), the days of the
- * range are read, the pure rules of store/stock-ledger.ts decide (or refuse: the transaction aborts and
+ * range are read, the op's `decide` (the stock rules, stock/rules.ts) decides (or refuses: the transaction aborts and
  * the version bump goes with it), the changed days are written in one unordered bulk write, and
  * the audit entry and the op result commit with them. Ops on one key from this node wait for
  * each other in-process, as player commits do.
@@ -85,20 +85,13 @@ export class MongoStockStore implements StockStore {
     this.ops = db.collection<StockOpDoc>("stock_ops");
   }
 
-  acquire(op: StockAcquire): Promise<StockCommitted<StockOutcome>> {
-    return this.commit(op, "acquire", async (session) => {
+  write<O extends object>(op: StockWrite<O>): Promise<StockCommitted<O & StockOutcome>> {
+    return this.commit(op, op.kind, async (session) => {
       const current = await this.readCounts(op.key, op, session);
-      return { outcome: {}, after: await this.writeCounts({ key: op.key, current, writes: planAcquire(current, op), session }) };
-    });
-  }
-
-  sell(op: StockSell): Promise<StockCommitted<SellOutcome>> {
-    return this.commit<SellOutcome>(op, "sell", async (session) => {
-      const current = await this.readCounts(op.key, op, session);
-      // STOCK_INSUFFICIENT is thrown here, before any day is written; the transaction aborts.
-      const plan = planSell(current, op);
-      const after = await this.writeCounts({ key: op.key, current, writes: plan.writes, session });
-      return { outcome: { negativeDays: plan.short.length, negative: plan.short.slice(0, MAX_SHORT_DAYS_LISTED) }, after };
+      // A refusal (STOCK_INSUFFICIENT…) is thrown here, before any day is written; the transaction aborts.
+      const decision = op.decide(current);
+      const after = await this.writeCounts({ key: op.key, current, writes: decision.writes, session });
+      return { outcome: decision.outcome, after };
     });
   }
 
@@ -225,17 +218,17 @@ export class MongoStockStore implements StockStore {
    * One idempotent op on one key; see the class comment. `write` runs in the transaction after
    * the version bump and returns the outcome and the new counts of the days it wrote.
    */
-  private commit<O extends StockOutcome>(
+  private commit<O extends object>(
     op: StockOp,
     kind: StockOpDoc["kind"],
-    write: (session: ClientSession) => Promise<{ outcome: Omit<O, "version">; after: DayCounts }>,
-  ): Promise<StockCommitted<O>> {
+    write: (session: ClientSession) => Promise<{ outcome: O; after: DayCounts }>,
+  ): Promise<StockCommitted<O & StockOutcome>> {
     return this.deps.run(() => {
       const key = text(op.key, "stock key");
       const identity: OpIdentity = { key: opKey(op.actor, op.opId), opId: op.opId, requestHash: op.requestHash };
       return this.locks.run([key], () =>
         stockConflictIsBusy(
-          runIdempotent<StockCommitted<O>>({
+          runIdempotent<StockCommitted<O & StockOutcome>>({
             context: this.deps.context,
             op: identity,
             attempt: async (session) => {
@@ -248,11 +241,11 @@ export class MongoStockStore implements StockStore {
               const { version } = bumped;
               const { outcome: rest, after } = await write(session);
               await this.audit({ _id: identity.key, key, version, kind, at: new Date() }, session);
-              const outcome = { ...rest, version } as O;
+              const outcome = { ...rest, version } as O & StockOutcome;
               const change: StockChange = { key, version, from: op.from, to: op.to, totals: totalsOf(after, op) };
               return { answer: { replayed: false, outcome, change }, stored: { result: outcome } };
             },
-            replayed: ({ result }) => ({ replayed: true, outcome: result as O }),
+            replayed: ({ result }) => ({ replayed: true, outcome: result as O & StockOutcome }),
           }),
         ),
       );

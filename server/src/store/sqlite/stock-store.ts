@@ -1,9 +1,9 @@
-import { MAX_SHORT_DAYS_LISTED } from "@hoard/protocol";
 import type Database from "better-sqlite3";
+import { compareNames } from "../../lib/names";
 import type {
+  CountWrite,
+  DayCounts,
   DayRange,
-  SellOutcome,
-  StockAcquire,
   StockChange,
   StockCommitted,
   StockDayRead,
@@ -13,12 +13,11 @@ import type {
   StockKeyTotals,
   StockOp,
   StockOutcome,
-  StockSell,
   StockSet,
   StockStore,
+  StockWrite,
 } from "../../stock/port";
 import { opKey } from "../port";
-import { type CountWrite, compareNames, type DayCounts, planAcquire, planSell } from "../stock-ledger";
 import type { OpResults } from "./op-results";
 import { decodeCounts, encodeCounts, encodeRecord } from "./stock-codec";
 
@@ -69,20 +68,12 @@ export class SqliteStockStore implements StockStore {
     this.snapshot = <T>(read: () => T) => snapshot(read) as T;
   }
 
-  acquire(op: StockAcquire): Promise<StockCommitted<StockOutcome>> {
-    return this.commit(op, "acquire", (keyId, partitions) => {
+  write<O extends object>(op: StockWrite<O>): Promise<StockCommitted<O & StockOutcome>> {
+    return this.commit(op, op.kind, (keyId, partitions) => {
       const current = this.counts(keyId, op, partitions);
-      this.apply(keyId, current, planAcquire(current, op), partitions);
-      return {};
-    });
-  }
-
-  sell(op: StockSell): Promise<StockCommitted<SellOutcome>> {
-    return this.commit(op, "sell", (keyId, partitions) => {
-      const current = this.counts(keyId, op, partitions);
-      const plan = planSell(current, op);
-      this.apply(keyId, current, plan.writes, partitions);
-      return { negativeDays: plan.short.length, negative: plan.short.slice(0, MAX_SHORT_DAYS_LISTED) };
+      const decision = op.decide(current);
+      this.apply(keyId, current, decision.writes, partitions);
+      return decision.outcome;
     });
   }
 
@@ -160,17 +151,17 @@ export class SqliteStockStore implements StockStore {
    * the key's version goes up, `write` runs (it may refuse by throwing: the savepoint then
    * drops the version bump too), and the op key and outcome are stored with the change.
    */
-  private commit<O extends StockOutcome>(
+  private commit<O extends object>(
     op: StockOp,
     kind: "acquire" | "sell" | "setPartitions",
-    write: (keyId: number, partitions: PartitionNames) => Omit<O, "version">,
-  ): Promise<StockCommitted<O>> {
-    return this.deps.enqueue((): StockCommitted<O> => {
+    write: (keyId: number, partitions: PartitionNames) => O,
+  ): Promise<StockCommitted<O & StockOutcome>> {
+    return this.deps.enqueue((): StockCommitted<O & StockOutcome> => {
       const identity = { key: opKey(op.actor, op.opId), opId: op.opId, requestHash: op.requestHash };
       const stored = this.deps.opResults.replay(identity);
-      if (stored) return { replayed: true, outcome: stored.result as O };
+      if (stored) return { replayed: true, outcome: stored.result as O & StockOutcome };
       const { id, version } = this.stmt.bumpKey.get(op.key) as { id: number; version: number };
-      const outcome = { ...write(id, this.partitionNames()), version } as O;
+      const outcome = { ...write(id, this.partitionNames()), version } as O & StockOutcome;
       this.stmt.logOp.run(identity.key, id, version, kind, Date.now());
       this.deps.opResults.save(identity, { result: outcome });
       return { replayed: false, outcome, change: { key: op.key, version, from: op.from, to: op.to, totals: this.totals(id, op) } };
