@@ -194,7 +194,12 @@ async function hoardRuns(synchronous: "FULL" | "NORMAL"): Promise<{ socket: Summ
   try {
     const socket = await measure((i) => socketRound(node, `socket-${i}`, "sequential"));
     const pipelined = await measure((i) => socketRound(node, `piped-${i}`, "pipelined"));
-    const carts = new CartService({ store: node.app.store, publisher: { publish: () => {} }, limits: node.app.config.playerLimits });
+    const carts = new CartService({
+      store: node.app.store,
+      publisher: { publish: () => {} },
+      limits: node.app.config.playerLimits,
+      maxReservationMs: node.app.config.maxReservationMs,
+    });
     const inProcess = await measure((i) => inProcessRound(node, carts, `local-${i}`));
     return { socket, pipelined, inProcess };
   } finally {

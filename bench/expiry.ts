@@ -1,6 +1,6 @@
 /**
  * Expiry sweep cost: 100,000 expiring units past their time, removed by the node's sweep
- * (inventory/expiry.ts: the next-expiry index, one versioned commit per player, op log entry,
+ * (expiry/sweeper.ts: the next-expiry index, one versioned commit per player, op log entry,
  * push), against the same units taken by ordinary `consume` commits of the same players through
  * the same commit path, side by side in one run on the same kind of store. Two shapes: few
  * players with many units each, and one unit per player (the costly one: a commit per unit).
@@ -19,7 +19,7 @@ import { newOpId } from "@hoard/client-sdk";
 import type { Actor, InventoryOp } from "@hoard/protocol";
 import { commitAndPublish } from "@hoard/server/internal/commit/kernel";
 import { DEFAULT_STATE_LIMITS } from "@hoard/server/internal/config";
-import { ExpirySweeper } from "@hoard/server/internal/inventory/expiry";
+import { ExpirySweeper } from "@hoard/server/internal/expiry/sweeper";
 import { applyOps, newPlayer } from "@hoard/server/internal/inventory/rules";
 import { createLogger } from "@hoard/server/internal/log";
 import { SqliteStore } from "@hoard/server/internal/store/sqlite/sqlite-store";

@@ -12,7 +12,10 @@ export function cartApi(client: HoardClient) {
     /**
      * Adds an item at its current price; an item already in the cart adds to its count.
      * Refused with CART_PRICE_CHANGED (details hold the current price) when the offer is not it.
+     * With `reserveForMs`, a limited item's units are held for the cart until then (SHOP_SOLD_OUT
+     * when not that many are left); checkout converts the hold, and it returns by itself after.
      * @example await hoard.cart.add("alice", { itemId, offeredPrice: 50, itemCount: 2 });
+     * @example await hoard.cart.add("alice", { itemId, offeredPrice: 50, reserveForMs: 300_000 });
      */
     add: (playerId: string, line: Omit<EventInput<"cart:add">, "playerId" | "opId">, options: MutationOptions = {}) =>
       client.mutate("cart:add", { ...line, playerId }, options),
@@ -48,5 +51,13 @@ export function shopApi(client: HoardClient) {
     list: (query: EventInput<"shop:list"> = {}) => client.call("shop:list", query),
     /** @example await hoard.shop.remove(itemId, "gold"); */
     remove: (itemId: string, currency?: string) => client.call("shop:remove", { itemId, ...(currency === undefined ? {} : { currency }) }),
+    /**
+     * Limits the units of an item the shop sells in all (null lifts the limit); carts may then
+     * hold units for a while (`cart.add` with `reserveForMs`).
+     * @example const { supply } = await hoard.shop.supply(itemId, 100); console.log(supply.available);
+     */
+    supply: (itemId: string, supply: number | null) => client.call("shop:supply", { itemId, supply }),
+    /** @example const { supplies } = await hoard.shop.supplies({ itemId }); const left = supplies[0]?.available; */
+    supplies: (query: EventInput<"shop:supplies"> = {}) => client.call("shop:supplies", query),
   };
 }

@@ -35,6 +35,7 @@ export {
   type ShopOffer,
   type ShopPrice,
   type ShopSale,
+  type ShopSupply,
   type StockDayState,
   type StockKeySummary,
   type StockNegativePush,

@@ -16,6 +16,10 @@ export const MAX_CART_LINES = 200;
 export const MAX_ITEM_COUNT = 100_000;
 /** The most a cart may cost in one currency: the largest single debit. */
 export const MAX_CART_TOTAL = 1_000_000_000_000;
+/** The longest a cart line may hold limited units (a node may allow less: HOARD_CART_MAX_RESERVATION_MS). */
+export const MAX_RESERVATION_MS = 86_400_000;
+/** The most units of one item the shop may have for sale in all. */
+export const MAX_SUPPLY = 1_000_000_000_000;
 
 /** A unit price in whole units of its currency (0 = free). */
 export const Price = z.number().int().min(0).max(1_000_000_000);
@@ -69,6 +73,12 @@ export const CartLine = z.strictObject({
   /** Inventory category the items are granted into at checkout. */
   category: Category,
   addedAt: Timestamp,
+  /**
+   * The line holds all its units of a limited item (see `ShopSupply`) until this time: nobody
+   * else can buy them meanwhile; checkout converts the hold into a sale, and a hold not checked
+   * out by then returns to the shop by itself (a `cart:release` commit).
+   */
+  reservedUntil: Timestamp.optional(),
 });
 export type CartLine = z.infer<typeof CartLine>;
 
@@ -147,6 +157,12 @@ export const CartAddInput = z.strictObject({
   /** When given, must equal the running sale's expiry. */
   saleExpiration: IsoTime.optional(),
   category: Category.default(DEFAULT_CART_CATEGORY),
+  /**
+   * Hold the line's units of a limited item for this long (refused with SHOP_SOLD_OUT when the
+   * shop has not that many left). Adding to a line that holds already holds the added units
+   * too, until the line's first time.
+   */
+  reserveForMs: z.number().int().min(1_000).max(MAX_RESERVATION_MS).optional(),
 });
 export const CartAddOutput = CartMutationOutput;
 
@@ -192,3 +208,35 @@ export const ShopListOutput = z.strictObject({ entries: z.array(ShopOffer), next
 
 export const ShopRemoveInput = z.strictObject({ itemId: ItemId, currency: Name.default(DEFAULT_SHOP_CURRENCY) });
 export const ShopRemoveOutput = z.strictObject({ removed: z.boolean() });
+
+/**
+ * A limited item: the shop sells at most `supply` units of it in all (null: no longer
+ * limited). `held` are in carts' reservations, `sold` were checked out; `available` is what
+ * is left to hold or sell (never below 0, even after the supply was lowered under what was
+ * held and sold). An item without a supply is unlimited.
+ */
+export const ShopSupply = z.strictObject({
+  itemId: ItemId,
+  supply: z.number().int().min(0).max(MAX_SUPPLY).nullable(),
+  held: z.number().int().min(0),
+  sold: z.number().int().min(0),
+  available: z.number().int().min(0).nullable(),
+  /** Goes up by one with every change (a supply set, a hold, a release, a sale). */
+  version: Version,
+});
+export type ShopSupply = z.infer<typeof ShopSupply>;
+
+export const ShopSupplyInput = z.strictObject({
+  itemId: ItemId,
+  /** Units for sale in all, sold and held ones included; null lifts the limit. */
+  supply: z.number().int().min(0).max(MAX_SUPPLY).nullable(),
+});
+export const ShopSupplyOutput = z.strictObject({ supply: ShopSupply });
+
+export const ShopSuppliesInput = z.strictObject({
+  /** Only this item's supply. */
+  itemId: ItemId.optional(),
+  after: Cursor.optional(),
+  limit: Limit.optional(),
+});
+export const ShopSuppliesOutput = z.strictObject({ supplies: z.array(ShopSupply), next: z.string().nullable() });

@@ -83,6 +83,8 @@ export const errorCodes = {
   CART_LINE_NOT_FOUND: { status: 404, message: "The item is not in the cart" },
   CART_LINE_CONFLICT: { status: 409, message: "The item is already in the cart in another currency or category" },
   CART_LIMIT_EXCEEDED: { status: 422, message: "The cart would hold too many lines or units, or cost too much" },
+  SHOP_SOLD_OUT: { status: 409, message: "The shop has not that many units of this limited item left; see details for what is available" },
+  SHOP_ITEM_NOT_LIMITED: { status: 422, message: "Only a limited item (one with a shop supply) can be reserved" },
   TRADE_NOT_FOUND: { status: 404, message: "No such trade offer" },
   TRADE_SELF: { status: 422, message: "A player cannot trade with itself" },
   TRADE_NOT_A_PARTY: { status: 403, message: "Only a party to this trade may do that" },

@@ -51,6 +51,8 @@ export const eventMeta = {
   "shop:put": { mutation: true, opId: false },
   "shop:list": { mutation: false },
   "shop:remove": { mutation: true, opId: false },
+  "shop:supply": { mutation: true, opId: false },
+  "shop:supplies": { mutation: false },
   "trades:propose": { mutation: true },
   "trades:accept": { mutation: true },
   "trades:decline": { mutation: true },

@@ -279,6 +279,25 @@ export const clientEvents = {
     output: cart.ShopRemoveOutput,
     http: { method: "delete", path: "/api/v1/shop/prices/:itemId/:currency", summary: "Take an item off sale in a currency" },
   },
+  "shop:supply": {
+    input: cart.ShopSupplyInput,
+    output: cart.ShopSupplyOutput,
+    http: {
+      method: "put",
+      path: "/api/v1/shop/supplies/:itemId",
+      summary: "Limit the units of an item the shop sells in all (null lifts the limit); carts may then reserve them",
+    },
+  },
+  "shop:supplies": {
+    input: cart.ShopSuppliesInput,
+    output: cart.ShopSuppliesOutput,
+    http: {
+      method: "get",
+      path: "/api/v1/shop/supplies",
+      summary: "Limited items: their supply, what carts hold, what was sold and what is left",
+      query: { itemId: "string", ...page },
+    },
+  },
   "trades:propose": {
     input: trade.TradesProposeInput,
     output: trade.TradesProposeOutput,

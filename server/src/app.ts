@@ -13,8 +13,8 @@ import { nodeCards } from "./cluster/node-card";
 import { redisRateLimiters } from "./cluster/rate-limit-redis";
 import { openRedis, type RedisConnections } from "./cluster/redis";
 import type { Config } from "./config";
+import { ExpirySweeper } from "./expiry/sweeper";
 import { inventoryActions, inventoryTopic } from "./inventory/actions";
-import { ExpirySweeper } from "./inventory/expiry";
 import { InventoryService } from "./inventory/service";
 import { itemActions } from "./items/actions";
 import { ItemService } from "./items/service";
@@ -140,7 +140,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
     // Called only when a trade is reversed, long after `trades` is made.
     tradeSides: (entry) => trades.sidesOf(entry),
   });
-  const carts = new CartService({ store, publisher: pushes, limits: config.playerLimits });
+  const carts = new CartService({ store, publisher: pushes, limits: config.playerLimits, maxReservationMs: config.maxReservationMs });
   const shop = new ShopService({ store, items });
   const trades = new TradeService({
     store,

@@ -1,4 +1,5 @@
 import { hostname } from "node:os";
+import { MAX_RESERVATION_MS } from "@hoard/protocol";
 import { MIN_SECRET_LENGTH } from "@hoard/protocol/tokens";
 import { z } from "zod";
 
@@ -97,6 +98,7 @@ const ConfigSchema = z.object({
   HOARD_PLAYER_MAX_STATE_BYTES: Int(1024, 8 * 1024 * 1024).default(DEFAULT_STATE_LIMITS.stateBytes),
   HOARD_PLAYER_MAX_EXPIRY_LOTS: Int(0, 100_000).default(DEFAULT_STATE_LIMITS.expiryLots),
   HOARD_EXPIRY_SWEEP_MS: Int(50, 3_600_000).default(1000),
+  HOARD_CART_MAX_RESERVATION_MS: Int(1000, MAX_RESERVATION_MS).default(900_000),
 });
 
 type EnvConfig = z.infer<typeof ConfigSchema>;
@@ -152,8 +154,10 @@ export interface Config {
   stockImportBatch: number;
   /** How far one player's state may grow. */
   playerLimits: StateLimits;
-  /** How often a node looks for expiry lots past their time (inventory/expiry.ts). */
+  /** How often a node ends what is past its time: expiry lots and cart holds (expiry/sweeper.ts). */
   expirySweepMs: number;
+  /** The longest a cart line may hold limited units. */
+  maxReservationMs: number;
 }
 
 export class ConfigError extends Error {
@@ -221,6 +225,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       expiryLots: e.HOARD_PLAYER_MAX_EXPIRY_LOTS,
     },
     expirySweepMs: e.HOARD_EXPIRY_SWEEP_MS,
+    maxReservationMs: e.HOARD_CART_MAX_RESERVATION_MS,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { LootDrawnOp, TradeOffer, TradeRecord } from "@hoard/protocol";
+import { SUPPLY_GUARD, type SupplyData } from "@hoard/server/internal/cart/port";
 import { type CommitPlan, type Guarded, type Guards, guardKey, type PlayerCommit } from "@hoard/server/internal/commit/plan";
 import type { StockImportRow, StockOp } from "@hoard/server/internal/stock/port";
 import { acquireWrite, sellWrite } from "@hoard/server/internal/stock/rules";
@@ -394,6 +395,37 @@ export function describeDomainStores(name: string, makeStore: () => Promise<Cont
         expect(keys(await store.shop.listPrices({ itemId: first, after: { itemId: first, currency: "gems" }, limit: 5 }))).toEqual([
           [first, "gold"],
         ]);
+      });
+
+      it("keeps a supply beside the prices: set keeps what commits held and sold, guard writes compare-and-set on its version", async () => {
+        const ref = { kind: SUPPLY_GUARD, id: potion };
+        expect(await store.shop.setSupply(potion, 5)).toEqual({ itemId: potion, supply: 5, held: 0, sold: 0, version: 1 });
+        const hold = (units: number): PlayerCommit<number> => ({
+          opId: anOpId(),
+          actor: anActor(),
+          kind: "test",
+          requestHash: "h",
+          playerIds: [],
+          guards: [ref],
+          apply: (_players, _at, guards) => {
+            const stored = guards.get(guardKey(ref)) as Guarded<SupplyData>;
+            const data = { ...stored.data, held: stored.data.held + units };
+            return { writes: [], guards: [{ ...ref, version: stored.version + 1, data }], result: stored.version + 1 };
+          },
+        });
+        const versions = await Promise.all([hold(1), hold(2)].map(async (commit) => (await store.commitPlayers(commit)).result));
+        expect(versions.sort()).toEqual([2, 3]);
+        expect(await store.shop.setSupply(potion, 8)).toEqual({ itemId: potion, supply: 8, held: 3, sold: 0, version: 4 });
+        expect(await store.shop.setSupply(potion, null)).toMatchObject({ supply: null, held: 3, version: 5 });
+
+        await store.shop.setSupply(sword, 1);
+        const [first, second] = [potion, sword].sort() as [string, string];
+        expect((await store.shop.listSupplies({ limit: 5 })).map((supply) => supply.itemId)).toEqual([first, second]);
+        expect((await store.shop.listSupplies({ after: first, limit: 5 })).map((supply) => supply.itemId)).toEqual([second]);
+        expect(await store.shop.listSupplies({ itemId: sword, limit: 5 })).toEqual([
+          { itemId: sword, supply: 1, held: 0, sold: 0, version: 1 },
+        ]);
+        expect(await store.shop.listSupplies({ itemId: first, after: first, limit: 5 })).toEqual([]);
       });
     });
 

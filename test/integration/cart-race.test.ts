@@ -17,6 +17,8 @@ function storeWithPriceHook(): { store: Store; beforeNextPriceLoad(hook: () => P
     setPrice: (entry) => inner.shop.setPrice(entry),
     withdrawPrice: (itemId, currency) => inner.shop.withdrawPrice(itemId, currency),
     listPrices: (query) => inner.shop.listPrices(query),
+    setSupply: (itemId, supply) => inner.shop.setSupply(itemId, supply),
+    listSupplies: (query) => inner.shop.listSupplies(query),
     async pricesOf(itemIds) {
       const run = hook;
       hook = undefined;

@@ -137,6 +137,7 @@ function readPayloads(ids: { itemId: string; tradeId: string; loot: { tableId: s
     "cart:get": { playerId: "alice" },
     "cart:orders": { playerId: "alice" },
     "shop:list": {},
+    "shop:supplies": {},
     "trades:get": { tradeId: ids.tradeId },
     "trades:list": { playerId: "alice" },
     "trades:history": { playerId: "alice" },

@@ -67,6 +67,8 @@ export const eventAccess: Readonly<Record<ClientEventName, "read" | "write">> = 
   "shop:put": "write",
   "shop:list": "read",
   "shop:remove": "write",
+  "shop:supply": "write",
+  "shop:supplies": "read",
   "trades:propose": "write",
   "trades:accept": "write",
   "trades:decline": "write",

@@ -22,10 +22,12 @@ export function cartActions(
 }
 
 /** Everyone may read the catalog (a client must know the price to offer it); servers and admins set it. */
-export function shopActions(shop: ShopService): ActionSet<"shop:put" | "shop:list" | "shop:remove"> {
+export function shopActions(shop: ShopService): ActionSet<"shop:put" | "shop:list" | "shop:remove" | "shop:supply" | "shop:supplies"> {
   return {
     "shop:put": { authorize: trusted, handle: (_ctx, input) => shop.put(input) },
     "shop:list": { authorize: anyRole, handle: (_ctx, input) => shop.list(input) },
     "shop:remove": { authorize: trusted, handle: (_ctx, input) => shop.remove(input) },
+    "shop:supply": { authorize: trusted, handle: (_ctx, input) => shop.supply(input) },
+    "shop:supplies": { authorize: anyRole, handle: (_ctx, input) => shop.supplies(input) },
   };
 }

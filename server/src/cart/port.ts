@@ -14,6 +14,39 @@ export interface ShopCatalog {
   pricesOf(itemIds: readonly string[]): Promise<ShopPrice[]>;
   /** Prices by item id, then currency, after the cursor; optionally of one item only. */
   listPrices(query: PriceQuery): Promise<ShopPrice[]>;
+  /**
+   * Sets how many units of an item the shop sells in all (null lifts the limit), keeping what
+   * is held and sold; creates the item's supply document at version 1, bumps it otherwise.
+   */
+  setSupply(itemId: string, supply: number | null): Promise<Supply>;
+  /** Supplies by item id after the cursor; optionally of one item only. */
+  listSupplies(query: SupplyQuery): Promise<Supply[]>;
+}
+
+/**
+ * The guard kind (commit/plan.ts) of a limited item's supply, id = the item id: carts hold and
+ * release units and checkouts sell them in the same commit as the player's cart, so nothing is
+ * oversold or returned twice. Each engine keeps these documents beside the prices.
+ */
+export const SUPPLY_GUARD = "shop-supply";
+
+/** A supply document's data (`Guarded<SupplyData>`). */
+export interface SupplyData {
+  /** Units for sale in all, held and sold ones included; null = unlimited. */
+  supply: number | null;
+  held: number;
+  sold: number;
+}
+
+export interface Supply extends SupplyData {
+  itemId: string;
+  version: number;
+}
+
+export interface SupplyQuery {
+  itemId?: string | undefined;
+  after?: string | undefined;
+  limit: number;
 }
 
 export interface PriceQuery {

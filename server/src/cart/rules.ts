@@ -17,6 +17,7 @@ import {
 import type { StateLimits } from "../config";
 import { applyOps } from "../inventory/rules";
 import { currentPrice, type PriceBook, sameInstant, samePrice } from "./pricing";
+import { heldBy, holdFor, NotLoaded, notLimited, type SupplyLedger } from "./supply";
 
 /**
  * Pure cart rules: no I/O. The clock is the commit's `at` (the server's), which is what
@@ -33,23 +34,32 @@ export interface Offer {
   specialSale?: boolean | undefined;
   saleExpiration?: string | undefined;
   category: string;
+  /** Hold the line's units of a limited item this long. */
+  reserveForMs?: number | undefined;
 }
 
 /** The player after a cart-only change (version + 1) and what changed. */
 export function withCartChange(player: Player, change: CartChange, at: string): { player: Player; changes: Changes } {
-  const next: Player = { ...player, version: player.version + 1, updatedAt: at };
+  return { player: withCart({ ...player, version: player.version + 1, updatedAt: at }, change), changes: { cart: change } };
+}
+
+/** The player with the change made to its cart (same version: for a commit that changes more). */
+export function withCart(player: Player, change: CartChange): Player {
+  const next: Player = { ...player };
   const cart = applyCartChange(player.cart, change);
   if (cart) next.cart = cart;
   else delete next.cart;
-  return { player: next, changes: { cart: change } };
+  return next;
 }
 
 /**
  * Adds an offer to the cart. The offer must be the item's current price in that currency
  * (and, when it says so, the same sale); an item already in the cart adds to its count and
- * takes the terms checked now.
+ * takes the terms checked now. A line that holds keeps holding (the added units too) until
+ * its time; an offer with `reserveForMs` makes a line of a limited item hold from now. A line
+ * of a limited item that holds nothing must still be available (SHOP_SOLD_OUT otherwise).
  */
-export function addLine(player: Player, offer: Offer, price: ShopPrice | undefined, at: string): CartChange {
+export function addLine(player: Player, offer: Offer, price: ShopPrice | undefined, at: string, supplies: SupplyLedger): CartChange {
   if (!price) throw notForSale(offer.itemId, offer.currency);
   const now = currentPrice(price, Date.parse(at));
   const term = differingTerm(offer, now);
@@ -68,13 +78,29 @@ export function addLine(player: Player, offer: Offer, price: ShopPrice | undefin
   if (!existing && lineCount(player.cart) >= MAX_CART_LINES) {
     throw new HoardError("CART_LIMIT_EXCEEDED", `a cart holds at most ${MAX_CART_LINES} items`, { details: { maxLines: MAX_CART_LINES } });
   }
+  const itemCount = countWithin((existing?.itemCount ?? 0) + offer.itemCount, offer.itemId);
+  const reservedUntil = heldUntil(existing, at) ?? reservation(offer, at, supplies);
+  if (reservedUntil === undefined) supplies.requireAvailable(offer.itemId, itemCount);
   const line = lineAt(now, {
     currency: offer.currency,
-    itemCount: countWithin((existing?.itemCount ?? 0) + offer.itemCount, offer.itemId),
+    itemCount,
     category: offer.category,
     addedAt: existing?.addedAt ?? at,
+    ...(reservedUntil === undefined ? {} : { reservedUntil }),
   });
   return checked(player.cart, { lines: { [offer.itemId]: line } });
+}
+
+/** A line's reservation while it still holds at `at`. */
+function heldUntil(line: CartLine | undefined, at: string): string | undefined {
+  return line?.reservedUntil !== undefined && line.reservedUntil > at ? line.reservedUntil : undefined;
+}
+
+/** When a new reservation the offer asks for ends; only a limited item can be reserved. */
+function reservation(offer: Offer, at: string, supplies: SupplyLedger): string | undefined {
+  if (offer.reserveForMs === undefined) return undefined;
+  if (!supplies.isLimited(offer.itemId)) throw notLimited(offer.itemId);
+  return new Date(Date.parse(at) + offer.reserveForMs).toISOString();
 }
 
 /** Sets a line's count; 0 removes the line. */
@@ -105,14 +131,6 @@ export function cartTotals(cart: Cart | undefined): Record<string, number> {
   return totals;
 }
 
-/** Thrown when the cart holds an item the service did not load prices for: load again and retry. */
-export class PricesNotLoaded extends Error {
-  constructor(readonly itemId: string) {
-    super(`no prices loaded for ${itemId}`);
-    this.name = "PricesNotLoaded";
-  }
-}
-
 /** A line whose terms changed since it was added: its new terms, or null when it is no longer for sale. */
 interface Repriced {
   itemId: string;
@@ -129,11 +147,17 @@ export type CheckoutPlan =
  * Checks out the whole cart, all or nothing. Every line is priced again by the catalog at
  * `at`: when any line's terms changed (a sale ended, a price moved, an item was withdrawn),
  * the plan only updates those lines (withdrawn ones leave the cart) and charges nothing, so
- * the caller can show the new prices and check out again. Otherwise it debits the totals,
- * grants every line into its category (the inventory rules, capacities included), empties
- * the cart and writes the receipt.
+ * the caller can show the new prices and check out again (withdrawn lines release what they
+ * held). Otherwise it debits the totals, grants every line into its category (the inventory
+ * rules, capacities included), sells the lines' units of limited items (a line that holds
+ * converts its hold; SHOP_SOLD_OUT when another is not available), empties the cart and
+ * writes the receipt.
  */
-export function checkout(player: Player, book: PriceBook, context: { opId: string; at: string; limits: StateLimits }): CheckoutPlan {
+export function checkout(
+  player: Player,
+  book: PriceBook,
+  context: { opId: string; at: string; limits: StateLimits; supplies: SupplyLedger },
+): CheckoutPlan {
   const { at } = context;
   // In the order they were added (ties by item id): the receipt lists the same lines in the
   // same order however the cart was read.
@@ -146,14 +170,18 @@ export function checkout(player: Player, book: PriceBook, context: { opId: strin
   const repriced: Repriced[] = [];
   const change: CartChange = { lines: {} };
   for (const [itemId, line] of lines) {
-    if (!book.has(itemId)) throw new PricesNotLoaded(itemId);
+    if (!book.has(itemId)) throw new NotLoaded(itemId);
     const entry = book.get(itemId, line.currency);
     const now = entry ? currentPrice(entry, clock) : null;
     if (now && samePrice(now, termsOf(line))) continue;
     repriced.push({ itemId, currency: line.currency, offeredPrice: line.offeredPrice, current: now });
     change.lines[itemId] = now ? lineAt(now, line) : null;
   }
-  if (repriced.length > 0) return { outcome: "repriced", ...withCartChange(player, change, at), repriced };
+  if (repriced.length > 0) {
+    holdFor(context.supplies, player.cart, change);
+    return { outcome: "repriced", ...withCartChange(player, change, at), repriced };
+  }
+  for (const [itemId, line] of lines) context.supplies.sell(itemId, line.itemCount, heldBy(line) > 0);
 
   const totals = totalsWithin(cartTotals(player.cart));
   const ops: InventoryOp[] = [
@@ -219,7 +247,7 @@ function termsOf(line: CartLine): CurrentPrice {
   };
 }
 
-function lineAt(now: CurrentPrice, rest: Pick<CartLine, "currency" | "itemCount" | "category" | "addedAt">): CartLine {
+function lineAt(now: CurrentPrice, rest: Pick<CartLine, "currency" | "itemCount" | "category" | "addedAt" | "reservedUntil">): CartLine {
   const line: CartLine = {
     currency: rest.currency,
     offeredPrice: now.price,
@@ -229,6 +257,7 @@ function lineAt(now: CurrentPrice, rest: Pick<CartLine, "currency" | "itemCount"
     addedAt: rest.addedAt,
   };
   if (now.saleExpiration !== undefined) line.saleExpiration = now.saleExpiration;
+  if (rest.reservedUntil !== undefined) line.reservedUntil = rest.reservedUntil;
   return line;
 }
 

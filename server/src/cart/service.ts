@@ -9,22 +9,27 @@ import {
   type Player,
 } from "@hoard/protocol";
 import { commitAndPublish } from "../commit/kernel";
+import type { Guards } from "../commit/plan";
 import type { StateLimits } from "../config";
 import type { Store } from "../store/port";
 import type { Publisher } from "../subscriptions/topics";
+import { SUPPLY_GUARD } from "./port";
 import { PriceBook } from "./pricing";
-import { addLine, cartTotals, checkout, clearCart, PricesNotLoaded, removeLine, setLineCount, withCartChange } from "./rules";
+import { addLine, cartTotals, checkout, clearCart, removeLine, setLineCount, withCartChange } from "./rules";
+import { holdFor, NotLoaded, SupplyLedger } from "./supply";
 
 /** Records of this kind are order receipts, one per checkout, listed per player. */
 const ORDER_RECORD = "order";
-/** How many times a checkout loads prices again when the cart gained items meanwhile. */
-const PRICE_LOADS = 3;
+/** How many times a cart commit loads prices and supplies again when the cart gained items meanwhile. */
+const LOADS = 3;
 
 export interface CartDeps {
   store: Store;
   publisher: Publisher;
   /** How far a player's state may grow (checkout grants through the inventory rules). */
   limits: StateLimits;
+  /** The longest a cart line may hold limited units (HOARD_CART_MAX_RESERVATION_MS). */
+  maxReservationMs: number;
 }
 
 type CartMutation = EventOutput<"cart:add">;
@@ -46,38 +51,41 @@ export class CartService {
   }
 
   async add(actor: Actor, input: ParsedInput<"cart:add">): Promise<CartMutation> {
+    const { maxReservationMs } = this.deps;
+    if (input.reserveForMs !== undefined && input.reserveForMs > maxReservationMs) {
+      throw new HoardError("CART_LIMIT_EXCEEDED", `a reservation lasts at most ${maxReservationMs} ms on this node`, {
+        details: { reserveForMs: input.reserveForMs, max: maxReservationMs },
+      });
+    }
     // Loaded before the commit; the commit's clock (the server's) judges the sale window.
     const price = (await this.deps.store.shop.pricesOf([input.itemId])).find((entry) => entry.currency === input.currency);
-    return this.edit(actor, "cart:add", input, (player, at) => addLine(player, input, price, at));
+    return this.edit(actor, "cart:add", input, [input.itemId], (player, at, supplies) => addLine(player, input, price, at, supplies));
   }
 
   update(actor: Actor, input: ParsedInput<"cart:update">): Promise<CartMutation> {
-    return this.edit(actor, "cart:update", input, (player) => setLineCount(player, input.itemId, input.itemCount));
+    return this.edit(actor, "cart:update", input, [input.itemId], (player) => setLineCount(player, input.itemId, input.itemCount));
   }
 
   remove(actor: Actor, input: ParsedInput<"cart:remove">): Promise<CartMutation> {
-    return this.edit(actor, "cart:remove", input, (player) => removeLine(player, input.itemId));
+    return this.edit(actor, "cart:remove", input, [input.itemId], (player) => removeLine(player, input.itemId));
   }
 
+  /** Releases what the lines held: their supplies are loaded for the cart as read just before (again if it gained lines). */
   clear(actor: Actor, input: ParsedInput<"cart:clear">): Promise<CartMutation> {
-    return this.edit(actor, "cart:clear", input, (player) => clearCart(player));
+    return withLoads(async () => {
+      const itemIds = Object.keys((await this.deps.store.getPlayer(input.playerId))?.cart?.lines ?? {});
+      return this.edit(actor, "cart:clear", input, itemIds, (player) => clearCart(player));
+    });
   }
 
   /**
-   * One atomic commit: price every line again, debit, grant, empty the cart, write the receipt.
-   * Prices are loaded for the cart as read just before; when the cart gained an item in
-   * between, the rules say so and the prices are loaded again (at most PRICE_LOADS times).
+   * One atomic commit: price every line again, debit, grant, sell what is limited, empty the
+   * cart, write the receipt. Prices and supplies are loaded for the cart as read just before;
+   * when the cart gained an item in between, the rules say so and they are loaded again (at
+   * most LOADS times).
    */
-  async checkout(actor: Actor, input: ParsedInput<"cart:checkout">): Promise<EventOutput<"cart:checkout">> {
-    for (let load = 1; ; load++) {
-      const book = await this.loadPrices(input.playerId);
-      try {
-        return await this.commitCheckout(actor, input, book);
-      } catch (error) {
-        if (!(error instanceof PricesNotLoaded)) throw error;
-        if (load >= PRICE_LOADS) throw new HoardError("PLAYER_CONFLICT", "the cart kept changing during checkout; retry", { cause: error });
-      }
-    }
+  checkout(actor: Actor, input: ParsedInput<"cart:checkout">): Promise<EventOutput<"cart:checkout">> {
+    return withLoads(async () => this.commitCheckout(actor, input, await this.loadPrices(input.playerId)));
   }
 
   async orders(input: ParsedInput<"cart:orders">): Promise<EventOutput<"cart:orders">> {
@@ -104,18 +112,21 @@ export class CartService {
       kind: "cart:checkout",
       input,
       playerIds: [input.playerId],
-      apply: (players, at) => {
-        const plan = checkout(playerIn(players, input.playerId), book, { opId: input.opId, at, limits: this.deps.limits });
+      guards: supplyRefs(book.itemIds),
+      apply: (players, at, guards) => {
+        const supplies = new SupplyLedger(guards, new Set(book.itemIds));
+        const plan = checkout(playerIn(players, input.playerId), book, { opId: input.opId, at, limits: this.deps.limits, supplies });
         if (plan.outcome === "repriced") {
           // A committed refusal: the cart shows the new prices to every subscriber, and a
           // repeat of this opId answers CART_PRICE_CHANGED again instead of charging.
           const refusal = new HoardError("CART_PRICE_CHANGED", `${plan.repriced.length} line(s) changed price; nothing was charged`, {
             details: { ...viewOf(plan.player), lines: plan.repriced },
           });
-          return { writes: [{ player: plan.player, ops: [], changes: plan.changes }], result: {}, refusal };
+          return { writes: [{ player: plan.player, ops: [], changes: plan.changes }], guards: supplies.writes(), result: {}, refusal };
         }
         return {
           writes: [{ player: plan.player, ops: plan.ops, changes: plan.changes }],
+          guards: supplies.writes(),
           records: [{ kind: ORDER_RECORD, id: plan.order.orderId, playerIds: [plan.order.playerId], at, data: plan.order }],
           result: { order: plan.order },
         };
@@ -126,28 +137,56 @@ export class CartService {
     return { order, replayed: committed.replayed };
   }
 
-  /** A cart-only commit; a rule that returns no change commits nothing (clearing an empty cart). */
+  /**
+   * A cart-only commit, with the supplies of `itemIds` (the lines it may change) held or
+   * released as the change says; a rule that returns no change commits nothing (clearing an
+   * empty cart).
+   */
   private async edit(
     actor: Actor,
     kind: string,
     input: { playerId: string; opId: string },
-    rule: (player: Player, at: string) => CartChange | undefined,
+    itemIds: readonly string[],
+    rule: (player: Player, at: string, supplies: SupplyLedger) => CartChange | undefined,
   ): Promise<CartMutation> {
     const committed = await commitAndPublish<CartMutation>(this.deps, {
       actor,
       kind,
       input,
       playerIds: [input.playerId],
-      apply: (players, at) => {
+      guards: supplyRefs(itemIds),
+      apply: (players, at, guards: Guards) => {
         const player = playerIn(players, input.playerId);
-        const change = rule(player, at);
+        const supplies = new SupplyLedger(guards, new Set(itemIds));
+        const change = rule(player, at, supplies);
         if (!change) return { writes: [], result: mutationResult(player, { lines: {} }) };
+        holdFor(supplies, player.cart, change);
         const next = withCartChange(player, change, at);
-        return { writes: [{ player: next.player, ops: [], changes: next.changes }], result: mutationResult(next.player, change) };
+        return {
+          writes: [{ player: next.player, ops: [], changes: next.changes }],
+          guards: supplies.writes(),
+          result: mutationResult(next.player, change),
+        };
       },
     });
     return committed.replayed ? { ...committed.result, replayed: true } : committed.result;
   }
+}
+
+/** Runs a cart commit again (at most LOADS times) when the cart gained an item after the service loaded what it needs. */
+async function withLoads<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let load = 1; ; load++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof NotLoaded)) throw error;
+      if (load >= LOADS) throw new HoardError("PLAYER_CONFLICT", "the cart kept changing; retry", { cause: error });
+    }
+  }
+}
+
+function supplyRefs(itemIds: readonly string[]) {
+  return itemIds.map((id) => ({ kind: SUPPLY_GUARD, id }));
 }
 
 function viewOf(player: Player): CartView {

@@ -2,6 +2,7 @@ import type { EventOutput, ParsedInput, ShopOffer, ShopPrice } from "@hoard/prot
 import type { ItemService } from "../items/service";
 import type { Store } from "../store/port";
 import { currentPrice } from "./pricing";
+import { supplyView } from "./supply";
 
 export interface ShopDeps {
   store: Store;
@@ -39,6 +40,19 @@ export class ShopService {
 
   async remove(input: ParsedInput<"shop:remove">): Promise<EventOutput<"shop:remove">> {
     return { removed: await this.deps.store.shop.withdrawPrice(input.itemId, input.currency) };
+  }
+
+  /** Limits (or, with null, lifts the limit of) what the shop sells of an item in all; what carts hold and what was sold stay. */
+  async supply(input: ParsedInput<"shop:supply">): Promise<EventOutput<"shop:supply">> {
+    await this.deps.items.requireDefined([input.itemId]);
+    return { supply: supplyView(await this.deps.store.shop.setSupply(input.itemId, input.supply)) };
+  }
+
+  async supplies(input: ParsedInput<"shop:supplies">): Promise<EventOutput<"shop:supplies">> {
+    const limit = input.limit ?? 100;
+    const supplies = await this.deps.store.shop.listSupplies({ itemId: input.itemId, after: input.after, limit });
+    const last = supplies.at(-1);
+    return { supplies: supplies.map(supplyView), next: supplies.length === limit && last ? last.itemId : null };
   }
 }
 

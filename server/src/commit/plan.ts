@@ -105,17 +105,19 @@ export type Committed<R> = ({ replayed: false; entries: HistoryEntry[] } | { rep
 };
 
 /**
- * The soonest `expiresAt` of any expiry lot the player holds (swept or not), or undefined: what
- * every engine indexes per player so the expiry sweep finds due players without a scan. UTC ISO
- * strings of one length, so they compare as text.
+ * The soonest time anything the player holds ends (swept or not): an expiry lot's `expiresAt`
+ * or a cart line's `reservedUntil`; undefined when nothing ends. What every engine indexes per
+ * player so the expiry sweep finds due players without a scan. UTC ISO strings of one length,
+ * so they compare as text.
  */
 export function nextExpiryOf(player: Player): string | undefined {
   let next: string | undefined;
+  const consider = (time: string | undefined) => {
+    if (time !== undefined && (next === undefined || time < next)) next = time;
+  };
   for (const inventory of Object.values(player.inventories)) {
-    for (const lots of Object.values(inventory.expiring ?? {})) {
-      const first = lots[0]?.expiresAt;
-      if (first !== undefined && (next === undefined || first < next)) next = first;
-    }
+    for (const lots of Object.values(inventory.expiring ?? {})) consider(lots[0]?.expiresAt);
   }
+  for (const line of Object.values(player.cart?.lines ?? {})) consider(line.reservedUntil);
   return next;
 }

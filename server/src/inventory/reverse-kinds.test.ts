@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { anActor, anInventory, anItemId, aPlayer, op, T0 } from "../../../test/support/builders";
 import { PriceBook } from "../cart/pricing";
 import { addLine, checkout, withCartChange } from "../cart/rules";
+import { SupplyLedger } from "../cart/supply";
 import type { PlayerWrite } from "../commit/plan";
 import { DEFAULT_STATE_LIMITS as limits } from "../config";
 import { swap } from "../trade/rules";
@@ -74,14 +75,20 @@ function checkedOut() {
     { itemId: sword, currency: "gold", price: 40, updatedAt: T0 },
   ];
   let player: Player = { ...alice, inventories: {} };
+  const unlimited = new SupplyLedger(new Map(), new Set([potion, sword]));
   for (const [itemId, count, price] of [
     [potion, 2, prices[0]],
     [sword, 1, prices[1]],
   ] as const) {
     const line = { itemId, currency: "gold", offeredPrice: price?.price ?? 0, itemCount: count, category: "bag" };
-    player = withCartChange(player, addLine(player, line, price, T0), T0).player;
+    player = withCartChange(player, addLine(player, line, price, T0, unlimited), T0).player;
   }
-  const plan = checkout(player, new PriceBook({ itemIds: [potion, sword], entries: prices }), { opId: "op-buy", at: T0, limits });
+  const plan = checkout(player, new PriceBook({ itemIds: [potion, sword], entries: prices }), {
+    opId: "op-buy",
+    at: T0,
+    limits,
+    supplies: unlimited,
+  });
   if (plan.outcome !== "order") throw new Error(plan.outcome);
   const entry = entryOf({ player: plan.player, ops: plan.ops, changes: plan.changes }, "cart:checkout");
   return { before: player, after: plan.player, entry };
@@ -108,6 +115,7 @@ describe("reversalScope: every kind of op log entry has an inverse or a typed re
     { kind: "cart:checkout", ops: [], says: /charged nothing/ },
     { kind: "inventory:reverse", reverses: 2, says: /itself a reversal/ },
     { kind: "inventory:expire", says: /expired are not brought back/ },
+    { kind: "cart:release", says: /reservation that ended/ },
     { kind: "something:new", says: /cannot be reversed/ },
   ])("$kind is refused: INVENTORY_NOT_REVERSIBLE saying why", ({ kind, ops, reverses, says }) => {
     const entry = { ...base, kind, ...(ops ? { ops } : {}), ...(reverses === undefined ? {} : { reverses }) };

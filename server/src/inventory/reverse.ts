@@ -25,6 +25,7 @@ const NOT_REVERSIBLE: Readonly<Record<string, string>> = {
   "cart:remove": "a cart edit moves nothing; edit the cart instead",
   "cart:clear": "a cart edit moves nothing; edit the cart instead",
   "inventory:expire": "units that expired are not brought back; grant them again with a new time",
+  "cart:release": "a reservation that ended moved nothing; add the item to the cart again to hold it",
 };
 
 const SCOPES: Readonly<Record<string, ReversalScope>> = {

@@ -1,6 +1,6 @@
-import type { ClientSession } from "mongodb";
+import type { ClientSession, Collection } from "mongodb";
 import { type Guarded, type GuardRef, guardKey } from "../../commit/plan";
-import { GuardConflict } from "./errors";
+import { GuardConflict, isDuplicateKey } from "./errors";
 
 /**
  * How the Mongo engine reads and writes one kind of guard document (the Mongo side of
@@ -62,4 +62,15 @@ function collectionOf(collections: GuardCollections, kind: string): GuardCollect
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A guard document created at version 1: false when another commit created it first. */
+export async function insertNew<T extends { _id: string }>(collection: Collection<T>, doc: T, session: ClientSession): Promise<boolean> {
+  try {
+    await collection.insertOne(doc as Parameters<Collection<T>["insertOne"]>[0], { session });
+    return true;
+  } catch (error) {
+    if (isDuplicateKey(error)) return false;
+    throw error;
+  }
 }

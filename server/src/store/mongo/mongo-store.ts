@@ -133,7 +133,7 @@ export class MongoStore implements Store {
     this.presenceHistory = new MongoPresenceHistory(deps);
     this.stock = new MongoStockStore(deps);
     this.lootTables = new MongoLootTables(deps);
-    this.engineForCommits = { context, guards: new Map([...this.trades.guardCollections]) };
+    this.engineForCommits = { context, guards: new Map([...this.trades.guardCollections, ...this.shop.guardCollections]) };
   }
 
   saveItem(item: StoredItem): Promise<{ item: StoredItem; created: boolean }> {

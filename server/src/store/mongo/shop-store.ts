@@ -1,15 +1,22 @@
 import type { ShopPrice } from "@hoard/protocol";
 import type { Collection, Filter } from "mongodb";
-import type { PriceQuery, ShopCatalog } from "../../cart/port";
+import { type PriceQuery, type ShopCatalog, SUPPLY_GUARD, type Supply, type SupplyData, type SupplyQuery } from "../../cart/port";
 import type { MongoPortDeps } from "./context";
+import { type GuardCollection, insertNew } from "./guards";
 import { count, text, texts } from "./scalars";
 import type { DomainSchema } from "./schema";
 
 /** `shop_prices`: one document per item and currency, the ShopPrice as it is (a sale is set whole or absent). */
 export type PriceDoc = ShopPrice;
 
+/** `shop_supplies`: one document per limited item, `_id` = the item id; `version` is the guard's compare-and-set key. */
+interface SupplyDoc extends SupplyData {
+  _id: string;
+  version: number;
+}
+
 export const shopSchema: DomainSchema = {
-  collections: ["shop_prices"],
+  collections: ["shop_prices", "shop_supplies"],
   indexes: [
     // One price per (item, currency); listing pages in this order, pricesOf reads its prefix.
     { collection: "shop_prices", key: { itemId: 1, currency: 1 }, options: { name: "itemId_currency", unique: true } },
@@ -18,10 +25,33 @@ export const shopSchema: DomainSchema = {
 
 /** The shop catalog on MongoDB (the sqlite one is sqlite/shop-store.ts). Plain single-document writes: no transaction needed. */
 export class MongoShopCatalog implements ShopCatalog {
+  /** The supply documents, for MongoStore's commits (cart/port.ts SUPPLY_GUARD). */
+  readonly guardCollections: ReadonlyMap<string, GuardCollection>;
   private readonly prices: Collection<PriceDoc>;
+  private readonly supplies: Collection<SupplyDoc>;
 
   constructor(private readonly deps: MongoPortDeps) {
     this.prices = deps.context.db.collection<PriceDoc>("shop_prices");
+    const supplies = deps.context.db.collection<SupplyDoc>("shop_supplies");
+    this.supplies = supplies;
+    this.guardCollections = new Map<string, GuardCollection>([
+      [
+        SUPPLY_GUARD,
+        {
+          async read(ids, session) {
+            const docs = await supplies.find({ _id: { $in: texts(ids, "item id") } }, { session }).toArray();
+            return docs.map((doc) => ({ kind: SUPPLY_GUARD, id: doc._id, version: doc.version, data: dataOf(doc) }));
+          },
+          async write(doc, expected, session) {
+            const { supply, held, sold } = doc.data as SupplyData;
+            const _id = text(doc.id, "item id");
+            if (expected === 0) return insertNew(supplies, { _id, supply, held, sold, version: doc.version }, session);
+            const update = { $set: { supply, held, sold, version: doc.version } };
+            return (await supplies.updateOne({ _id, version: expected }, update, { session })).matchedCount === 1;
+          },
+        },
+      ],
+    ]);
   }
 
   setPrice(entry: ShopPrice): Promise<void> {
@@ -54,6 +84,36 @@ export class MongoShopCatalog implements ShopCatalog {
         .toArray(),
     );
   }
+
+  setSupply(itemId: string, supply: number | null): Promise<Supply> {
+    return this.deps.run(async () => {
+      // One atomic upsert: held and sold stay as the commits left them.
+      const doc = await this.supplies.findOneAndUpdate(
+        { _id: text(itemId, "item id") },
+        { $set: { supply }, $inc: { version: 1 }, $setOnInsert: { held: 0, sold: 0 } },
+        { upsert: true, returnDocument: "after" },
+      );
+      if (!doc) throw new Error(`the supply of ${itemId} was not written`);
+      return supplyOf(doc);
+    });
+  }
+
+  listSupplies(query: SupplyQuery): Promise<Supply[]> {
+    return this.deps.run(async () => {
+      const after = query.after === undefined ? {} : { $gt: text(query.after, "after") };
+      const filter: Filter<SupplyDoc> = { _id: query.itemId === undefined ? after : { ...after, $eq: text(query.itemId, "item id") } };
+      const docs = await this.supplies.find(filter, { sort: { _id: 1 }, limit: count(query.limit, "limit") }).toArray();
+      return docs.map(supplyOf);
+    });
+  }
+}
+
+function dataOf(doc: SupplyDoc): SupplyData {
+  return { supply: doc.supply, held: doc.held, sold: doc.sold };
+}
+
+function supplyOf(doc: SupplyDoc): Supply {
+  return { itemId: doc._id, version: doc.version, ...dataOf(doc) };
 }
 
 function priceKey(itemId: string, currency: string): Filter<PriceDoc> {

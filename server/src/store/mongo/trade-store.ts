@@ -1,9 +1,8 @@
 import type { TradeOffer, TradeOutcome, TradeRecord } from "@hoard/protocol";
-import type { ClientSession, Collection, Document } from "mongodb";
+import type { Collection, Document } from "mongodb";
 import { FEED_GUARD, OFFER_GUARD, type OfferQuery, type Period, type TradeStore } from "../../trade/port";
 import type { MongoPortDeps } from "./context";
-import { isDuplicateKey } from "./errors";
-import type { GuardCollection } from "./guards";
+import { type GuardCollection, insertNew } from "./guards";
 import { count, text, texts } from "./scalars";
 import type { DomainSchema } from "./schema";
 import {
@@ -199,16 +198,5 @@ export class MongoTradeStore implements TradeStore {
 
   private records() {
     return this.deps.context.collections.records;
-  }
-}
-
-/** A guard document created at version 1: false when another commit created it first. */
-async function insertNew<T extends { _id: string }>(collection: Collection<T>, doc: T, session: ClientSession): Promise<boolean> {
-  try {
-    await collection.insertOne(doc as Parameters<Collection<T>["insertOne"]>[0], { session });
-    return true;
-  } catch (error) {
-    if (isDuplicateKey(error)) return false;
-    throw error;
   }
 }

@@ -115,7 +115,7 @@ export class SqliteStore implements Store {
     );
     this.shop = new SqliteShopCatalog(db);
     this.trades = new SqliteTradeStore(db);
-    this.guardTables = new Map(Object.entries({ ...this.trades.guardTables }));
+    this.guardTables = new Map(Object.entries({ ...this.trades.guardTables, ...this.shop.guardTables }));
     this.stmt = {
       insertItem: db.prepare("INSERT INTO items (id, definition, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING"),
       getItem: db.prepare("SELECT id, definition, created_at FROM items WHERE id = ?"),

@@ -1,9 +1,13 @@
-import { type Actor, HoardError } from "@hoard/protocol";
+import { type Actor, type Changes, type HistoryOp, HoardError, type Player } from "@hoard/protocol";
+import { SUPPLY_GUARD } from "../cart/port";
+import { withCart } from "../cart/rules";
+import { dueReleases, holdFor, reservedItems, SupplyLedger } from "../cart/supply";
 import { commitAndPublish } from "../commit/kernel";
+import { nextExpiryOf } from "../commit/plan";
+import { expireDue } from "../inventory/rules";
+import type { InventoryDeps } from "../inventory/service";
 import { everyInterval } from "../lib/periodic";
 import type { Logger } from "../log";
-import { expireDue } from "./rules";
-import type { InventoryDeps } from "./service";
 
 /** Who removes expired units: the node itself, recorded in the op log as `server:system`. */
 const EXPIRY_ACTOR: Actor = { role: "server", sub: "system" };
@@ -21,7 +25,10 @@ export interface ExpiryDeps extends Pick<InventoryDeps, "store" | "publisher"> {
 }
 
 /**
- * Removes expiry lots past their time, one commit per player, and pushes it like any change.
+ * Ends what is past its time, one commit per player, pushed like any change: expiry lots leave
+ * the inventory (kind `inventory:expire`), and cart lines whose reservation is over release
+ * what they held to the shop's supply (kind `cart:release` when that is all the commit does;
+ * the line stays in the cart, holding nothing).
  *
  * Exactly once on any number of nodes, by construction: the commit's op id is
  * `expiry:{playerId}:v{version}` — the player and the version the sweep read — and it commits
@@ -34,7 +41,7 @@ export interface ExpiryDeps extends Pick<InventoryDeps, "store" | "publisher"> {
 export class ExpirySweeper {
   constructor(private readonly deps: ExpiryDeps) {}
 
-  /** One pass over the players due now; resolves to the units this node expired. */
+  /** One pass over the players due now; resolves to the units this node expired or released. */
   async sweep(): Promise<number> {
     const due = await this.deps.store.listDueExpiries(new Date(this.deps.now()).toISOString(), SWEEP_BATCH);
     let units = 0;
@@ -62,20 +69,27 @@ export class ExpirySweeper {
   private async expirePlayer(playerId: string): Promise<number> {
     for (let attempt = 1; ; attempt++) {
       const read = await this.deps.store.getPlayer(playerId);
-      if (!read) return 0;
+      // Gone, or ended meanwhile by a commit of its own (a checkout converted the reservation).
+      if (!read || !endsDue(read, new Date(this.deps.now()).toISOString())) return 0;
+      // The supplies of every line that holds: the version check below makes them the ones in the commit.
+      const itemIds = reservedItems(read.cart);
       try {
         const committed = await commitAndPublish(this.deps, {
           actor: EXPIRY_ACTOR,
-          kind: "inventory:expire",
+          kind: kindOf(read),
           input: { opId: `expiry:${playerId}:v${read.version}` },
           playerIds: [playerId],
-          apply: (players, at) => {
+          guards: itemIds.map((id) => ({ kind: SUPPLY_GUARD, id })),
+          apply: (players, at, guards) => {
             const player = players.get(playerId);
             if (player?.version !== read.version) throw new MovedOn(playerId);
-            const due = expireDue(player, at);
-            if (!due) throw new HoardError("PLAYER_CONFLICT", `${playerId} has nothing due at ${at}`, { details: { playerId } });
-            const units = due.ops.reduce((sum, op) => sum + op.quantity, 0);
-            return { writes: [{ player: due.player, ops: due.ops, changes: due.changes }], result: { units } };
+            const ended = endDue(player, at, new SupplyLedger(guards, new Set(itemIds)));
+            if (!ended) throw new HoardError("PLAYER_CONFLICT", `${playerId} has nothing due at ${at}`, { details: { playerId } });
+            return {
+              writes: [{ player: ended.player, ops: ended.ops, changes: ended.changes }],
+              guards: ended.guards,
+              result: { units: ended.units },
+            };
           },
         });
         // A replay is another node's commit: its units are not this node's.
@@ -85,6 +99,42 @@ export class ExpirySweeper {
       }
     }
   }
+}
+
+/**
+ * What the commit is named after: what ends first, a reservation (`cart:release`) or a lot
+ * (`inventory:expire`). A function of the version read alone, not of a clock, so every node that
+ * read it sends the same request (the kind is part of the op's fingerprint).
+ */
+function kindOf(player: Player): string {
+  const first = nextExpiryOf(player);
+  return first !== undefined && dueReleases(player.cart, first) ? "cart:release" : "inventory:expire";
+}
+
+/** Whether anything the player holds is due at `at` (the sweep's clock; the commit judges again by its own). */
+function endsDue(player: Player, at: string): boolean {
+  return expireDue(player, at) !== undefined || dueReleases(player.cart, at) !== undefined;
+}
+
+/**
+ * One version that removes the lots due at `at` and releases the reservations due then
+ * (`expireDue` and the cart's `dueReleases`, each judged by the commit's own time).
+ */
+function endDue(player: Player, at: string, supplies: SupplyLedger) {
+  const expired = expireDue(player, at);
+  const release = dueReleases(player.cart, at);
+  if (!expired && !release) return undefined;
+  let next: Player = expired?.player ?? { ...player, version: player.version + 1, updatedAt: at };
+  const changes: Changes = { ...expired?.changes };
+  const ops: HistoryOp[] = [...(expired?.ops ?? [])];
+  let units = (expired?.ops ?? []).reduce((sum, op) => sum + op.quantity, 0);
+  if (release) {
+    holdFor(supplies, player.cart, release);
+    next = withCart(next, release);
+    changes.cart = release;
+    for (const itemId of Object.keys(release.lines)) units += player.cart?.lines[itemId]?.itemCount ?? 0;
+  }
+  return { player: next, ops, changes, guards: supplies.writes(), units };
 }
 
 /** The player changed after the sweep read it: a refusal (nothing written), read again. */

@@ -1,0 +1,138 @@
+import { type Cart, type CartChange, type CartLine, HoardError } from "@hoard/protocol";
+import type { Guarded, Guards } from "../commit/plan";
+import { guardKey } from "../commit/plan";
+import { SUPPLY_GUARD, type Supply, type SupplyData } from "./port";
+
+/**
+ * Pure rules of limited items (no I/O): what carts hold, release and sell of an item's supply,
+ * inside the same commit as the cart (the supplies are the commit's guards). A cart line with
+ * `reservedUntil` holds all its units; every cart change holds or releases the difference
+ * (`holdFor`), so adding, updating, removing, clearing, repricing and the return sweep keep the
+ * supply's `held` equal to what the carts hold, and a checkout sells (`sellLine`).
+ */
+
+/** What is left to hold or sell: never below 0; null when unlimited. */
+export function availableOf(data: SupplyData): number | null {
+  return data.supply === null ? null : Math.max(0, data.supply - data.held - data.sold);
+}
+
+/** The supplies one commit may change: those the service declared (read in the transaction). */
+export class SupplyLedger {
+  private readonly changed = new Map<string, SupplyData>();
+
+  /** `declared`: the item ids whose supplies the commit declared as guards (absent ones are unlimited). */
+  constructor(
+    private readonly guards: Guards,
+    private readonly declared: { has(itemId: string): boolean },
+  ) {}
+
+  /** Whether the item is limited now (a supply with a number). */
+  isLimited(itemId: string): boolean {
+    return (this.current(itemId)?.supply ?? null) !== null;
+  }
+
+  /** Refuses with SHOP_SOLD_OUT when a limited item has fewer than `units` available (for a line that holds nothing). */
+  requireAvailable(itemId: string, units: number): void {
+    const data = this.current(itemId);
+    const available = data ? availableOf(data) : null;
+    if (available !== null && available < units) throw soldOut(itemId, available, units);
+  }
+
+  /** Holds `units` more for a cart line: refused with SHOP_SOLD_OUT when fewer are available. */
+  hold(itemId: string, units: number): void {
+    const data = this.current(itemId);
+    if (!data) throw notLimited(itemId);
+    this.requireAvailable(itemId, units);
+    this.changed.set(itemId, { ...data, held: data.held + units });
+  }
+
+  /** Gives back units a cart line held. */
+  release(itemId: string, units: number): void {
+    const data = this.current(itemId);
+    if (!data) return;
+    this.changed.set(itemId, { ...data, held: Math.max(0, data.held - units) });
+  }
+
+  /** Sells a checked-out line: its held units, or (not reserved) units still available. */
+  sell(itemId: string, units: number, reserved: boolean): void {
+    const data = this.current(itemId);
+    if (!data) return;
+    if (!reserved) this.requireAvailable(itemId, units);
+    this.changed.set(itemId, { ...data, held: reserved ? Math.max(0, data.held - units) : data.held, sold: data.sold + units });
+  }
+
+  /** The changed supplies, as guard writes (one version up each). */
+  writes(): Guarded[] {
+    return [...this.changed].map(([itemId, data]) => ({
+      kind: SUPPLY_GUARD,
+      id: itemId,
+      version: (this.stored(itemId)?.version ?? 0) + 1,
+      data,
+    }));
+  }
+
+  private current(itemId: string): SupplyData | undefined {
+    return this.changed.get(itemId) ?? (this.stored(itemId)?.data as SupplyData | undefined);
+  }
+
+  private stored(itemId: string): Guarded | undefined {
+    if (!this.declared.has(itemId)) throw new NotLoaded(itemId);
+    return this.guards.get(guardKey({ kind: SUPPLY_GUARD, id: itemId }));
+  }
+}
+
+/**
+ * Thrown inside a cart commit that needs the price or the supply of an item the service did
+ * not load (the cart gained it after the service read the cart): load again and retry.
+ */
+export class NotLoaded extends Error {
+  constructor(readonly itemId: string) {
+    super(`no price or supply loaded for ${itemId}`);
+    this.name = "NotLoaded";
+  }
+}
+
+/** The units a line holds: all of them while it carries a reservation. */
+export function heldBy(line: CartLine | null | undefined): number {
+  return line?.reservedUntil === undefined ? 0 : line.itemCount;
+}
+
+/** Holds or releases what a cart change makes its lines hold more or less. */
+export function holdFor(ledger: SupplyLedger, before: Cart | undefined, change: CartChange): void {
+  for (const [itemId, line] of Object.entries(change.lines)) {
+    const delta = heldBy(line) - heldBy(before?.lines[itemId]);
+    if (delta > 0) ledger.hold(itemId, delta);
+    else if (delta < 0) ledger.release(itemId, -delta);
+  }
+}
+
+/** The lines whose reservation is due at `at`, without it (they stay in the cart, holding nothing); undefined when none is. */
+export function dueReleases(cart: Cart | undefined, at: string): CartChange | undefined {
+  const lines: Record<string, CartLine> = {};
+  for (const [itemId, line] of Object.entries(cart?.lines ?? {})) {
+    if (line.reservedUntil === undefined || line.reservedUntil > at) continue;
+    const { reservedUntil: _released, ...rest } = line;
+    lines[itemId] = rest;
+  }
+  return Object.keys(lines).length === 0 ? undefined : { lines };
+}
+
+/** The item ids of the lines that hold units. */
+export function reservedItems(cart: Cart | undefined): string[] {
+  return Object.entries(cart?.lines ?? {})
+    .filter(([, line]) => line.reservedUntil !== undefined)
+    .map(([itemId]) => itemId);
+}
+
+/** A supply as answered to callers. */
+export function supplyView(supply: Supply) {
+  return { ...supply, available: availableOf(supply) };
+}
+
+function soldOut(itemId: string, available: number, asked: number): HoardError {
+  return new HoardError("SHOP_SOLD_OUT", `${itemId}: ${available} left, ${asked} asked`, { details: { itemId, available, asked } });
+}
+
+export function notLimited(itemId: string): HoardError {
+  return new HoardError("SHOP_ITEM_NOT_LIMITED", `${itemId} has no shop supply to reserve from`, { details: { itemId } });
+}
