@@ -1,11 +1,8 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { connect, type HistoryEntry, type HoardClient, type PlayerWatch } from "@hoard/client-sdk";
+import type { HistoryEntry, PlayerWatch } from "@hoard/client-sdk";
 import { SqliteStore } from "@hoard/server/internal/store/sqlite/sqlite-store";
-import { afterAll, beforeAll, expect, it, vi } from "vitest";
-import { FileClock } from "../support/clock";
-import { type Cluster, type ClusterNode, startCluster, startNode } from "../support/cluster";
+import { expect, it, vi } from "vitest";
+import { clockedCluster } from "../support/clocked-cluster";
+import { type ClusterNode, startNode } from "../support/cluster";
 import { describeCluster } from "../support/describe-cluster";
 import { defineItems } from "../support/trade";
 
@@ -15,28 +12,11 @@ const PLAYERS = 12;
 const LOTS = { 1: 2, 2: 3, 3: 1 } as const;
 
 describeCluster("cluster: expiring units leave exactly once with two nodes sweeping (two processes, one file, Redis)", () => {
-  let cluster: Cluster;
-  let dir: string;
-  let clock: FileClock;
-  const clients: HoardClient[] = [];
-  const open = async (url: string, role: "server" | "admin", sub: string) => {
-    const client = await connect(url, { token: await cluster.token(role, sub), timeoutMs: 5000 });
-    clients.push(client);
-    return client;
-  };
-
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "hoard-clock-"));
-    clock = new FileClock(join(dir, "now"));
-    cluster = await startCluster({ nodes: 2, env: { HOARD_TEST_CLOCK_FILE: clock.file, HOARD_EXPIRY_SWEEP_MS: "50" } });
-  });
-  afterAll(async () => {
-    for (const client of clients.splice(0)) client.close();
-    await cluster?.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const setup = clockedCluster();
+  const open = setup.open;
 
   it("each lot leaves once, on time, in one pushed commit, while players spend units on both nodes", async () => {
+    const [cluster, clock] = [setup.cluster(), setup.clock()];
     const [a, b] = cluster.nodes as [(typeof cluster.nodes)[0], (typeof cluster.nodes)[0]];
     const [gmA, gmB] = [await open(a.url, "server", "game"), await open(b.url, "server", "game")];
     const { rental } = await defineItems(gmA, { rental: 5 });
@@ -125,6 +105,7 @@ describeCluster("cluster: expiring units leave exactly once with two nodes sweep
   });
 
   it("after every node was killed, a node started later removes what fell due meanwhile, once", async () => {
+    const [cluster, clock] = [setup.cluster(), setup.clock()];
     const gm = await open((cluster.nodes[0] as ClusterNode).url, "server", "game");
     const { rental } = await defineItems(gm, { rental: 5 });
     const ids = ["crash-0", "crash-1", "crash-2"];

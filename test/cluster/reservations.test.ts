@@ -1,12 +1,7 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { connect, type HoardClient } from "@hoard/client-sdk";
 import { SqliteStore } from "@hoard/server/internal/store/sqlite/sqlite-store";
-import { afterAll, beforeAll, expect, it, vi } from "vitest";
+import { expect, it, vi } from "vitest";
 import { playerWithGold, shopItem } from "../support/cart";
-import { FileClock } from "../support/clock";
-import { type Cluster, startCluster } from "../support/cluster";
+import { clockedCluster } from "../support/clocked-cluster";
 import { describeCluster } from "../support/describe-cluster";
 
 const MINUTE = 60_000;
@@ -14,28 +9,11 @@ const SUPPLY = 20;
 const PLAYERS = 16;
 
 describeCluster("cluster: reservations on two nodes sweeping (two processes, one file, Redis)", () => {
-  let cluster: Cluster;
-  let dir: string;
-  let clock: FileClock;
-  const clients: HoardClient[] = [];
-  const open = async (url: string, role: "server" | "player", sub: string) => {
-    const client = await connect(url, { token: await cluster.token(role, sub), timeoutMs: 5000 });
-    clients.push(client);
-    return client;
-  };
-
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "hoard-clock-"));
-    clock = new FileClock(join(dir, "now"));
-    cluster = await startCluster({ nodes: 2, env: { HOARD_TEST_CLOCK_FILE: clock.file, HOARD_EXPIRY_SWEEP_MS: "50" } });
-  });
-  afterAll(async () => {
-    for (const client of clients.splice(0)) client.close();
-    await cluster?.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const setup = clockedCluster();
+  const open = setup.open;
 
   it("never oversells across nodes, and each hold not checked out returns exactly once", async () => {
+    const [cluster, clock] = [setup.cluster(), setup.clock()];
     const [a, b] = cluster.nodes as [(typeof cluster.nodes)[0], (typeof cluster.nodes)[0]];
     const gm = await open(a.url, "server", "game");
     const relic = await shopItem(gm, { name: "Relic", price: 10 });
