@@ -187,8 +187,12 @@ export const EconomyTradeCountsInput = z.strictObject(Period);
 export const EconomyTradeCountsOutput = z.strictObject({
   since: z.string().nullable(),
   until: z.string().nullable(),
+  /** Every trade record of the period: the outcomes' counts plus `reversed`. */
   total: Count,
+  /** `executed` counts the executed trades that were not reversed since. */
   byOutcome: z.record(TradeOutcome, Count),
+  /** Executed trades of the period that were reversed since (`inventory:reverse`). */
+  reversed: Count,
   suspicious: Count,
 });
 

@@ -138,7 +138,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
     limits: config.playerLimits,
     now,
     // Called only when a trade is reversed, long after `trades` is made.
-    tradeSides: (entry) => trades.sidesOf(entry),
+    tradeOf: (entry) => trades.reversalOf(entry),
   });
   const carts = new CartService({ store, publisher: pushes, limits: config.playerLimits, maxReservationMs: config.maxReservationMs });
   const shop = new ShopService({ store, items });

@@ -4,7 +4,7 @@ import { type CommitPlan, type Guarded, type Guards, guardKey, type PlayerCommit
 import type { StockImportRow, StockOp } from "@hoard/server/internal/stock/port";
 import { acquireWrite, sellWrite } from "@hoard/server/internal/stock/rules";
 import type { Store } from "@hoard/server/internal/store/port";
-import { FEED_GUARD, OFFER_GUARD, TRADE_RECORD } from "@hoard/server/internal/trade/port";
+import { FEED_GUARD, OFFER_GUARD, TRADE_RECORD, TRADE_REVERSAL_RECORD } from "@hoard/server/internal/trade/port";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { anActor, anItemId, anOpId, aStoredItem, aStoredLootTable, op } from "../support/builders";
 import { applyTo, createPlayer, recordOnly } from "./commits";
@@ -207,9 +207,36 @@ export function describeDomainStores(name: string, makeStore: () => Promise<Cont
           aTrade({ outcome: "executed", at: t3, suspicious: true }),
         );
 
-        expect(await store.trades.countTrades({ since: t1, until: t3 })).toEqual({ byOutcome: { executed: 2, refused: 1 }, suspicious: 1 });
-        expect(await store.trades.countTrades({})).toEqual({ byOutcome: { executed: 3, refused: 1 }, suspicious: 2 });
-        expect(await store.trades.countTrades({ since: "2031-01-01T00:00:00.000Z" })).toEqual({ byOutcome: {}, suspicious: 0 });
+        expect(await store.trades.countTrades({ since: t1, until: t3 })).toEqual({
+          byOutcome: { executed: 2, refused: 1 },
+          reversed: 0,
+          suspicious: 1,
+        });
+        expect(await store.trades.countTrades({})).toEqual({ byOutcome: { executed: 3, refused: 1 }, reversed: 0, suspicious: 2 });
+        expect(await store.trades.countTrades({ since: "2031-01-01T00:00:00.000Z" })).toEqual({
+          byOutcome: {},
+          reversed: 0,
+          suspicious: 0,
+        });
+      });
+
+      it("leaves a reversed trade out of what was executed: counted as reversed, in no ranking", async () => {
+        const kept = aTrade({ outcome: "executed", at: t1, imbalance: 1, give: { items: [line(sword, 1)], currencies: {} } });
+        const undone = aTrade({
+          outcome: "executed",
+          at: t2,
+          imbalance: 1,
+          suspicious: true,
+          give: { items: [line(potion, 9)], currencies: {} },
+        });
+        await recorded(kept, undone);
+        await store.commitPlayers(
+          recordOnly([{ kind: TRADE_REVERSAL_RECORD, id: undone.id, playerIds: ["alice", "bob"], at: t3, data: {} }]),
+        );
+
+        expect(await store.trades.countTrades({})).toEqual({ byOutcome: { executed: 1 }, reversed: 1, suspicious: 1 });
+        expect(await store.trades.topTradedItems({ by: "trades", limit: 10 })).toEqual([{ itemId: sword, trades: 1, quantity: 1 }]);
+        expect(await store.trades.imbalancedTrades({ minImbalance: 0.5, limit: 10 })).toEqual([kept]);
       });
 
       it("ranks the items of executed trades by trades they were in, or by units moved", async () => {

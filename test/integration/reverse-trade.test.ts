@@ -74,6 +74,20 @@ describe("reversing a trade and a checkout", () => {
     expect(watches[0]?.state.inventories.bag?.stacks).toEqual(before.alice.bag);
   });
 
+  it("leaves a reversed trade out of the economy questions: no longer executed, counted as reversed, in no ranking", async () => {
+    const gems = async () => (await admin.economy.topItems({ limit: 100 })).items.find((item) => item.itemId === ids.gem)?.trades ?? 0;
+    const { bob, versions } = await acceptedTrade();
+    const before = { counts: await admin.economy.tradeCounts(), gems: await gems() };
+
+    await admin.inventory.reverse(bob, versions.to, "scam");
+
+    const after = await admin.economy.tradeCounts();
+    expect(after.byOutcome.executed).toBe(before.counts.byOutcome.executed - 1);
+    expect(after.reversed).toBe(before.counts.reversed + 1);
+    expect(after.total).toBe(before.counts.total);
+    expect(await gems()).toBe(before.gems - 1);
+  });
+
   it("refuses a second reversal from either side (INVENTORY_ALREADY_REVERSED) and the same request again answers the stored result", async () => {
     const { alice, bob, versions } = await acceptedTrade();
     const opId = newOpId();

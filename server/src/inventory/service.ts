@@ -16,7 +16,7 @@ import {
   withoutExpired,
 } from "@hoard/protocol";
 import { commitAndPublish } from "../commit/kernel";
-import type { Committed, PlayerWrite } from "../commit/plan";
+import type { Committed, DomainRecord, PlayerWrite } from "../commit/plan";
 import type { StateLimits } from "../config";
 import type { ItemService } from "../items/service";
 import type { LootService } from "../loot/service";
@@ -43,11 +43,18 @@ export interface InventoryDeps {
   /** The node's clock: reads hide expiry lots past it, whether or not the sweep has removed them. */
   now?: () => number;
   /**
-   * Both sides of the executed trade an op log entry belongs to (the trade domain reads its
-   * record); each side is a player and the version the trade gave it. Absent where no trade
-   * domain runs (benches, engine tests): a trade entry is then not reversible.
+   * The executed trade an op log entry belongs to (the trade domain reads its record). Absent
+   * where no trade domain runs (benches, engine tests): a trade entry is then not reversible.
    */
-  tradeSides?: (entry: HistoryEntry) => Promise<EntryRef[]>;
+  tradeOf?: (entry: HistoryEntry) => Promise<TradeReversal>;
+}
+
+/** What undoing a trade needs from the trade domain. */
+export interface TradeReversal {
+  /** Both sides: each a player and the version the trade gave it. */
+  sides: EntryRef[];
+  /** The record the reversal's commit writes beside the players, so the economy questions leave the trade out. */
+  record(at: string): DomainRecord;
 }
 
 /** One player's op log entry. */
@@ -142,7 +149,8 @@ export class InventoryService {
     await this.getPlayer(playerId);
     const entry = await this.entryAt({ playerId, version });
     const scope = reversalScope(entry);
-    const others = scope === "trade" ? (await this.tradeSides(entry)).filter((side) => side.playerId !== playerId) : [];
+    const trade = scope === "trade" ? await this.tradeOf(entry) : undefined;
+    const others = (trade?.sides ?? []).filter((side) => side.playerId !== playerId);
     // The entry asked about first, so a refusal names it rather than its counterpart.
     const targets = [await this.reversalTarget(actor, input.opId, entry)];
     for (const side of others) targets.push(await this.reversalTarget(actor, input.opId, await this.entryAt(side)));
@@ -169,14 +177,15 @@ export class InventoryService {
         if (!mine) throw new Error("a reversal wrote no write for the player it was asked of");
         return {
           writes,
+          ...(trade ? { records: [trade.record(at)] } : {}),
           result: { ...summary(mine), replayed: false, ...(counterpart ? { counterpart: summary(counterpart) } : {}) },
         };
       },
     });
   }
 
-  private tradeSides(entry: HistoryEntry): Promise<EntryRef[]> {
-    if (this.deps.tradeSides) return this.deps.tradeSides(entry);
+  private tradeOf(entry: HistoryEntry): Promise<TradeReversal> {
+    if (this.deps.tradeOf) return this.deps.tradeOf(entry);
     throw new HoardError("INVENTORY_NOT_REVERSIBLE", "this node reverses no trades", {
       details: { version: entry.version, kind: entry.kind },
     });

@@ -18,7 +18,14 @@ export class EconomyService {
       number
     >;
     const total = Object.values(byOutcome).reduce((sum, n) => sum + n, 0);
-    return { since: period.since ?? null, until: period.until ?? null, total, byOutcome, suspicious: counted.suspicious };
+    return {
+      since: period.since ?? null,
+      until: period.until ?? null,
+      total: total + counted.reversed,
+      byOutcome,
+      reversed: counted.reversed,
+      suspicious: counted.suspicious,
+    };
   }
 
   async topItems(input: ParsedInput<"economy:topItems">): Promise<EventOutput<"economy:topItems">> {

@@ -6,6 +6,36 @@ export const OFFER_GUARD = "trade-offer";
 export const FEED_GUARD = "trade-feed";
 /** Records of kind "trade" hold a TradeRecord as `data`. */
 export const TRADE_RECORD = "trade";
+/**
+ * A record of this kind, with the id of an executed trade's record, says the trade was undone
+ * (`inventory:reverse`); written in the reversal's commit. The economy questions leave such
+ * trades out of what was executed (and count them as `reversed`).
+ */
+export const TRADE_REVERSAL_RECORD = "trade-reversal";
+
+/** Trade records of a period by outcome, executed ones that were reversed apart. */
+export interface TradeCounts {
+  /** `executed` counts only trades that were not reversed. */
+  byOutcome: Partial<Record<TradeOutcome, number>>;
+  /** Executed trades that were reversed since. */
+  reversed: number;
+  /** Suspicious trades of the period, reversed or not. */
+  suspicious: number;
+}
+
+/** What an engine's count query groups by: a trade's outcome, or `reversed` for an executed trade undone since. */
+export type CountedOutcome = TradeOutcome | "reversed";
+
+/** The counts from an engine's rows (one per counted outcome): the same fold on every engine. */
+export function tradeCountsOf(rows: ReadonlyArray<{ outcome: CountedOutcome; n: number; suspicious: number }>): TradeCounts {
+  const counts: TradeCounts = { byOutcome: {}, reversed: 0, suspicious: 0 };
+  for (const row of rows) {
+    if (row.outcome === "reversed") counts.reversed = row.n;
+    else counts.byOutcome[row.outcome] = row.n;
+    counts.suspicious += row.suspicious;
+  }
+  return counts;
+}
 
 export interface OfferQuery {
   playerId: string;
@@ -42,7 +72,7 @@ export interface TradeStore {
   /** The sequence of the feed `trades/{key}`: how many events it has had. */
   feedSeq(key: string): Promise<number>;
 
-  countTrades(period: Period): Promise<{ byOutcome: Partial<Record<TradeOutcome, number>>; suspicious: number }>;
+  countTrades(period: Period): Promise<TradeCounts>;
   /** Items of executed trades in the period, by trades they were in or units moved. */
   topTradedItems(
     query: Period & { by: "trades" | "quantity"; limit: number },

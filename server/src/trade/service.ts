@@ -12,7 +12,7 @@ import {
   topicOf,
 } from "@hoard/protocol";
 import { commitAndPublish } from "../commit/kernel";
-import type { CommitPlan, GuardRef, Guards } from "../commit/plan";
+import type { CommitPlan, DomainRecord, GuardRef, Guards } from "../commit/plan";
 import type { StateLimits } from "../config";
 import type { ItemService } from "../items/service";
 import { sha256Hex } from "../lib/canonical";
@@ -32,7 +32,7 @@ import {
   type TradeContext,
   type TradeResult,
 } from "./plans";
-import { TRADE_RECORD } from "./port";
+import { TRADE_RECORD, TRADE_REVERSAL_RECORD } from "./port";
 import { bundleValue, type ItemValues, imbalance, type SwapTerms } from "./rules";
 
 export interface TradeDeps {
@@ -172,10 +172,14 @@ export class TradeService {
   }
 
   /**
-   * Both sides of the executed trade an op log entry belongs to, from its trade record: the
-   * record's id follows from the commit's caller and op id, which every entry of the commit keeps.
+   * The executed trade an op log entry belongs to, from its trade record (its id follows from
+   * the commit's caller and op id, which every entry of the commit keeps): both sides, and the
+   * reversal record (same id) that the reversal's commit writes so the economy questions leave
+   * the trade out.
    */
-  async sidesOf(entry: HistoryEntry): Promise<Array<{ playerId: string; version: number }>> {
+  async reversalOf(
+    entry: HistoryEntry,
+  ): Promise<{ sides: Array<{ playerId: string; version: number }>; record(at: string): DomainRecord }> {
     const record = await this.deps.store.getRecord(TRADE_RECORD, derivedId("record", entry.actor, entry.opId));
     const trade = record?.data as TradeRecord | undefined;
     const versions = trade?.outcome === "executed" ? trade.versions : undefined;
@@ -191,7 +195,11 @@ export class TradeService {
         details: { playerId: entry.playerId, version: entry.version, kind: entry.kind },
       });
     }
-    return sides;
+    const { id, playerIds } = record as DomainRecord;
+    return {
+      sides,
+      record: (at) => ({ kind: TRADE_REVERSAL_RECORD, id, playerIds, at, data: { tradeId: trade?.tradeId, reversedAt: at } }),
+    };
   }
 
   /** The sequence of `trades/{key}` now (0 before its first event). */

@@ -32,16 +32,21 @@ describe("MongoTradeStore economy answers on driver-shaped fakes", () => {
     return { ...fakeMongoStore({ records, players }, { tuning }), records, players };
   }
 
-  it("folds the count rows into outcomes and a suspicious total", async () => {
+  it("folds the count rows into outcomes, the reversed ones and a suspicious total", async () => {
     const { store, records } = fakeEconomy();
     records.aggregate.mockReturnValueOnce(
       cursor([
         { _id: "executed", n: 5, suspicious: 2 },
+        { _id: "reversed", n: 2, suspicious: 1 },
         { _id: "refused", n: 1, suspicious: 0 },
       ]),
     );
 
-    await expect(store.trades.countTrades(period)).resolves.toEqual({ byOutcome: { executed: 5, refused: 1 }, suspicious: 2 });
+    await expect(store.trades.countTrades(period)).resolves.toEqual({
+      byOutcome: { executed: 5, refused: 1 },
+      reversed: 2,
+      suspicious: 3,
+    });
   });
 
   it("refuses a bad query as a rejection, before anything reaches the driver", async () => {

@@ -1,6 +1,6 @@
 import { OfferStatus } from "@hoard/protocol";
 import type { Document, Filter } from "mongodb";
-import { type OfferQuery, type Period, TRADE_RECORD } from "../../trade/port";
+import { type OfferQuery, type Period, TRADE_RECORD, TRADE_REVERSAL_RECORD } from "../../trade/port";
 import { count, text } from "./scalars";
 
 /**
@@ -58,15 +58,34 @@ function tradesIn(period: Period): Document {
   return match;
 }
 
-function executedIn(period: Period): Document {
-  return { ...tradesIn(period), "data.outcome": "executed" };
+/**
+ * Executed trades of the period that were not reversed since: a reversal record (kind
+ * TRADE_REVERSAL_RECORD, the trade record's id) is looked up by the unique (kind, id) index.
+ */
+function executedIn(period: Period, also: Document = {}): Document[] {
+  return [{ $match: { ...tradesIn(period), "data.outcome": "executed", ...also } }, withReversal, { $match: { reversal: { $size: 0 } } }];
 }
 
-/** Records of the period by outcome, and how many were suspicious (at most one row per outcome). */
+/** Adds `reversal`: the trade's reversal record, if any (an array of at most one). */
+const withReversal: Document = {
+  $lookup: {
+    from: "records",
+    localField: "id",
+    foreignField: "id",
+    pipeline: [{ $match: { kind: TRADE_REVERSAL_RECORD } }, { $limit: 1 }, { $project: { _id: 1 } }],
+    as: "reversal",
+  },
+};
+
+/** Records of the period by outcome (executed ones reversed since as `reversed`), and how many were suspicious (at most one row per outcome). */
 export function countTradesPipeline(period: Period): Document[] {
+  const outcome = {
+    $cond: [{ $and: [{ $eq: ["$data.outcome", "executed"] }, { $gt: [{ $size: "$reversal" }, 0] }] }, "reversed", "$data.outcome"],
+  };
   return [
     { $match: tradesIn(period) },
-    { $group: { _id: "$data.outcome", n: { $sum: 1 }, suspicious: { $sum: { $cond: ["$data.suspicious", 1, 0] } } } },
+    withReversal,
+    { $group: { _id: outcome, n: { $sum: 1 }, suspicious: { $sum: { $cond: ["$data.suspicious", 1, 0] } } } },
   ];
 }
 
@@ -76,7 +95,7 @@ export function topTradedItemsPipeline(query: Period & { by: "trades" | "quantit
   if (by === undefined) throw new TypeError("by must be trades or quantity");
   const then = by === "quantity" ? "trades" : "quantity";
   return [
-    { $match: executedIn(query) },
+    ...executedIn(query),
     { $project: { _id: 0, id: 1, line: { $concatArrays: ["$data.give.items", "$data.want.items"] } } },
     { $unwind: "$line" },
     // One row per trade and item first, so an item on both sides of one trade counts once.
@@ -91,7 +110,7 @@ export function topTradedItemsPipeline(query: Period & { by: "trades" | "quantit
 /** Executed trades at or above `minImbalance`: most imbalanced first, then the widest gap in value, then the latest. */
 export function imbalancedTradesPipeline(query: Period & { minImbalance: number; limit: number }): Document[] {
   return [
-    { $match: { ...executedIn(query), "data.imbalance": { $gte: count(query.minImbalance, "minImbalance") } } },
+    ...executedIn(query, { "data.imbalance": { $gte: count(query.minImbalance, "minImbalance") } }),
     { $addFields: { gap: { $abs: { $subtract: ["$data.value.give", "$data.value.want"] } } } },
     { $sort: { "data.imbalance": -1, gap: -1, at: -1, id: -1 } },
     { $limit: count(query.limit, "limit") },

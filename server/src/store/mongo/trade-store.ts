@@ -1,6 +1,15 @@
-import type { TradeOffer, TradeOutcome, TradeRecord } from "@hoard/protocol";
+import type { TradeOffer, TradeRecord } from "@hoard/protocol";
 import type { Collection, Document } from "mongodb";
-import { FEED_GUARD, OFFER_GUARD, type OfferQuery, type Period, type TradeStore } from "../../trade/port";
+import {
+  type CountedOutcome,
+  FEED_GUARD,
+  OFFER_GUARD,
+  type OfferQuery,
+  type Period,
+  type TradeCounts,
+  type TradeStore,
+  tradeCountsOf,
+} from "../../trade/port";
 import type { MongoPortDeps } from "./context";
 import { type GuardCollection, insertNew } from "./guards";
 import { count, text, texts } from "./scalars";
@@ -137,18 +146,12 @@ export class MongoTradeStore implements TradeStore {
     return this.deps.run(async () => (await this.feeds.findOne({ _id: text(key, "feed key") }))?.seq ?? 0);
   }
 
-  countTrades(period: Period): Promise<{ byOutcome: Partial<Record<TradeOutcome, number>>; suspicious: number }> {
+  countTrades(period: Period): Promise<TradeCounts> {
     return this.deps.run(async () => {
       const rows = await this.records()
-        .aggregate<{ _id: TradeOutcome; n: number; suspicious: number }>(countTradesPipeline(period), this.analytics())
+        .aggregate<{ _id: CountedOutcome; n: number; suspicious: number }>(countTradesPipeline(period), this.analytics())
         .toArray();
-      const byOutcome: Partial<Record<TradeOutcome, number>> = {};
-      let suspicious = 0;
-      for (const row of rows) {
-        byOutcome[row._id] = row.n;
-        suspicious += row.suspicious;
-      }
-      return { byOutcome, suspicious };
+      return tradeCountsOf(rows.map((row) => ({ outcome: row._id, n: row.n, suspicious: row.suspicious })));
     });
   }
 

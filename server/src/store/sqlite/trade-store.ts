@@ -1,7 +1,18 @@
-import type { TradeOffer, TradeOutcome, TradeRecord } from "@hoard/protocol";
+import type { TradeOffer, TradeRecord } from "@hoard/protocol";
 import type Database from "better-sqlite3";
 import type { DomainRecord, Guarded } from "../../commit/plan";
-import { FEED_GUARD, OFFER_GUARD, type OfferQuery, type Period, TRADE_RECORD, type TradeStore } from "../../trade/port";
+import {
+  type CountedOutcome,
+  FEED_GUARD,
+  OFFER_GUARD,
+  type OfferQuery,
+  type Period,
+  TRADE_RECORD,
+  TRADE_REVERSAL_RECORD,
+  type TradeCounts,
+  type TradeStore,
+  tradeCountsOf,
+} from "../../trade/port";
 import type { GuardTable } from "./guard-table";
 
 /** Past any ISO time: the open end of a period. */
@@ -28,7 +39,9 @@ export class SqliteTradeStore implements TradeStore {
     const offersOf = (column: "from_id" | "to_id", extra = "") =>
       `SELECT offer, created_at, id FROM trade_offers WHERE ${column} = :player ${extra} AND ${statusFilter} AND ${page}`;
     const newestFirst = "ORDER BY created_at DESC, id DESC LIMIT :limit";
-    const executedIn = `kind = '${TRADE_RECORD}' AND at >= :since AND at < :until AND data ->> '$.data.outcome' = 'executed'`;
+    // A reversed trade (a reversal record beside it, same id) is no longer an executed one.
+    const reversed = `EXISTS (SELECT 1 FROM records v WHERE v.kind = '${TRADE_REVERSAL_RECORD}' AND v.id = records.id)`;
+    const executedIn = `kind = '${TRADE_RECORD}' AND at >= :since AND at < :until AND data ->> '$.data.outcome' = 'executed' AND NOT ${reversed}`;
     // The planner has no statistics to prefer the partial indexes of trade-schema.ts; name them.
 
     this.stmt = {
@@ -50,8 +63,9 @@ export class SqliteTradeStore implements TradeStore {
         "INSERT INTO trade_feeds (key, seq) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET seq = excluded.seq WHERE seq = ?",
       ),
       countTrades: db.prepare(
-        `SELECT data ->> '$.data.outcome' AS outcome, COUNT(*) AS n, SUM(data ->> '$.data.suspicious') AS suspicious
-         FROM records INDEXED BY records_trade_outcome WHERE kind = '${TRADE_RECORD}' AND at >= :since AND at < :until GROUP BY outcome`,
+        `SELECT CASE WHEN data ->> '$.data.outcome' = 'executed' AND ${reversed} THEN 'reversed' ELSE data ->> '$.data.outcome' END AS outcome,
+           COUNT(*) AS n, SUM(data ->> '$.data.suspicious') AS suspicious
+         FROM records INDEXED BY records_trade_outcome WHERE kind = '${TRADE_RECORD}' AND at >= :since AND at < :until GROUP BY 1`,
       ),
       topItems: db.prepare(
         `WITH executed AS (SELECT id, data FROM records WHERE ${executedIn}),
@@ -148,15 +162,9 @@ export class SqliteTradeStore implements TradeStore {
     return (this.guardTables[FEED_GUARD]?.read(key) as Guarded | undefined)?.version ?? 0;
   }
 
-  async countTrades(period: Period): Promise<{ byOutcome: Partial<Record<TradeOutcome, number>>; suspicious: number }> {
-    const rows = this.stmt.countTrades.all(range(period)) as Array<{ outcome: TradeOutcome; n: number; suspicious: number | null }>;
-    const byOutcome: Partial<Record<TradeOutcome, number>> = {};
-    let suspicious = 0;
-    for (const row of rows) {
-      byOutcome[row.outcome] = row.n;
-      suspicious += row.suspicious ?? 0;
-    }
-    return { byOutcome, suspicious };
+  async countTrades(period: Period): Promise<TradeCounts> {
+    const rows = this.stmt.countTrades.all(range(period)) as Array<{ outcome: CountedOutcome; n: number; suspicious: number | null }>;
+    return tradeCountsOf(rows.map((row) => ({ outcome: row.outcome, n: row.n, suspicious: row.suspicious ?? 0 })));
   }
 
   async topTradedItems(query: Period & { by: "trades" | "quantity"; limit: number }) {

@@ -111,6 +111,7 @@ export class EconomyPanel {
         { class: "stats outcome-stats" },
         stat("total", "All trades"),
         outcomes.map((o) => stat(o, o)),
+        stat("reversed", "reversed"),
         stat("suspicious", "suspicious"),
       ),
     );
@@ -154,6 +155,7 @@ export class EconomyPanel {
       };
       show("total", counts.total);
       for (const outcome of outcomes) show(outcome, counts.byOutcome[outcome] ?? 0);
+      show("reversed", counts.reversed);
       show("suspicious", counts.suspicious);
       flash(changed);
       this.items.set(items.items);
