@@ -7,6 +7,7 @@ import { TokenService } from "./auth/tokens";
 import { cartActions, shopActions } from "./cart/actions";
 import { CartService } from "./cart/service";
 import { ShopService } from "./cart/shop-service";
+import { refundToSupply } from "./cart/supply";
 import { clusterActions } from "./cluster/actions";
 import { ClusterPubSub } from "./cluster/adapter";
 import { nodeCards } from "./cluster/node-card";
@@ -139,6 +140,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): HoardAp
     now,
     // Called only when a trade is reversed, long after `trades` is made.
     tradeOf: (entry) => trades.reversalOf(entry),
+    refundOf: refundToSupply,
   });
   const carts = new CartService({ store, publisher: pushes, limits: config.playerLimits, maxReservationMs: config.maxReservationMs });
   const shop = new ShopService({ store, items });

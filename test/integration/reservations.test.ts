@@ -153,6 +153,20 @@ describe("cart reservations of limited items", () => {
     }
   });
 
+  it("a refunded checkout gives its units back to the shop, once", async () => {
+    const { gm, relic, server } = await setUp(3);
+    const alice = await shopper(server, gm, "alice");
+    await alice.cart.add("alice", { itemId: relic, offeredPrice: 10, itemCount: 3, reserveForMs: MINUTE });
+    const { order } = await alice.cart.checkout("alice");
+    expect(await supplyOf(gm, relic)).toMatchObject({ held: 0, sold: 3, available: 0 });
+
+    const admin = await server.client("admin", "support");
+    await admin.inventory.reverse("alice", order.version, "charged twice");
+    expect(await supplyOf(gm, relic)).toMatchObject({ held: 0, sold: 0, available: 3 });
+    expect(await failure(admin.inventory.reverse("alice", order.version, "again"))).toMatchObject({ code: "INVENTORY_ALREADY_REVERSED" });
+    expect(await supplyOf(gm, relic)).toMatchObject({ sold: 0, available: 3 });
+  });
+
   it("sets and lists supplies over REST", async () => {
     const { relic, server } = await setUp(2);
     const admin = await server.token("admin", "ops");

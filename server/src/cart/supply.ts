@@ -1,6 +1,5 @@
-import { type Cart, type CartChange, type CartLine, HoardError } from "@hoard/protocol";
-import type { Guarded, Guards } from "../commit/plan";
-import { guardKey } from "../commit/plan";
+import { type Cart, type CartChange, type CartLine, HoardError, type HistoryEntry } from "@hoard/protocol";
+import { type Guarded, type GuardRef, type Guards, guardKey } from "../commit/plan";
 import { SUPPLY_GUARD, type Supply, type SupplyData } from "./port";
 
 /**
@@ -61,6 +60,13 @@ export class SupplyLedger {
     this.changed.set(itemId, { ...data, held: reserved ? Math.max(0, data.held - units) : data.held, sold: data.sold + units });
   }
 
+  /** Takes back sold units (a refunded checkout): they are available again. */
+  unsell(itemId: string, units: number): void {
+    const data = this.current(itemId);
+    if (!data) return;
+    this.changed.set(itemId, { ...data, sold: Math.max(0, data.sold - units) });
+  }
+
   /** The changed supplies, as guard writes (one version up each). */
   writes(): Guarded[] {
     return [...this.changed].map(([itemId, data]) => ({
@@ -90,6 +96,25 @@ export class NotLoaded extends Error {
     super(`no price or supply loaded for ${itemId}`);
     this.name = "NotLoaded";
   }
+}
+
+/**
+ * What a refunded checkout (`inventory:reverse` of a `cart:checkout` entry) gives back to the
+ * shop: the units it granted of limited items are no longer sold. The refund's commit declares
+ * and writes these supplies with the player.
+ */
+export function refundToSupply(entry: HistoryEntry): { guards: GuardRef[]; writes(guards: Guards): Guarded[] } {
+  const units = new Map<string, number>();
+  for (const op of entry.ops) if (op.type === "grant") units.set(op.itemId, (units.get(op.itemId) ?? 0) + op.quantity);
+  const itemIds = new Set(units.keys());
+  return {
+    guards: [...itemIds].map((id) => ({ kind: SUPPLY_GUARD, id })),
+    writes(guards) {
+      const ledger = new SupplyLedger(guards, itemIds);
+      for (const [itemId, quantity] of units) ledger.unsell(itemId, quantity);
+      return ledger.writes();
+    },
+  };
 }
 
 /** The units a line holds: all of them while it carries a reservation. */

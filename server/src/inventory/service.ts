@@ -16,7 +16,7 @@ import {
   withoutExpired,
 } from "@hoard/protocol";
 import { commitAndPublish } from "../commit/kernel";
-import type { Committed, DomainRecord, PlayerWrite } from "../commit/plan";
+import type { Committed, DomainRecord, Guarded, GuardRef, Guards, PlayerWrite } from "../commit/plan";
 import type { StateLimits } from "../config";
 import type { ItemService } from "../items/service";
 import type { LootService } from "../loot/service";
@@ -47,6 +47,14 @@ export interface InventoryDeps {
    * where no trade domain runs (benches, engine tests): a trade entry is then not reversible.
    */
   tradeOf?: (entry: HistoryEntry) => Promise<TradeReversal>;
+  /** What a refunded checkout gives back to the shop besides the player's items (its limited supplies); absent: nothing. */
+  refundOf?: (entry: HistoryEntry) => RefundToShop;
+}
+
+/** The shop documents a refund changes in its commit: declared guards, and their new versions from those read. */
+export interface RefundToShop {
+  guards: GuardRef[];
+  writes(guards: Guards): Guarded[];
 }
 
 /** What undoing a trade needs from the trade domain. */
@@ -151,6 +159,7 @@ export class InventoryService {
     const scope = reversalScope(entry);
     const trade = scope === "trade" ? await this.tradeOf(entry) : undefined;
     const others = (trade?.sides ?? []).filter((side) => side.playerId !== playerId);
+    const refund = scope === "refund" ? this.deps.refundOf?.(entry) : undefined;
     // The entry asked about first, so a refusal names it rather than its counterpart.
     const targets = [await this.reversalTarget(actor, input.opId, entry)];
     for (const side of others) targets.push(await this.reversalTarget(actor, input.opId, await this.entryAt(side)));
@@ -160,7 +169,8 @@ export class InventoryService {
       reason: input.reason,
       input,
       playerIds: targets.map((target) => target.entry.playerId),
-      apply: (players, at) => {
+      ...(refund ? { guards: refund.guards } : {}),
+      apply: (players, at, guards) => {
         for (const { entry: undone, asOf } of targets) {
           const now = players.get(undone.playerId)?.version;
           if (now !== undefined && now !== asOf) throw new StaleLogRead(undone.playerId, asOf, now);
@@ -178,6 +188,7 @@ export class InventoryService {
         return {
           writes,
           ...(trade ? { records: [trade.record(at)] } : {}),
+          ...(refund ? { guards: refund.writes(guards) } : {}),
           result: { ...summary(mine), replayed: false, ...(counterpart ? { counterpart: summary(counterpart) } : {}) },
         };
       },
