@@ -11,8 +11,14 @@ import type { Logger } from "../log";
 
 /** Who removes expired units: the node itself, recorded in the op log as `server:system`. */
 const EXPIRY_ACTOR: Actor = { role: "server", sub: "system" };
-/** Players one sweep handles; the rest wait for the next tick (the index hands out the soonest first). */
+/** Players one pass handles (the index hands out the soonest first). */
 const SWEEP_BATCH = 500;
+/**
+ * Passes one sweep makes while each finds a full batch due: a flash sale's holds, all due
+ * within a second, are returned in one tick rather than 500 a tick. Bounded, so a backlog that
+ * keeps failing cannot hold the sweep forever; the rest wait for the next tick.
+ */
+const MAX_PASSES = 20;
 /** Players committed at once within a sweep. */
 const PARALLEL = 64;
 /** Reads again when the player changed between the sweep's read and its commit. */
@@ -41,20 +47,33 @@ export interface ExpiryDeps extends Pick<InventoryDeps, "store" | "publisher"> {
 export class ExpirySweeper {
   constructor(private readonly deps: ExpiryDeps) {}
 
-  /** One pass over the players due now; resolves to the units this node expired or released. */
+  /** Ends what is due now (up to MAX_PASSES batches); resolves to the units this node expired or released. */
   async sweep(): Promise<number> {
+    let units = 0;
+    for (let passes = 1; ; passes++) {
+      const pass = await this.pass();
+      units += pass.units;
+      if (!pass.full || pass.ended === 0 || passes >= MAX_PASSES) return units;
+    }
+  }
+
+  /** One batch of the players due now: the units ended, how many players it ended anything of, and whether the batch was full. */
+  private async pass(): Promise<{ units: number; ended: number; full: boolean }> {
     const due = await this.deps.store.listDueExpiries(new Date(this.deps.now()).toISOString(), SWEEP_BATCH);
     let units = 0;
+    let ended = 0;
     // Several players at once, so the embedded engine's group commit shares one fsync among them.
     for (let from = 0; from < due.length; from += PARALLEL) {
       const chunk = due.slice(from, from + PARALLEL);
       const outcomes = await Promise.allSettled(chunk.map((playerId) => this.expirePlayer(playerId)));
       outcomes.forEach((outcome, index) => {
-        if (outcome.status === "fulfilled") units += outcome.value;
-        else this.deps.log.warn({ err: outcome.reason, playerId: chunk[index] }, "expiry of a player failed; the next sweep tries again");
+        if (outcome.status === "fulfilled") {
+          units += outcome.value;
+          if (outcome.value > 0) ended++;
+        } else this.deps.log.warn({ err: outcome.reason, playerId: chunk[index] }, "expiry of a player failed; the next sweep tries again");
       });
     }
-    return units;
+    return { units, ended, full: due.length === SWEEP_BATCH };
   }
 
   /** Sweeps every `intervalMs` (one pass at a time); returns the stop function. */
