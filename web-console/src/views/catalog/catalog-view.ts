@@ -4,10 +4,8 @@ import { errorBox, h, replaceChildren } from "../../lib/dom";
 import type { ConsoleView } from "../../view";
 import { itemsSection } from "./items-section";
 import { kitsSection } from "./kits-section";
+import { readAll } from "./read-all";
 import { shopSection } from "./shop-section";
-
-/** At most this many definitions are loaded (pages of 500): enough for a console, bounded for a browser. */
-const maxItems = 5000;
 
 /** The item definitions every section of the page names and picks from, loaded once per visit. */
 export interface ItemBook {
@@ -46,13 +44,10 @@ export const catalogView: ConsoleView = {
       },
       async reload() {
         try {
-          const items: StoredItem[] = [];
-          let after: string | undefined;
-          do {
-            const page = await ctx.hoard.items.list({ limit: 500, ...(after ? { after } : {}) });
-            items.push(...page.items);
-            after = page.next ?? undefined;
-          } while (after && items.length < maxItems);
+          const items = await readAll(
+            (page) => ctx.hoard.items.list(page),
+            (answer) => answer.items,
+          );
           if (closed) return;
           (this as { items: readonly StoredItem[] }).items = items;
           problem.replaceChildren();
