@@ -3,6 +3,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import { describeInBrowser, eventually, openConsole } from "../support/browser";
 import { playerWithGold, shopItem } from "../support/cart";
+import { TestClock } from "../support/clock";
 import { itemDefinition, startServer, type TestServer } from "../support/server";
 
 /** Something each view shows once the node answered it (empty or "—" before). */
@@ -184,6 +185,56 @@ describeInBrowser("web console in Chromium", (browser) => {
     await tab.screenshot("players-cart");
     expect(tab.errors).toEqual([]);
     await tab.close();
+  });
+
+  it("marks a cart line that holds units of a limited item until its time, and drops the mark when the node's sweep releases it", async () => {
+    // A node of its own whose clock the test moves: the hold ends when the test says, not after a sleep.
+    const clock = new TestClock();
+    const node = await startServer({ consoleDir: inject("consoleDir"), now: clock.now, config: { expirySweepMs: 50 } });
+    try {
+      const game = await node.client("server", "game");
+      const relic = await shopItem(game, { name: "Relic", price: 10 });
+      const lantern = await shopItem(game, { name: "Lantern", price: 5 });
+      await game.shop.supply(relic, 5);
+      await playerWithGold(game, "dora", 100);
+      const { version: heldAt } = await game.cart.add("dora", { itemId: relic, offeredPrice: 10, itemCount: 2, reserveForMs: 60_000 });
+      await game.cart.add("dora", { itemId: lantern, offeredPrice: 5 });
+      const reservedUntil = (await game.cart.get("dora")).cart.lines[relic]?.reservedUntil;
+      expect(reservedUntil).toBe(new Date(clock.now() + 60_000).toISOString());
+
+      const tab = await openConsole(browser(), { url: node.url, token: await node.token("admin", "console") });
+      const { page } = tab;
+      await tab.go("players", "dora");
+      const held = page.locator(`[data-testid='cart-line'][data-key='cart/${relic}']`).getByTestId("held");
+      await eventually(() => held.getAttribute("datetime")).toBe(reservedUntil);
+      expect(await held.textContent()).toMatch(/^held until \d\d:\d\d:\d\d\.\d{3}$/);
+      expect(await held.getAttribute("title")).toContain(reservedUntil);
+      const unheld = page.locator(`[data-testid='cart-line'][data-key='cart/${lantern}']`);
+      expect(await unheld.locator(".count").textContent()).toBe("× 1");
+      expect(await unheld.getByTestId("held").count()).toBe(0);
+      await eventually(() => page.locator(`[data-testid='history'] tbody tr[data-version='${heldAt}']`).textContent()).toContain(
+        `cart: 2 × Relic at 10 gold, held until ${reservedUntil}`,
+      );
+
+      await tab.screenshot("players-cart-hold");
+
+      // Past its time the node's sweep gives the units back in a commit of its own; the line stays, unmarked.
+      const before = (await game.players.get("dora")).player.version;
+      clock.advance(60_000);
+      const newest = page.locator("[data-testid='history'] tbody tr").first();
+      await eventually(() => newest.getAttribute("data-version")).toBe(String(before + 1));
+      await eventually(() => held.count()).toBe(0);
+      expect(await page.locator(`[data-testid='cart-line'][data-key='cart/${relic}'] .count`).textContent()).toBe("× 2");
+      const release = await newest.textContent();
+      expect(release).toContain("cart:release");
+      expect(release).toContain("server:system");
+      expect(release).toContain("cart: hold ended, 2 × Relic back to the shop (the line stays)");
+      expect((await game.shop.supplies({ itemId: relic })).supplies[0]).toMatchObject({ held: 0, available: 5 });
+      expect(tab.errors).toEqual([]);
+      await tab.close();
+    } finally {
+      await node.close();
+    }
   });
 
   it("opens every view without console errors, at desktop and phone widths", async () => {

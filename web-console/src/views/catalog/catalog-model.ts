@@ -1,5 +1,5 @@
-import type { Kit, ShopOffer, StoredItem } from "@hoard/client-sdk";
-import { formatNumber } from "../../lib/format";
+import type { Kit, LootTable, ShopOffer, ShopSupply, StoredItem } from "@hoard/client-sdk";
+import { formatNumber, shortId } from "../../lib/format";
 
 /**
  * The catalog pages' forms as pure functions (no DOM, unit-tested in Node): what a filled form
@@ -113,4 +113,92 @@ export function endSaleConfirmation(entry: ShopOffer, itemName: string): string 
 
 export function utc(iso: string): string {
   return `${iso.slice(0, 16).replace("T", " ")} UTC`;
+}
+
+/** A supply (or what is left of it) as the table shows it: null is "unlimited". */
+export function supplyText(units: number | null): string {
+  return units === null ? "unlimited" : formatNumber(units);
+}
+
+export interface SupplyInput {
+  itemId: string;
+  /** Units for sale in all; null lifts the limit. */
+  supply: number | null;
+}
+
+/** What the supply form sends: a whole number of units, or nothing ("unlimited") to lift the limit. */
+export function supplyInput(values: { itemId: string; supply: string }): SupplyInput | { problem: string } {
+  if (!values.itemId) return { problem: "Pick an item." };
+  const text = values.supply.trim();
+  if (text === "" || text.toLowerCase() === "unlimited") return { itemId: values.itemId, supply: null };
+  const supply = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(supply))
+    return { problem: "The supply is a whole number of units (or empty: unlimited)." };
+  return { itemId: values.itemId, supply };
+}
+
+/** "Set the supply of Relic: 8 → 10? 3 are held in carts and 2 were sold; 5 will be left." */
+export function supplyConfirmation(input: SupplyInput, before: ShopSupply | undefined, itemName: string): string {
+  const held = before?.held ?? 0;
+  const sold = before?.sold ?? 0;
+  const taken =
+    held + sold === 0
+      ? "none are held in carts or sold"
+      : `${formatNumber(held)} ${held === 1 ? "is" : "are"} held in carts and ${formatNumber(sold)} ${sold === 1 ? "was" : "were"} sold`;
+  const left =
+    input.supply === null
+      ? "the shop will sell it without a limit"
+      : input.supply >= held + sold
+        ? `${formatNumber(input.supply - held - sold)} will be left`
+        : `none will be left (what is held and sold exceeds it by ${formatNumber(held + sold - input.supply)})`;
+  return `Set the supply of ${itemName}: ${supplyText(before?.supply ?? null)} → ${supplyText(input.supply)}? ${taken}; ${left}.`;
+}
+
+/** One reward of a loot table as the console lists it. */
+export interface LootLine {
+  /** "guaranteed", or the entry's chance on each roll ("60%"). */
+  share: string;
+  /** "1–3 × Potion → bag", "10–20 gold", "table 1a2b3c4d5e6f… (Rare chest)", "nothing". */
+  reward: string;
+  /** A nested table's full id (the reward names it short). */
+  tableId?: string;
+}
+
+type LootReward = NonNullable<LootTable["guaranteed"]>[number] | LootTable["entries"][number];
+
+/** A table's guaranteed rewards, then its weighted entries with their chance on each roll. */
+export function lootLines(table: LootTable, names: { item(id: string): string; table(id: string): string | undefined }): LootLine[] {
+  const total = table.entries.reduce((sum, entry) => sum + entry.weight, 0);
+  return [
+    ...(table.guaranteed ?? []).map((reward) => lootLine("guaranteed", reward, names)),
+    ...table.entries.map((entry) => lootLine(lootShare(entry.weight, total), entry, names)),
+  ];
+}
+
+function lootLine(share: string, reward: LootReward, names: { item(id: string): string; table(id: string): string | undefined }): LootLine {
+  switch (reward.type) {
+    case "item":
+      return { share, reward: `${range(reward.quantity)} × ${names.item(reward.itemId)} → ${reward.category}` };
+    case "currency":
+      return { share, reward: `${range(reward.amount)} ${reward.currency}` };
+    case "table": {
+      const name = names.table(reward.tableId);
+      return { share, reward: `table ${shortId(reward.tableId, 12)}${name === undefined ? "" : ` (${name})`}`, tableId: reward.tableId };
+    }
+    case "nothing":
+      return { share, reward: "nothing" };
+  }
+}
+
+/** A weight as its chance on each roll: "60%", "33.3%"; never rounded to 0% or 100% when it is not. */
+export function lootShare(weight: number, total: number): string {
+  const percent = (weight * 100) / total;
+  if (percent < 0.1) return "<0.1%";
+  if (percent > 99.9 && weight < total) return ">99.9%";
+  return `${Number(percent.toFixed(1))}%`;
+}
+
+/** "2", or "1–3" for a range. */
+function range(quantity: { min: number; max: number }): string {
+  return quantity.min === quantity.max ? formatNumber(quantity.min) : `${formatNumber(quantity.min)}–${formatNumber(quantity.max)}`;
 }

@@ -4,10 +4,10 @@ import { errorBox, h, replaceChildren } from "../../lib/dom";
 import type { ConsoleView } from "../../view";
 import { itemsSection } from "./items-section";
 import { kitsSection } from "./kits-section";
+import { lootSection } from "./loot-section";
+import { readAll } from "./read-all";
 import { shopSection } from "./shop-section";
-
-/** At most this many definitions are loaded (pages of 500): enough for a console, bounded for a browser. */
-const maxItems = 5000;
+import { supplySection } from "./supply-section";
 
 /** The item definitions every section of the page names and picks from, loaded once per visit. */
 export interface ItemBook {
@@ -21,14 +21,15 @@ export interface ItemBook {
 }
 
 /**
- * `#/catalog`: item definitions (search by name), kits and the shop's prices and sales. An
- * admin creates definitions, puts kits and sets prices and sales here, each after a
- * confirmation naming what changes; a viewer sees the same page without a single button.
+ * `#/catalog`: item definitions (search by name), kits, the shop's prices and sales, limited
+ * supplies and loot tables. An admin creates definitions, puts kits, sets prices, sales and
+ * supplies here, each after a confirmation naming what changes; a viewer sees the same page
+ * without a single button.
  */
 export const catalogView: ConsoleView = {
   id: "catalog",
   title: "Catalog",
-  summary: "Item definitions, kits and the shop's prices and sales.",
+  summary: "Item definitions, kits, the shop's prices, sales and limited supplies, and loot tables.",
   mount(host, ctx) {
     const problem = h("div");
     const listeners: Array<() => void> = [];
@@ -46,13 +47,10 @@ export const catalogView: ConsoleView = {
       },
       async reload() {
         try {
-          const items: StoredItem[] = [];
-          let after: string | undefined;
-          do {
-            const page = await ctx.hoard.items.list({ limit: 500, ...(after ? { after } : {}) });
-            items.push(...page.items);
-            after = page.next ?? undefined;
-          } while (after && items.length < maxItems);
+          const items = await readAll(
+            (page) => ctx.hoard.items.list(page),
+            (answer) => answer.items,
+          );
           if (closed) return;
           (this as { items: readonly StoredItem[] }).items = items;
           problem.replaceChildren();
@@ -65,7 +63,13 @@ export const catalogView: ConsoleView = {
         listeners.push(listener);
       },
     };
-    const sections = [itemsSection(ctx, book), kitsSection(ctx, book), shopSection(ctx, book)];
+    const sections = [
+      itemsSection(ctx, book),
+      kitsSection(ctx, book),
+      shopSection(ctx, book),
+      supplySection(ctx, book),
+      lootSection(ctx, book),
+    ];
     host.append(
       problem,
       h(

@@ -6,6 +6,8 @@ import type { ViewContext } from "../../view";
 import { endSaleConfirmation, priceConfirmation, priceInput, utc } from "./catalog-model";
 import { catalogTable } from "./catalog-table";
 import type { ItemBook } from "./catalog-view";
+import { itemSelect } from "./item-select";
+import { readAll } from "./read-all";
 
 /**
  * The shop catalog: every price, its sale and what it costs now. An admin sets a price (with
@@ -22,14 +24,10 @@ export function shopSection(ctx: ViewContext, book: ItemBook): { el: HTMLElement
 
   async function load(): Promise<void> {
     try {
-      const all: ShopOffer[] = [];
-      let after: string | undefined;
-      do {
-        const page = await ctx.hoard.shop.list({ limit: 500, ...(after ? { after } : {}) });
-        all.push(...page.entries);
-        after = page.next ?? undefined;
-      } while (after && all.length < 5000);
-      entries = all;
+      entries = await readAll(
+        (page) => ctx.hoard.shop.list(page),
+        (answer) => answer.entries,
+      );
       problem.replaceChildren();
       draw();
     } catch (error) {
@@ -114,21 +112,11 @@ export function shopSection(ctx: ViewContext, book: ItemBook): { el: HTMLElement
   }
 
   function priceForm() {
-    const item = h("select", { name: "itemId" });
+    const item = itemSelect(book);
     const currency = h("input", { name: "currency", value: "gold", autocomplete: "off" });
     const price = h("input", { name: "price", inputmode: "numeric", autocomplete: "off" });
     const salePrice = h("input", { name: "salePrice", inputmode: "numeric", autocomplete: "off", placeholder: "none" });
     const saleEnds = h("input", { name: "saleEnds", type: "datetime-local" });
-    book.onChange(() => {
-      const chosen = item.value;
-      replaceChildren(
-        item,
-        [...book.items]
-          .sort((a, b) => a.definition.name.localeCompare(b.definition.name))
-          .map((stored) => h("option", { value: stored.id }, `${stored.definition.name} (${stored.id.slice(0, 8)})`)),
-      );
-      if (chosen) item.value = chosen;
-    });
     const el = h(
       "form",
       {

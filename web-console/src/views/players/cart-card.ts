@@ -47,6 +47,7 @@ export class CartCard {
         price.title = line.saleExpiration ? `sale price until ${line.saleExpiration}` : "regular price";
         setText(tr.querySelector(".line-total") as Element, formatNumber(line.itemCount * line.offeredPrice));
         tr.title = `into ${line.category}, added ${timeAgo(line.addedAt)}`;
+        showHold(tr.querySelector(".item-cell") as HTMLElement, line.reservedUntil);
       },
     });
     this.table = h(
@@ -150,4 +151,20 @@ export class CartCard {
       items,
     );
   }
+}
+
+/**
+ * "held until 12:34:56.789" under the item of a line that holds its units of a limited item;
+ * nothing for a line that holds none (never held, or released by the node's sweep).
+ */
+function showHold(cell: HTMLElement, reservedUntil: string | undefined): void {
+  const shown = cell.querySelector<HTMLElement>(".held");
+  if (reservedUntil === undefined) {
+    shown?.remove();
+    return;
+  }
+  const marker = shown ?? cell.appendChild(h("time", { class: "held", "data-testid": "held" }));
+  marker.setAttribute("datetime", reservedUntil);
+  marker.title = `its units are held for this cart until ${reservedUntil}`;
+  setText(marker, `held until ${clockTime(reservedUntil)}`);
 }

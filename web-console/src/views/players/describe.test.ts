@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cartTotals, changedKeys, describeChanges, describeOp } from "./describe";
+import { cartTotals, changedKeys, describeChanges, describeEntry, describeOp } from "./describe";
 
 const itemId = "a".repeat(64);
 
@@ -63,6 +63,23 @@ describe("the cart", () => {
       ["cart: ", "2 × ", { item: itemId }, " at 40 gold (sale)"],
       ["cart: ", { item: other }, " removed"],
     ]);
+  });
+
+  it("says until when a line holds, and that the node's sweep ended a hold (the line stays)", () => {
+    const reservedUntil = "2030-01-01T00:01:00.000Z";
+    expect(describeEntry({ kind: "cart:add", ops: [], changes: { cart: { lines: { [itemId]: { ...line, reservedUntil } } } } })).toEqual([
+      ["cart: ", "2 × ", { item: itemId }, " at 40 gold (sale)", `, held until ${reservedUntil}`],
+    ]);
+    const release = { kind: "cart:release", ops: [], changes: { cart: { lines: { [itemId]: line } } } };
+    expect(describeEntry(release)).toEqual([["cart: hold ended, ", "2 × ", { item: itemId }, " back to the shop (the line stays)"]]);
+    // A lot and a hold ending in one sweep commit: the expiry's op, then the release.
+    const expire = { type: "expire" as const, category: "bag", itemId: other, quantity: 1, expiresAt: reservedUntil };
+    expect(describeEntry({ ...release, kind: "inventory:expire", ops: [expire] })).toEqual([
+      describeOp(expire),
+      ["cart: hold ended, ", "2 × ", { item: itemId }, " back to the shop (the line stays)"],
+    ]);
+    // Elsewhere a cart line is what the commit set, as before.
+    expect(describeEntry({ ...release, kind: "cart:update" })).toEqual([["cart: ", "2 × ", { item: itemId }, " at 40 gold (sale)"]]);
   });
 
   it("adds the lines up per currency and flashes the touched lines", () => {

@@ -1,4 +1,4 @@
-import type { Cart, CartLine, Changes, HistoryOp } from "@hoard/client-sdk";
+import type { Cart, CartLine, Changes, HistoryEntry, HistoryOp } from "@hoard/client-sdk";
 import { formatNumber } from "../../lib/format";
 
 /**
@@ -73,13 +73,33 @@ export function describeChanges(changes: Changes): Part[][] {
   return lines;
 }
 
-/** "2 × Sword at 50 gold (sale)". */
+/** "2 × Sword at 50 gold (sale)", and the time a line that holds its units holds them until. */
 function describeCartLine(itemId: string, line: CartLine): Part[] {
   return [
     `${formatNumber(line.itemCount)} × `,
     { item: itemId },
     ` at ${formatNumber(line.offeredPrice)} ${line.currency}${line.specialSale ? " (sale)" : ""}`,
+    ...(line.reservedUntil === undefined ? [] : [`, held until ${line.reservedUntil}`]),
   ];
+}
+
+/**
+ * The lines of one history entry: its ops, or what it set when it carries none. The node's
+ * sweep (`cart:release`, or `inventory:expire` when a lot ended first in the same commit) changes
+ * a cart line only to end its hold, so those lines say that rather than repeat the line.
+ */
+export function describeEntry(entry: Pick<HistoryEntry, "kind" | "ops" | "changes">): Part[][] {
+  const { cart, ...rest } = entry.changes;
+  const swept = entry.kind === "cart:release" || entry.kind === "inventory:expire";
+  const released = swept ? Object.entries(cart?.lines ?? {}).map(([itemId, line]) => describeRelease(itemId, line)) : [];
+  if (entry.ops.length > 0) return [...entry.ops.map(describeOp), ...released];
+  return swept ? [...describeChanges(rest), ...released] : describeChanges(entry.changes);
+}
+
+/** "cart: hold ended, 2 × Relic back to the shop (the line stays)". */
+function describeRelease(itemId: string, line: CartLine | null): Part[] {
+  if (line === null) return ["cart: ", { item: itemId }, " removed"];
+  return ["cart: hold ended, ", `${formatNumber(line.itemCount)} × `, { item: itemId }, " back to the shop (the line stays)"];
 }
 
 /** What a cart adds up to per currency (lines × the price each was offered at), as checkout would charge it. */

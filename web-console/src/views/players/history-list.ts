@@ -4,7 +4,7 @@ import { clockTime, shortId } from "../../lib/format";
 import type { ItemNames } from "../../lib/item-names";
 import { type KeyedList, keyedList } from "../../lib/keyed";
 import { isReversible, isTrade, reverseQuestion } from "./actions-model";
-import { describeChanges, describeOp, type Part } from "./describe";
+import { describeEntry, describeOp, type Part } from "./describe";
 import { reasonConfirm } from "./reason-confirm";
 
 const pageSize = 50;
@@ -106,7 +106,7 @@ export class HistoryList {
   }
 
   private row(entry: HistoryEntry): HTMLElement {
-    const lines = entry.ops.length > 0 ? entry.ops.map(describeOp) : describeChanges(entry.changes);
+    const lines = describeEntry(entry);
     const what = h("td", { class: "what" });
     if (entry.reverses !== undefined) what.append(h("span", { class: "tag" }, `reverses v${entry.reverses}`));
     else if (entry.kind !== "inventory:apply") what.append(h("span", { class: "tag" }, entry.kind));
