@@ -1,4 +1,4 @@
-import { type Cart, type CartChange, type CartLine, HoardError, type HistoryEntry } from "@hoard/protocol";
+import { type Cart, type CartChange, type CartLine, type HistoryEntry, HoardError } from "@hoard/protocol";
 import { type Guarded, type GuardRef, type Guards, guardKey } from "../commit/plan";
 import { SUPPLY_GUARD, type Supply, type SupplyData } from "./port";
 
