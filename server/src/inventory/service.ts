@@ -52,7 +52,7 @@ export interface InventoryDeps {
 }
 
 /** The shop documents a refund changes in its commit: declared guards, and their new versions from those read. */
-export interface RefundToShop {
+interface RefundToShop {
   guards: GuardRef[];
   writes(guards: Guards): Guarded[];
 }
