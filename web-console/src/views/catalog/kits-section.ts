@@ -1,18 +1,26 @@
 import type { Kit } from "@hoard/client-sdk";
 import { askToConfirm } from "../../lib/confirm";
-import { errorBox, h, replaceChildren } from "../../lib/dom";
+import { h, replaceChildren } from "../../lib/dom";
 import { formatNumber } from "../../lib/format";
 import type { ViewContext } from "../../view";
 import { kitConfirmation, kitItemsText, parseCurrencies, parseKitItems } from "./catalog-model";
 import { catalogTable } from "./catalog-table";
 import type { ItemBook } from "./catalog-view";
+import { sectionLoad } from "./read-all";
 
 /** Kits (what players of a class start with); an admin creates or replaces one after a confirmation. */
 export function kitsSection(ctx: ViewContext, book: ItemBook): { el: HTMLElement } {
   const body = h("tbody");
   const problem = h("div");
   let kits: Kit[] = [];
-  const form = ctx.canAct ? kitForm(ctx, book, () => kits, load) : undefined;
+  const form = ctx.canAct
+    ? kitForm(
+        ctx,
+        book,
+        () => kits,
+        () => load(),
+      )
+    : undefined;
   const draw = () =>
     replaceChildren(
       body,
@@ -41,15 +49,14 @@ export function kitsSection(ctx: ViewContext, book: ItemBook): { el: HTMLElement
         ),
       ),
     );
-  async function load(): Promise<void> {
-    try {
-      kits = (await ctx.hoard.kits.list()).kits;
-      problem.replaceChildren();
+  const load = sectionLoad(
+    problem,
+    async () => (await ctx.hoard.kits.list()).kits,
+    (read) => {
+      kits = read;
       draw();
-    } catch (error) {
-      replaceChildren(problem, errorBox(error));
-    }
-  }
+    },
+  );
   book.onChange(draw);
   void load();
   const heads = ["Kit", "Class", "Currencies", "Items", ...(form ? [""] : [])];

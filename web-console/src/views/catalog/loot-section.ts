@@ -1,11 +1,11 @@
 import type { StoredLootTable } from "@hoard/client-sdk";
-import { errorBox, h, replaceChildren } from "../../lib/dom";
+import { h, replaceChildren } from "../../lib/dom";
 import { formatNumber, shortId } from "../../lib/format";
 import type { ViewContext } from "../../view";
 import { lootLines } from "./catalog-model";
 import { catalogTable } from "./catalog-table";
 import type { ItemBook } from "./catalog-view";
-import { readAll } from "./read-all";
+import { readAll, sectionLoad } from "./read-all";
 
 /**
  * Loot tables, read-only: each stored table with its rolls, guaranteed rewards and weighted
@@ -51,18 +51,18 @@ export function lootSection(ctx: ViewContext, book: ItemBook): { el: HTMLElement
     );
   }
 
-  async function load(): Promise<void> {
-    try {
-      tables = await readAll(
+  const load = sectionLoad(
+    problem,
+    () =>
+      readAll(
         (page) => ctx.hoard.loot.list(page),
         (answer) => answer.tables,
-      );
-      problem.replaceChildren();
+      ),
+    (read) => {
+      tables = read;
       draw();
-    } catch (error) {
-      replaceChildren(problem, errorBox(error));
-    }
-  }
+    },
+  );
 
   book.onChange(draw);
   void load();

@@ -1,13 +1,13 @@
 import type { ShopOffer } from "@hoard/client-sdk";
 import { askToConfirm } from "../../lib/confirm";
-import { errorBox, h, replaceChildren } from "../../lib/dom";
+import { h, replaceChildren } from "../../lib/dom";
 import { formatNumber } from "../../lib/format";
 import type { ViewContext } from "../../view";
 import { endSaleConfirmation, priceConfirmation, priceInput, utc } from "./catalog-model";
 import { catalogTable } from "./catalog-table";
 import type { ItemBook } from "./catalog-view";
 import { itemSelect } from "./item-select";
-import { readAll } from "./read-all";
+import { readAll, sectionLoad } from "./read-all";
 
 /**
  * The shop catalog: every price, its sale and what it costs now. An admin sets a price (with
@@ -22,18 +22,18 @@ export function shopSection(ctx: ViewContext, book: ItemBook): { el: HTMLElement
   let entries: ShopOffer[] = [];
   const keyOf = (entry: { itemId: string; currency: string }) => `${entry.itemId}/${entry.currency}`;
 
-  async function load(): Promise<void> {
-    try {
-      entries = await readAll(
+  const load = sectionLoad(
+    problem,
+    () =>
+      readAll(
         (page) => ctx.hoard.shop.list(page),
         (answer) => answer.entries,
-      );
-      problem.replaceChildren();
+      ),
+    (read) => {
+      entries = read;
       draw();
-    } catch (error) {
-      replaceChildren(problem, errorBox(error));
-    }
-  }
+    },
+  );
 
   const act = (question: string, run: () => Promise<unknown>, done: string) =>
     askToConfirm(review, outcome, {

@@ -1,13 +1,13 @@
 import type { ShopSupply } from "@hoard/client-sdk";
 import { askToConfirm } from "../../lib/confirm";
-import { errorBox, h, replaceChildren } from "../../lib/dom";
+import { h, replaceChildren } from "../../lib/dom";
 import { formatNumber } from "../../lib/format";
 import type { ViewContext } from "../../view";
 import { supplyConfirmation, supplyInput, supplyText } from "./catalog-model";
 import { catalogTable } from "./catalog-table";
 import type { ItemBook } from "./catalog-view";
 import { itemSelect } from "./item-select";
-import { readAll } from "./read-all";
+import { readAll, sectionLoad } from "./read-all";
 
 /**
  * Limited items: how many units the shop sells of each in all, how many carts hold, how many
@@ -22,18 +22,18 @@ export function supplySection(ctx: ViewContext, book: ItemBook): { el: HTMLEleme
   const outcome = h("div", { "aria-live": "polite" });
   let supplies: ShopSupply[] = [];
 
-  async function load(): Promise<void> {
-    try {
-      supplies = await readAll(
+  const load = sectionLoad(
+    problem,
+    () =>
+      readAll(
         (page) => ctx.hoard.shop.supplies(page),
         (answer) => answer.supplies,
-      );
-      problem.replaceChildren();
+      ),
+    (read) => {
+      supplies = read;
       draw();
-    } catch (error) {
-      replaceChildren(problem, errorBox(error));
-    }
-  }
+    },
+  );
 
   const form = ctx.canAct ? supplyForm() : undefined;
   function draw(): void {
