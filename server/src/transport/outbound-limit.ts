@@ -16,6 +16,17 @@ interface EnginePacket {
 const sizeOf = (packet: EnginePacket) =>
   typeof packet.data === "string" ? packet.data.length : packet.data instanceof Uint8Array ? packet.data.byteLength : 0;
 
+/** What the bound keeps on each connection: one small object, no closure of its own. */
+interface Held {
+  /** Bytes of packets created and not yet handed to the transport. */
+  queued: number;
+  cut: boolean;
+  /** Handed back to `onExceeded` (who the connection is, for the log). */
+  owner: unknown;
+}
+
+const HELD = Symbol("hoard.outgoing");
+
 /**
  * Bounds what the node holds for one connection that does not read: the packets Engine.IO
  * queues (it holds them while the transport is busy, or until a long-polling client polls)
@@ -26,24 +37,32 @@ const sizeOf = (packet: EnginePacket) =>
  * the unread data) and everything it held is freed. Sizes count characters of text frames,
  * which are bytes for the JSON the node writes.
  *
- * @example io.engine.on("connection", (conn) => boundOutgoing(conn, { maxBytes: 16 << 20, onExceeded }));
+ * One listener function for every connection (it reads its connection from `this`) and a
+ * small record per connection: memory per idle connection is a figure (bench/, README).
+ *
+ * @example const bound = outgoingBound({ maxBytes: 16 << 20, onExceeded }); io.on("connection", (s) => bound(s.conn, s.data));
  */
-export function boundOutgoing(conn: EngineConnection, options: { maxBytes: number; onExceeded: (queuedBytes: number) => void }): void {
-  /** Bytes of packets created and not yet handed to the transport. */
-  let queued = 0;
-  let cut = false;
-  conn.on("packetCreate", (packet: EnginePacket) => {
+export function outgoingBound<O>(options: {
+  maxBytes: number;
+  onExceeded: (owner: O, queuedBytes: number) => void;
+}): (conn: EngineConnection, owner: O) => void {
+  function onPacketCreate(this: EngineConnection & { [HELD]: Held }, packet: EnginePacket): void {
+    const held = this[HELD];
     // Engine.IO hands its whole queue over at once: an empty queue means all of it went.
     // (Counted here rather than on "flush": one listener less on every connection.)
-    if (conn.writeBuffer.length === 0) queued = 0;
-    queued += sizeOf(packet);
-    const total = queued + (conn.transport.socket?.bufferedAmount ?? 0);
-    if (total <= options.maxBytes || cut) return;
-    cut = true;
-    options.onExceeded(total);
+    if (this.writeBuffer.length === 0) held.queued = 0;
+    held.queued += sizeOf(packet);
+    const total = held.queued + (this.transport.socket?.bufferedAmount ?? 0);
+    if (total <= options.maxBytes || held.cut) return;
+    held.cut = true;
+    options.onExceeded(held.owner as O, total);
     // ws keeps its unsent data until its socket is destroyed: terminate, not close.
-    if (conn.transport.name === "websocket") conn.transport.socket?.terminate?.();
+    if (this.transport.name === "websocket") this.transport.socket?.terminate?.();
     // Discarded: Engine.IO closes now and drops its queue instead of waiting for it to drain.
-    conn.close(true);
-  });
+    this.close(true);
+  }
+  return (conn, owner) => {
+    (conn as EngineConnection & { [HELD]: Held })[HELD] = { queued: 0, cut: false, owner };
+    conn.on("packetCreate", onPacketCreate);
+  };
 }

@@ -3,13 +3,13 @@ import { type ClientToServerEvents, HoardError, isClientEventName, type ServerTo
 import { Server, type ServerOptions, type Socket } from "socket.io";
 import type { Session } from "../actions";
 import type { Principal, TokenService } from "../auth/tokens";
-import { atTime } from "../lib/long-timeout";
+import { Deadlines } from "../lib/deadlines";
 import type { Logger } from "../log";
 import { ConnectionGate } from "./connection-gate";
 import { playerRoom } from "./connections";
 import type { Dispatcher } from "./dispatch";
 import type { Metrics } from "./metrics";
-import { boundOutgoing } from "./outbound-limit";
+import { outgoingBound } from "./outbound-limit";
 import type { Rate } from "./rate-limit";
 import type { RefusalLog } from "./refusal-log";
 
@@ -74,6 +74,14 @@ export function createSocketServer(
     }
   });
 
+  const expiries = new Deadlines(hangUpExpired);
+  const boundOutgoing = outgoingBound<{ sub: string; role: string }>({
+    maxBytes: options.maxBufferedBytes,
+    onExceeded: ({ sub, role }, queuedBytes) => {
+      deps.metrics.connectionsCut.inc();
+      deps.log.info({ sub, role, queuedBytes }, "connection closed: it leaves its replies unread");
+    },
+  });
   io.on("connection", (socket) => {
     const { principal } = socket.data;
     deps.metrics.connections.inc();
@@ -81,11 +89,12 @@ export function createSocketServer(
     socket.conn.once("upgrade", (transport: { name: string }) => {
       socket.data.transport = transport.name;
     });
-    // Game servers hold tokens for months: atTime re-arms past setTimeout's 24.8-day limit.
-    const cancelExpiry = principal.exp === undefined ? undefined : atTime(principal.exp * 1000, () => hangUpExpired(socket));
+    // One schedule for every connection's token (game servers hold theirs for months).
+    const expiresAt = principal.exp === undefined ? undefined : principal.exp * 1000;
+    if (expiresAt !== undefined) expiries.add(socket, expiresAt);
     socket.on("disconnect", () => {
       deps.metrics.connections.dec();
-      cancelExpiry?.();
+      if (expiresAt !== undefined) expiries.delete(socket, expiresAt);
       deps.refusals.flush(socket.id);
       gate.close();
       deps.onDisconnect?.(principal, socket.id);
@@ -106,14 +115,8 @@ export function createSocketServer(
       },
     };
     const ctx = { principal, session };
-    boundOutgoing(socket.conn as never, {
-      maxBytes: options.maxBufferedBytes,
-      onExceeded: (queuedBytes) => {
-        deps.metrics.connectionsCut.inc();
-        deps.log.info({ sub: principal.sub, role: principal.role, queuedBytes }, "connection closed: it leaves its replies unread");
-      },
-    });
     const caller = { sub: principal.sub, role: principal.role, transport: "socket" } as const;
+    boundOutgoing(socket.conn as never, caller);
     // Players' events are limited per connection before they are parsed (a flood must cost the
     // node next to nothing); the dispatcher still limits per player and class of event.
     const gate = new ConnectionGate(socket as unknown as Socket, {
