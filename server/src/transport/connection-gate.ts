@@ -44,7 +44,22 @@ export type GateRefusal = "RATE_LIMITED" | "REQUEST_IN_FLIGHT_LIMIT";
  * `settled()` must be called once for every admitted event, when its reply is queued, and
  * `close()` once the connection closes.
  */
-export class ConnectionGate {
+export interface GateOptions<O> {
+  maxInFlight: number;
+  rate: Rate | undefined;
+  onRefused: (owner: O, code: GateRefusal) => void;
+}
+
+const GATE = Symbol("hoard.gate");
+type GatedConnection<O> = EngineConnection & { [GATE]: ConnectionGate<O> };
+
+function onData<O>(this: GatedConnection<O>, data: unknown): void {
+  this[GATE].receive(data, this);
+}
+
+export class ConnectionGate<O> {
+  /** Socket.IO's own handler of the connection's messages, which the gate stands before. */
+  private readonly parse: (data: unknown) => void;
   private inFlight = 0;
   /** Made on the first event: an idle connection holds none (memory per connection is a figure). */
   private bucket: TokenBuckets | undefined;
@@ -56,19 +71,31 @@ export class ConnectionGate {
   /** The next turn, which restores the budget and hands on what waits. */
   private nextTurn: NodeJS.Immediate | undefined;
 
+  /**
+   * `options` are shared by every gate of a kind (players', the others'); `owner` is this
+   * connection's, handed back to `onRefused`. The gate hooks the connection with one listener
+   * function shared by every connection: no closure per connection (memory per idle
+   * connection is a figure).
+   */
   constructor(
     socket: Socket,
-    private readonly options: { maxInFlight: number; rate: Rate | undefined; onRefused: (code: GateRefusal) => void },
+    private readonly options: GateOptions<O>,
+    private readonly owner: O,
   ) {
-    const conn = socket.conn as unknown as EngineConnection;
+    const conn = socket.conn as unknown as GatedConnection<O>;
     // Socket.IO's client is the only listener of the connection's data; it goes behind the gate.
     const [parse, ...others] = conn.listeners("data");
     if (!parse || others.length > 0) throw new Error("the gate expects Socket.IO's client as the one data listener");
+    this.parse = parse;
     conn.off("data", parse);
-    conn.on("data", (data) => {
-      if (typeof data !== "string") parse(data);
-      else if (data[0] !== "2" || this.admit(data, conn)) this.queue(data, parse);
-    });
+    conn[GATE] = this;
+    conn.on("data", onData);
+  }
+
+  /** A message from the connection: handed on, or (an event refused) answered here. */
+  receive(data: unknown, conn: EngineConnection): void {
+    if (typeof data !== "string") this.parse(data);
+    else if (data[0] !== "2" || this.admit(data, conn)) this.queue(data, this.parse);
   }
 
   /** The connection closed: stop its timers and drop what waits (called from its disconnect handler). */
@@ -124,7 +151,7 @@ export class ConnectionGate {
       this.inFlight++;
       return true;
     }
-    this.options.onRefused(code);
+    this.options.onRefused(this.owner, code);
     const id = ackIdOf(data);
     if (id !== undefined) conn.write(`3${id}[${refusalJson(code, retryAfterMs)}]`);
     if (code === "RATE_LIMITED") this.pauseReading(conn, Math.max(retryAfterMs, FLOOD_PAUSE_MS));

@@ -5,7 +5,7 @@ import type { Session } from "../actions";
 import type { Principal, TokenService } from "../auth/tokens";
 import { Deadlines } from "../lib/deadlines";
 import type { Logger } from "../log";
-import { ConnectionGate } from "./connection-gate";
+import { ConnectionGate, type GateRefusal } from "./connection-gate";
 import { playerRoom } from "./connections";
 import type { Dispatcher } from "./dispatch";
 import type { Metrics } from "./metrics";
@@ -74,77 +74,134 @@ export function createSocketServer(
     }
   });
 
+  // What every connection shares: its handlers below are made once per node, and each connection
+  // keeps one record (`Connection`) on its socket, so an idle connection costs little (a figure).
   const expiries = new Deadlines(hangUpExpired);
-  const boundOutgoing = outgoingBound<{ sub: string; role: string }>({
+  const boundOutgoing = outgoingBound<Caller>({
     maxBytes: options.maxBufferedBytes,
     onExceeded: ({ sub, role }, queuedBytes) => {
       deps.metrics.connectionsCut.inc();
       deps.log.info({ sub, role, queuedBytes }, "connection closed: it leaves its replies unread");
     },
   });
-  io.on("connection", (socket) => {
-    const { principal } = socket.data;
-    deps.metrics.connections.inc();
-    Object.assign(socket.data, { nodeId: options.nodeId, transport: socket.conn.transport.name, connectedAt: Date.now() });
-    socket.conn.once("upgrade", (transport: { name: string }) => {
-      socket.data.transport = transport.name;
-    });
-    // One schedule for every connection's token (game servers hold theirs for months).
-    const expiresAt = principal.exp === undefined ? undefined : principal.exp * 1000;
-    if (expiresAt !== undefined) expiries.add(socket, expiresAt);
-    socket.on("disconnect", () => {
-      deps.metrics.connections.dec();
-      if (expiresAt !== undefined) expiries.delete(socket, expiresAt);
-      deps.refusals.flush(socket.id);
-      gate.close();
-      deps.onDisconnect?.(principal, socket.id);
-    });
+  const onRefused = (socket: Socket, code: GateRefusal) => deps.refusals.count(socket.id, callerOf(socket), code);
+  // Players' events are limited per connection before they are parsed (a flood must cost the
+  // node next to nothing); the dispatcher still limits per player and class of event.
+  const gates = {
+    player: { maxInFlight: options.maxInFlight, rate: options.rateLimit, onRefused },
+    other: { maxInFlight: options.maxInFlight, rate: undefined, onRefused },
+  };
 
+  function onDisconnect(this: Socket): void {
+    const { principal, expiresAt, gate } = connectionOf(this);
+    deps.metrics.connections.dec();
+    if (expiresAt !== undefined) expiries.delete(this, expiresAt);
+    deps.refusals.flush(this.id);
+    gate.close();
+    deps.onDisconnect?.(principal, this.id);
+  }
+
+  // One catch-all listener rather than one per event: memory would otherwise grow with the protocol.
+  function onEvent(this: Socket, event: unknown, ...args: unknown[]): void {
+    const { gate, context } = connectionOf(this);
+    if (typeof event !== "string" || !isClientEventName(event)) {
+      gate.settled();
+      deps.refusals.count(this.id, callerOf(this), "EVENT_UNKNOWN");
+      const ack = args.at(-1);
+      if (typeof ack === "function")
+        ack({ ok: false, error: new HoardError("EVENT_UNKNOWN", `no event ${String(event).slice(0, 64)}`).toWire() });
+      return;
+    }
+    let [payload, ack] = args;
+    // `emit(event, ack)` with no payload is an empty payload.
+    if (typeof payload === "function" && ack === undefined) [payload, ack] = [undefined, payload];
+    void deps.dispatcher.run(event, payload, context, "socket").then((reply) => {
+      gate.settled();
+      if (typeof ack === "function") ack(reply);
+    });
+  }
+
+  io.on("connection", (hoardSocket) => {
+    const socket = hoardSocket as unknown as Socket;
+    const { principal } = hoardSocket.data;
+    deps.metrics.connections.inc();
+    Object.assign(hoardSocket.data, { nodeId: options.nodeId, transport: socket.conn.transport.name, connectedAt: Date.now() });
+    socket.conn.once("upgrade", (transport: { name: string }) => {
+      hoardSocket.data.transport = transport.name;
+    });
     // A player's connections share a room, so an operator can close them on any node.
     const ownRoom = principal.role === "player" ? playerRoom(principal.sub) : undefined;
     if (ownRoom) void socket.join(ownRoom);
-    const session: Session = {
-      id: socket.id,
-      join: (topic) => socket.join(topic),
-      leave: (topic) => socket.leave(topic),
-      get topics() {
-        const topics = new Set(socket.rooms);
-        topics.delete(socket.id);
-        if (ownRoom) topics.delete(ownRoom);
-        return topics;
-      },
+    const caller: Caller = { sub: principal.sub, role: principal.role, transport: "socket" };
+    const connection: Connection = {
+      principal,
+      caller,
+      // One schedule for every connection's token (game servers hold theirs for months).
+      expiresAt: principal.exp === undefined ? undefined : principal.exp * 1000,
+      context: { principal, session: new SocketSession(socket, ownRoom) },
+      gate: new ConnectionGate(socket, principal.role === "player" ? gates.player : gates.other, socket),
     };
-    const ctx = { principal, session };
-    const caller = { sub: principal.sub, role: principal.role, transport: "socket" } as const;
+    (socket as ConnectedSocket)[CONNECTION] = connection;
+    if (connection.expiresAt !== undefined) expiries.add(hoardSocket, connection.expiresAt);
     boundOutgoing(socket.conn as never, caller);
-    // Players' events are limited per connection before they are parsed (a flood must cost the
-    // node next to nothing); the dispatcher still limits per player and class of event.
-    const gate = new ConnectionGate(socket as unknown as Socket, {
-      maxInFlight: options.maxInFlight,
-      rate: principal.role === "player" ? options.rateLimit : undefined,
-      onRefused: (code) => deps.refusals.count(socket.id, caller, code),
-    });
-    // One catch-all listener per connection rather than one per event: a listener is a closure
-    // and an entry in the socket's table, per connection, so memory would grow with the protocol.
-    (socket as unknown as Socket).onAny((event: unknown, ...args: unknown[]) => {
-      if (typeof event !== "string" || !isClientEventName(event)) {
-        gate.settled();
-        deps.refusals.count(socket.id, caller, "EVENT_UNKNOWN");
-        const ack = args.at(-1);
-        if (typeof ack === "function")
-          ack({ ok: false, error: new HoardError("EVENT_UNKNOWN", `no event ${String(event).slice(0, 64)}`).toWire() });
-        return;
-      }
-      let [payload, ack] = args;
-      // `emit(event, ack)` with no payload is an empty payload.
-      if (typeof payload === "function" && ack === undefined) [payload, ack] = [undefined, payload];
-      void deps.dispatcher.run(event, payload, ctx, "socket").then((reply) => {
-        gate.settled();
-        if (typeof ack === "function") ack(reply);
-      });
-    });
+    socket.on("disconnect", onDisconnect);
+    socket.onAny(onEvent);
   });
   return io;
+}
+
+interface Caller {
+  sub: string;
+  role: Principal["role"];
+  transport: "socket";
+}
+
+/** What a connection's shared handlers need of it, kept on its socket. */
+interface Connection {
+  principal: Principal;
+  caller: Caller;
+  /** When its token expires (ms since the epoch); absent for a token without one. */
+  expiresAt: number | undefined;
+  context: { principal: Principal; session: Session };
+  gate: ConnectionGate<Socket>;
+}
+
+const CONNECTION = Symbol("hoard.connection");
+type ConnectedSocket = Socket & { [CONNECTION]: Connection };
+
+function connectionOf(socket: Socket): Connection {
+  return (socket as ConnectedSocket)[CONNECTION];
+}
+
+function callerOf(socket: Socket): Caller {
+  return connectionOf(socket).caller;
+}
+
+/** The push topics of a connection: its rooms, less its own and its player's. */
+class SocketSession implements Session {
+  constructor(
+    private readonly socket: Socket,
+    private readonly ownRoom: string | undefined,
+  ) {}
+
+  get id(): string {
+    return this.socket.id;
+  }
+
+  join(topic: string): Promise<void> | void {
+    return this.socket.join(topic);
+  }
+
+  leave(topic: string): Promise<void> | void {
+    return this.socket.leave(topic);
+  }
+
+  get topics(): ReadonlySet<string> {
+    const topics = new Set(this.socket.rooms);
+    topics.delete(this.socket.id);
+    if (this.ownRoom) topics.delete(this.ownRoom);
+    return topics;
+  }
 }
 
 /** Says why before hanging up, so the client fetches a fresh token rather than waiting out an outage. */
