@@ -21,7 +21,11 @@ interface TableRow {
 export class SqliteLootTables implements LootTableStore {
   private readonly stmt;
 
-  constructor(db: Database.Database) {
+  /** `enqueue`: the store's group commit, which every write goes through (and, under FULL, its sync). */
+  constructor(
+    db: Database.Database,
+    private readonly enqueue: <T>(work: () => T) => Promise<T>,
+  ) {
     this.stmt = {
       insert: db.prepare("INSERT INTO loot_tables (id, definition, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING"),
       get: db.prepare("SELECT id, definition, created_at FROM loot_tables WHERE id = ?"),
@@ -30,7 +34,10 @@ export class SqliteLootTables implements LootTableStore {
   }
 
   async save(table: StoredLootTable): Promise<{ table: StoredLootTable; created: boolean }> {
-    if (this.stmt.insert.run(table.id, JSON.stringify(table.definition), table.createdAt).changes === 1) return { table, created: true };
+    const created = await this.enqueue(
+      () => this.stmt.insert.run(table.id, JSON.stringify(table.definition), table.createdAt).changes === 1,
+    );
+    if (created) return { table, created: true };
     const stored = (await this.get([table.id])).get(table.id);
     return { table: stored ?? table, created: false };
   }

@@ -27,7 +27,11 @@ export class SqliteShopCatalog implements ShopCatalog {
   readonly guardTables: Readonly<Record<string, GuardTable>>;
   private readonly stmt;
 
-  constructor(db: Database.Database) {
+  /** `enqueue`: the store's group commit, which every write goes through (and, under FULL, its sync). */
+  constructor(
+    db: Database.Database,
+    private readonly enqueue: <T>(work: () => T) => Promise<T>,
+  ) {
     const columns = "item_id, currency, price, sale_price, sale_starts_at, sale_expires_at, updated_at";
     this.stmt = {
       set: db.prepare(
@@ -72,19 +76,21 @@ export class SqliteShopCatalog implements ShopCatalog {
 
   async setPrice(entry: ShopPrice): Promise<void> {
     const sale = entry.sale;
-    this.stmt.set.run(
-      entry.itemId,
-      entry.currency,
-      entry.price,
-      sale?.price ?? null,
-      sale?.startsAt ?? null,
-      sale?.expiresAt ?? null,
-      entry.updatedAt,
+    await this.enqueue(() =>
+      this.stmt.set.run(
+        entry.itemId,
+        entry.currency,
+        entry.price,
+        sale?.price ?? null,
+        sale?.startsAt ?? null,
+        sale?.expiresAt ?? null,
+        entry.updatedAt,
+      ),
     );
   }
 
-  async withdrawPrice(itemId: string, currency: string): Promise<boolean> {
-    return this.stmt.withdraw.run(itemId, currency).changes === 1;
+  withdrawPrice(itemId: string, currency: string): Promise<boolean> {
+    return this.enqueue(() => this.stmt.withdraw.run(itemId, currency).changes === 1);
   }
 
   async pricesOf(itemIds: readonly string[]): Promise<ShopPrice[]> {
@@ -98,8 +104,8 @@ export class SqliteShopCatalog implements ShopCatalog {
     return (rows as PriceRow[]).map(priceFromRow);
   }
 
-  async setSupply(itemId: string, supply: number | null): Promise<Supply> {
-    return supplyOf(this.stmt.setSupply.get(itemId, supply) as SupplyRow);
+  setSupply(itemId: string, supply: number | null): Promise<Supply> {
+    return this.enqueue(() => supplyOf(this.stmt.setSupply.get(itemId, supply) as SupplyRow));
   }
 
   async listSupplies(query: SupplyQuery): Promise<Supply[]> {
