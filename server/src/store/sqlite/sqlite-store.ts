@@ -321,6 +321,9 @@ export class SqliteStore implements Store {
     // worker's release schedules the next flush). Closing flushes regardless: the hold is only
     // there so the WAL can start over, never needed for correctness.
     if (this.checkpointer?.held && !this.closed) return;
+    // While the WAL syncs, what arrives waits for it and then commits in one batch (its end
+    // schedules the next flush): committing meanwhile would not answer anyone sooner.
+    if (this.walSync?.busy && !this.closed) return;
     const batch = this.queue.splice(0, this.maxBatch);
     if (this.queue.length > 0) {
       this.flushScheduled = true;
@@ -353,10 +356,13 @@ export class SqliteStore implements Store {
     }
     // Committed and visible, but not answered (acked, pushed) until it is on disk. A failed
     // sync leaves the commit unconfirmed: a repeat of each op id answers its stored result.
-    this.walSync.afterCommit().then(answer, (error: unknown) => {
-      const failure = new HoardError("STORE_UNAVAILABLE", "the commit could not be synced to disk", { cause: error });
-      for (const pending of batch) pending.reject(failure);
-    });
+    this.walSync
+      .afterCommit()
+      .then(answer, (error: unknown) => {
+        const failure = new HoardError("STORE_UNAVAILABLE", "the commit could not be synced to disk", { cause: error });
+        for (const pending of batch) pending.reject(failure);
+      })
+      .finally(() => this.scheduleFlush());
   }
 
   /** Runs inside the batch transaction, in a savepoint of its own. */
