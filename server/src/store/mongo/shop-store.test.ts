@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { anItemId } from "../../../../test/support/builders";
 import { cursor, fakeMongoStore } from "../../../../test/support/mongo-fakes";
-import { priceListFilter } from "./shop-store";
+import { priceListFilter, supplyListFilter } from "./shop-store";
 
 /** The Mongo shop catalog's own logic on driver-shaped fakes; against a real server: test/contract (MONGODB_URL). */
 
@@ -57,5 +57,14 @@ describe("MongoShopCatalog on driver-shaped fakes", () => {
     shop_prices.deleteOne.mockResolvedValueOnce({ deletedCount: 1 }).mockResolvedValueOnce({ deletedCount: 0 });
 
     expect([await store.shop.withdrawPrice(potion, "gold"), await store.shop.withdrawPrice(potion, "gold")]).toEqual([true, false]);
+  });
+});
+
+describe("supplyListFilter", () => {
+  it("lists every supply without a condition, and takes only scalars", () => {
+    // An empty condition on _id (`{ _id: {} }`) would match no document at all.
+    expect(supplyListFilter({ limit: 5 })).toEqual({});
+    expect(supplyListFilter({ after: potion, itemId: sword, limit: 5 })).toEqual({ _id: { $gt: potion, $eq: sword } });
+    expect(() => supplyListFilter({ after: { $ne: "" } as unknown as string, limit: 5 })).toThrow(TypeError);
   });
 });

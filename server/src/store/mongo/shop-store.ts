@@ -100,12 +100,18 @@ export class MongoShopCatalog implements ShopCatalog {
 
   listSupplies(query: SupplyQuery): Promise<Supply[]> {
     return this.deps.run(async () => {
-      const after = query.after === undefined ? {} : { $gt: text(query.after, "after") };
-      const filter: Filter<SupplyDoc> = { _id: query.itemId === undefined ? after : { ...after, $eq: text(query.itemId, "item id") } };
-      const docs = await this.supplies.find(filter, { sort: { _id: 1 }, limit: count(query.limit, "limit") }).toArray();
+      const docs = await this.supplies.find(supplyListFilter(query), { sort: { _id: 1 }, limit: count(query.limit, "limit") }).toArray();
       return docs.map(supplyOf);
     });
   }
+}
+
+/** Supplies after the cursor, optionally of one item; no condition at all is every supply (`_id: {}` would match none). */
+export function supplyListFilter(query: SupplyQuery): Filter<SupplyDoc> {
+  const id: Record<string, string> = {};
+  if (query.after !== undefined) id.$gt = text(query.after, "after");
+  if (query.itemId !== undefined) id.$eq = text(query.itemId, "item id");
+  return Object.keys(id).length === 0 ? {} : { _id: id };
 }
 
 function dataOf(doc: SupplyDoc): SupplyData {
