@@ -7,7 +7,7 @@ import { SUPPLY_GUARD, type Supply, type SupplyData } from "./port";
  * inside the same commit as the cart (the supplies are the commit's guards). A cart line with
  * `reservedUntil` holds all its units; every cart change holds or releases the difference
  * (`holdFor`), so adding, updating, removing, clearing, repricing and the return sweep keep the
- * supply's `held` equal to what the carts hold, and a checkout sells (`sellLine`).
+ * supply's `held` equal to what the carts hold; a checkout sells (`sell`), a refund takes back (`unsell`).
  */
 
 /** What is left to hold or sell: never below 0; null when unlimited. */
