@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { EventEmitter } from "node:events";
+import { readdirSync } from "node:fs";
+import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildSync } from "esbuild";
 
 /**
  * A tiny request/reply protocol over the Node IPC channel, used between the orchestrator and
@@ -13,8 +16,41 @@ interface Envelope {
   error?: string;
 }
 
-/** The TypeScript loader, resolved from this repository so children need no global tsx. */
-const tsxLoader = import.meta.resolve("tsx");
+const root = fileURLToPath(new URL("../..", import.meta.url));
+
+/**
+ * Children run their script bundled as the production build makes the server (esbuild, no
+ * `keepNames`), not through tsx: tsx keeps names, and its `__name` helper on every closure cost
+ * Hoard's server 5–6 % of its CPU at peak, which `npm start` does not pay. The workspace's own
+ * packages are bundled; every installed package stays an import. The bundle sits in
+ * `server/.bench/`, as deep as `server/src/`, so the server's paths relative to its modules
+ * (its package.json, the console's files) resolve as they do from its sources.
+ */
+function bundled(script: string): string {
+  const outfile = join(root, "server/.bench", basename(script).replace(/\.ts$/, ".mjs"));
+  buildSync({
+    entryPoints: [join(root, script)],
+    outfile,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20.19",
+    external: installedPackages(),
+    logLevel: "warning",
+  });
+  return outfile;
+}
+
+/** Every package under node_modules but the workspace's own (`@hoard/*`), and their subpaths. */
+function installedPackages(): string[] {
+  const names: string[] = [];
+  for (const entry of readdirSync(join(root, "node_modules"))) {
+    if (entry.startsWith(".")) continue;
+    if (!entry.startsWith("@")) names.push(entry);
+    else if (entry !== "@hoard") for (const scoped of readdirSync(join(root, "node_modules", entry))) names.push(`${entry}/${scoped}`);
+  }
+  return names.flatMap((name) => [name, `${name}/*`]);
+}
 
 export interface ChildOptions {
   /** Shown in errors. */
@@ -26,7 +62,7 @@ export interface ChildOptions {
   nodeArgs?: string[];
 }
 
-/** A child process running a TypeScript script, with `request()` for replies and `events` for the rest. */
+/** A child process running a TypeScript script (bundled), with `request()` for replies and `events` for the rest. */
 export class Child {
   readonly events = new EventEmitter<{ event: [unknown] }>();
   readonly exited: Promise<number | null>;
@@ -57,8 +93,7 @@ export class Child {
   }
 
   static start(options: ChildOptions): Child {
-    const root = fileURLToPath(new URL("../..", import.meta.url));
-    const proc = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", tsxLoader, options.script], {
+    const proc = spawn(process.execPath, [...(options.nodeArgs ?? []), bundled(options.script)], {
       cwd: root,
       env: { ...process.env, ...options.env },
       stdio: ["ignore", "inherit", "inherit", "ipc"],
