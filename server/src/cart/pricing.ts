@@ -28,15 +28,17 @@ export function sameInstant(a: string | undefined, b: string | undefined): boole
  * item after the service read it, and the service must load again).
  */
 export class PriceBook {
-  /** The items loaded (their supplies too, for a checkout). */
-  readonly itemIds: readonly string[];
   private readonly loaded: ReadonlySet<string>;
   private readonly entries = new Map<string, ShopPrice>();
 
   constructor(options: { itemIds: Iterable<string>; entries: readonly ShopPrice[] }) {
-    this.itemIds = [...new Set(options.itemIds)];
-    this.loaded = new Set(this.itemIds);
+    this.loaded = new Set(options.itemIds);
     for (const entry of options.entries) this.entries.set(`${entry.itemId}/${entry.currency}`, entry);
+  }
+
+  /** The items loaded (their supplies too, for a checkout). */
+  get itemIds(): Iterable<string> {
+    return this.loaded;
   }
 
   has(itemId: string): boolean {

@@ -13,10 +13,9 @@ import type { Guards } from "../commit/plan";
 import type { StateLimits } from "../config";
 import type { Store } from "../store/port";
 import type { Publisher } from "../subscriptions/topics";
-import { SUPPLY_GUARD } from "./port";
 import { PriceBook } from "./pricing";
 import { addLine, cartTotals, checkout, clearCart, removeLine, setLineCount, withCartChange } from "./rules";
-import { holdFor, NotLoaded, SupplyLedger } from "./supply";
+import { holdFor, NotLoaded, SupplyLedger, supplyRefs } from "./supply";
 
 /** Records of this kind are order receipts, one per checkout, listed per player. */
 const ORDER_RECORD = "order";
@@ -114,7 +113,7 @@ export class CartService {
       playerIds: [input.playerId],
       guards: supplyRefs(book.itemIds),
       apply: (players, at, guards) => {
-        const supplies = new SupplyLedger(guards, new Set(book.itemIds));
+        const supplies = new SupplyLedger(guards, book);
         const plan = checkout(playerIn(players, input.playerId), book, { opId: input.opId, at, limits: this.deps.limits, supplies });
         if (plan.outcome === "repriced") {
           // A committed refusal: the cart shows the new prices to every subscriber, and a
@@ -183,10 +182,6 @@ async function withLoads<T>(attempt: () => Promise<T>): Promise<T> {
       if (load >= LOADS) throw new HoardError("PLAYER_CONFLICT", "the cart kept changing; retry", { cause: error });
     }
   }
-}
-
-function supplyRefs(itemIds: readonly string[]) {
-  return itemIds.map((id) => ({ kind: SUPPLY_GUARD, id }));
 }
 
 function viewOf(player: Player): CartView {

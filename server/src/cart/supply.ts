@@ -39,32 +39,25 @@ export class SupplyLedger {
 
   /** Holds `units` more for a cart line: refused with SHOP_SOLD_OUT when fewer are available. */
   hold(itemId: string, units: number): void {
-    const data = this.current(itemId);
-    if (!data) throw notLimited(itemId);
+    if (!this.current(itemId)) throw notLimited(itemId);
     this.requireAvailable(itemId, units);
-    this.changed.set(itemId, { ...data, held: data.held + units });
+    this.adjust(itemId, { held: units });
   }
 
   /** Gives back units a cart line held. */
   release(itemId: string, units: number): void {
-    const data = this.current(itemId);
-    if (!data) return;
-    this.changed.set(itemId, { ...data, held: Math.max(0, data.held - units) });
+    this.adjust(itemId, { held: -units });
   }
 
   /** Sells a checked-out line: its held units, or (not reserved) units still available. */
   sell(itemId: string, units: number, reserved: boolean): void {
-    const data = this.current(itemId);
-    if (!data) return;
     if (!reserved) this.requireAvailable(itemId, units);
-    this.changed.set(itemId, { ...data, held: reserved ? Math.max(0, data.held - units) : data.held, sold: data.sold + units });
+    this.adjust(itemId, { held: reserved ? -units : 0, sold: units });
   }
 
   /** Takes back sold units (a refunded checkout): they are available again. */
   unsell(itemId: string, units: number): void {
-    const data = this.current(itemId);
-    if (!data) return;
-    this.changed.set(itemId, { ...data, sold: Math.max(0, data.sold - units) });
+    this.adjust(itemId, { sold: -units });
   }
 
   /** The changed supplies, as guard writes (one version up each). */
@@ -75,6 +68,14 @@ export class SupplyLedger {
       version: (this.stored(itemId)?.version ?? 0) + 1,
       data,
     }));
+  }
+
+  /** Moves an item's counts (never below 0); an item without a supply is unlimited and keeps none. */
+  private adjust(itemId: string, by: { held?: number; sold?: number }): void {
+    const data = this.current(itemId);
+    if (!data) return;
+    const held = Math.max(0, data.held + (by.held ?? 0));
+    this.changed.set(itemId, { ...data, held, sold: Math.max(0, data.sold + (by.sold ?? 0)) });
   }
 
   private current(itemId: string): SupplyData | undefined {
@@ -108,13 +109,18 @@ export function refundToSupply(entry: HistoryEntry): { guards: GuardRef[]; write
   for (const op of entry.ops) if (op.type === "grant") units.set(op.itemId, (units.get(op.itemId) ?? 0) + op.quantity);
   const itemIds = new Set(units.keys());
   return {
-    guards: [...itemIds].map((id) => ({ kind: SUPPLY_GUARD, id })),
+    guards: supplyRefs(itemIds),
     writes(guards) {
       const ledger = new SupplyLedger(guards, itemIds);
       for (const [itemId, quantity] of units) ledger.unsell(itemId, quantity);
       return ledger.writes();
     },
   };
+}
+
+/** The supply guards (commit/plan.ts) of these items, for a commit to declare. */
+export function supplyRefs(itemIds: Iterable<string>): GuardRef[] {
+  return [...itemIds].map((id) => ({ kind: SUPPLY_GUARD, id }));
 }
 
 /** The units a line holds: all of them while it carries a reservation. */

@@ -1,7 +1,6 @@
 import { type Actor, type Changes, type HistoryOp, HoardError, type Player } from "@hoard/protocol";
-import { SUPPLY_GUARD } from "../cart/port";
 import { withCart } from "../cart/rules";
-import { dueReleases, holdFor, reservedItems, SupplyLedger } from "../cart/supply";
+import { dueReleases, holdFor, reservedItems, SupplyLedger, supplyRefs } from "../cart/supply";
 import { commitAndPublish } from "../commit/kernel";
 import { nextExpiryOf } from "../commit/plan";
 import { expireDue } from "../inventory/rules";
@@ -98,7 +97,7 @@ export class ExpirySweeper {
           kind: kindOf(read),
           input: { opId: `expiry:${playerId}:v${read.version}` },
           playerIds: [playerId],
-          guards: itemIds.map((id) => ({ kind: SUPPLY_GUARD, id })),
+          guards: supplyRefs(itemIds),
           apply: (players, at, guards) => {
             const player = players.get(playerId);
             if (player?.version !== read.version) throw new MovedOn(playerId);
@@ -132,7 +131,8 @@ function kindOf(player: Player): string {
 
 /** Whether anything the player holds is due at `at` (the sweep's clock; the commit judges again by its own). */
 function endsDue(player: Player, at: string): boolean {
-  return expireDue(player, at) !== undefined || dueReleases(player.cart, at) !== undefined;
+  const first = nextExpiryOf(player);
+  return first !== undefined && first <= at;
 }
 
 /**

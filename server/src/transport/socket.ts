@@ -93,12 +93,12 @@ export function createSocketServer(
   };
 
   function onDisconnect(this: Socket): void {
-    const { principal, expiresAt, gate } = connectionOf(this);
+    const { context, expiresAt, gate } = connectionOf(this);
     deps.metrics.connections.dec();
     if (expiresAt !== undefined) expiries.delete(this, expiresAt);
     deps.refusals.flush(this.id);
     gate.close();
-    deps.onDisconnect?.(principal, this.id);
+    deps.onDisconnect?.(context.principal, this.id);
   }
 
   // One catch-all listener rather than one per event: memory would otherwise grow with the protocol.
@@ -134,7 +134,6 @@ export function createSocketServer(
     if (ownRoom) void socket.join(ownRoom);
     const caller: Caller = { sub: principal.sub, role: principal.role, transport: "socket" };
     const connection: Connection = {
-      principal,
       caller,
       // One schedule for every connection's token (game servers hold theirs for months).
       expiresAt: principal.exp === undefined ? undefined : principal.exp * 1000,
@@ -158,7 +157,6 @@ interface Caller {
 
 /** What a connection's shared handlers need of it, kept on its socket. */
 interface Connection {
-  principal: Principal;
   caller: Caller;
   /** When its token expires (ms since the epoch); absent for a token without one. */
   expiresAt: number | undefined;
