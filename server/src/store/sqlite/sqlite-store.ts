@@ -310,7 +310,7 @@ export class SqliteStore implements Store {
     if (this.closed) return;
     this.closed = true;
     while (this.queue.length > 0) this.flush();
-    await this.walSync?.idle();
+    await this.walSync?.close();
     await this.checkpointer?.close();
     this.db.close();
   }

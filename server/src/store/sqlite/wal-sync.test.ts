@@ -36,7 +36,7 @@ describe("WalSync", () => {
     started[1]?.finish();
     await settled();
     expect(done).toEqual(["first", "second", "third"]);
-    await wal.idle();
+    await wal.close();
   });
 
   it("rejects the commits a failed sync covered, and syncs again for later ones", async () => {
@@ -58,7 +58,7 @@ describe("WalSync", () => {
       writeFileSync(path, "frames");
       const wal = new WalSync(path);
       await Promise.all([wal.afterCommit(), wal.afterCommit(), wal.afterCommit()]);
-      await wal.idle();
+      await wal.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

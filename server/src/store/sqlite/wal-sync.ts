@@ -1,4 +1,4 @@
-import { open } from "node:fs/promises";
+import { close, fdatasync, open } from "node:fs";
 
 /**
  * The fsync a `synchronous=FULL` commit owes, off the event loop. SQLite's FULL differs from
@@ -23,10 +23,13 @@ export class WalSync {
   private running: Promise<void> | undefined;
   private waiting: { promise: Promise<void>; start: () => void } | undefined;
 
-  /** `sync`: how the file is synced (tests watch it). */
+  /** The WAL's descriptor, opened at the first sync and kept: one thread-pool call per sync, not three. */
+  private fd: number | undefined;
+
+  /** `syncFile`: how the file is synced (tests watch it); by default `fdatasync` on the kept descriptor. */
   constructor(
     private readonly walPath: string,
-    private readonly syncFile: (path: string) => Promise<void> = fsyncFile,
+    private readonly syncFile: () => Promise<void> = () => this.datasync(),
   ) {}
 
   /** A sync is under way. */
@@ -49,12 +52,37 @@ export class WalSync {
   }
 
   /** Resolves when no sync is running or waiting (closing). */
-  async idle(): Promise<void> {
+  private async idle(): Promise<void> {
     while (this.running || this.waiting) await (this.waiting?.promise ?? this.running)?.catch(() => {});
   }
 
+  /** Once nothing runs or waits, closes the kept descriptor (the store closes its connection after). */
+  async close(): Promise<void> {
+    await this.idle();
+    const fd = this.fd;
+    this.fd = undefined;
+    if (fd !== undefined) await new Promise<void>((resolve, reject) => close(fd, (error) => (error ? reject(error) : resolve())));
+  }
+
+  /**
+   * The WAL file lives as long as any connection to the database is open, ours included (SQLite
+   * deletes it when the last one closes and otherwise only truncates it), so one descriptor
+   * opened while the store is open names the WAL until the store closes.
+   */
+  private datasync(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const sync = (fd: number) => fdatasync(fd, (error) => (error ? reject(error) : resolve()));
+      if (this.fd !== undefined) return sync(this.fd);
+      open(this.walPath, "r", (error, fd) => {
+        if (error) return reject(error);
+        this.fd = fd;
+        sync(fd);
+      });
+    });
+  }
+
   private start(): Promise<void> {
-    const run = this.syncFile(this.walPath).finally(() => {
+    const run = this.syncFile().finally(() => {
       this.running = undefined;
       const next = this.waiting;
       this.waiting = undefined;
@@ -62,14 +90,5 @@ export class WalSync {
     });
     this.running = run;
     return run;
-  }
-}
-
-async function fsyncFile(path: string): Promise<void> {
-  const file = await open(path, "r");
-  try {
-    await file.datasync();
-  } finally {
-    await file.close();
   }
 }
