@@ -81,6 +81,7 @@ const ConfigSchema = z.object({
   HOARD_MAX_SUBSCRIPTIONS: Int(1, 100_000).default(200),
   HOARD_MAX_BUFFERED_BYTES: Int(64 * 1024, 1024 * 1024 * 1024).default(16 * 1024 * 1024),
   HOARD_MAX_IN_FLIGHT: Int(1, 100_000).default(1024),
+  HOARD_MAX_NODE_IN_FLIGHT: Int(1, 1_000_000).default(256),
   HOARD_OP_RESULT_TTL_HOURS: Int(1, 24 * 365).default(24),
   HOARD_SHUTDOWN_TIMEOUT_MS: Int(0, 600_000).default(10_000),
   HOARD_TRADE_IMBALANCE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
@@ -136,6 +137,8 @@ export interface Config {
   maxBufferedBytes: number;
   /** Requests of one connection under way at once; more are refused. */
   maxInFlight: number;
+  /** Requests of every connection under way at once; more wait, unread, for their turn. */
+  maxNodeInFlight: number;
   opResultTtlMs: number;
   shutdownTimeoutMs: number;
   /** Executed trades above this imbalance are suspicious; lapsed offers are settled every sweepMs. */
@@ -206,6 +209,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     maxSubscriptions: e.HOARD_MAX_SUBSCRIPTIONS,
     maxBufferedBytes: e.HOARD_MAX_BUFFERED_BYTES,
     maxInFlight: e.HOARD_MAX_IN_FLIGHT,
+    maxNodeInFlight: e.HOARD_MAX_NODE_IN_FLIGHT,
     opResultTtlMs: e.HOARD_OP_RESULT_TTL_HOURS * 3_600_000,
     shutdownTimeoutMs: e.HOARD_SHUTDOWN_TIMEOUT_MS,
     trade: { imbalanceThreshold: e.HOARD_TRADE_IMBALANCE_THRESHOLD, expirySweepMs: e.HOARD_TRADE_EXPIRY_SWEEP_MS },

@@ -18,6 +18,12 @@ const FLOOD_PAUSE_MS = 100;
 /** Admitted packets of one connection handed to Socket.IO per turn of the event loop. */
 const FAIR_BATCH = 32;
 
+/** Socket.IO's event packets, `2…` and binary `5…`: the ones that become requests (and are settled). */
+function isEvent(packet: string): boolean {
+  const type = packet.charCodeAt(0);
+  return type === 50 || type === 53;
+}
+
 export type GateRefusal = "RATE_LIMITED" | "REQUEST_IN_FLIGHT_LIMIT";
 
 /**
@@ -41,6 +47,12 @@ export type GateRefusal = "RATE_LIMITED" | "REQUEST_IN_FLIGHT_LIMIT";
  * the turn's reads; the rest wait, unparsed, in arrival order (with any packet behind them),
  * so other connections are read in between.
  *
+ * The node as a whole: events handed on and not yet answered, every connection's together,
+ * are at most the intake's bound (`NodeIntake`). At the bound no gate hands anything on; what
+ * arrives waits unparsed (a string, not a parsed request with its promises, which a node past
+ * its capacity would otherwise pile up until collecting them costs more than serving them),
+ * and the held connections are let go again in turn as requests finish.
+ *
  * `settled()` must be called once for every admitted event, when its reply is queued, and
  * `close()` once the connection closes.
  */
@@ -48,6 +60,82 @@ export interface GateOptions<O> {
   maxInFlight: number;
   rate: Rate | undefined;
   onRefused: (owner: O, code: GateRefusal) => void;
+  /** The node's one intake, shared by every gate. */
+  intake: NodeIntake;
+}
+
+/** What the intake asks of a gate it holds. */
+interface Held {
+  resume(): void;
+}
+
+/**
+ * The node's bound on requests under way (`HOARD_MAX_NODE_IN_FLIGHT`): events that gates
+ * handed to Socket.IO and that are not answered yet, every connection's together. At the bound,
+ * gates with events to hand on are held, in the order they came; as requests finish, the held
+ * ones are let go first come first served, each for as many events as there is room for (at
+ * most one turn's fair batch), and one that still has packets queues again behind the others:
+ * round-robin, so no connection starves while the node is saturated. A connection hands on at
+ * once only when nobody is held.
+ *
+ * The count cannot leak: a gate gives back, when its connection closes, whatever it handed on
+ * and never settled (a packet Socket.IO could not decode closes the connection; a request
+ * still running when it closes settles later and is not counted twice).
+ */
+export class NodeIntake {
+  private underWay = 0;
+  /** Held gates in arrival order (a Set keeps insertion order and holds each gate once). */
+  private readonly held = new Set<Held>();
+  private turn: NodeJS.Immediate | undefined;
+
+  constructor(readonly limit: number) {}
+
+  /** Requests under way on the node (diagnostics and tests). */
+  get size(): number {
+    return this.underWay;
+  }
+
+  /** Some connections wait for room: a connection with something to hand on goes behind them. */
+  get holding(): boolean {
+    return this.held.size > 0;
+  }
+
+  /** Counts one more request under way, if the bound allows it. */
+  take(): boolean {
+    if (this.underWay >= this.limit) return false;
+    this.underWay++;
+    return true;
+  }
+
+  /** `count` requests of a gate are answered (or their connection closed). */
+  settled(count = 1): void {
+    this.underWay -= count;
+    this.wake();
+  }
+
+  hold(gate: Held): void {
+    this.held.add(gate);
+    this.wake();
+  }
+
+  drop(gate: Held): void {
+    this.held.delete(gate);
+  }
+
+  private wake(): void {
+    if (this.turn === undefined && this.held.size > 0 && this.underWay < this.limit) this.turn = setImmediate(this.release);
+  }
+
+  /** Lets held gates go in order while there is room; those held again meanwhile go after them. */
+  private readonly release = (): void => {
+    this.turn = undefined;
+    for (const gate of [...this.held]) {
+      if (this.underWay >= this.limit) break;
+      this.held.delete(gate);
+      gate.resume();
+    }
+    this.wake();
+  };
 }
 
 const GATE = Symbol("hoard.gate");
@@ -57,10 +145,12 @@ function onData<O>(this: GatedConnection<O>, data: unknown): void {
   this[GATE].receive(data, this);
 }
 
-export class ConnectionGate<O> {
+export class ConnectionGate<O> implements Held {
   /** Socket.IO's own handler of the connection's messages, which the gate stands before. */
   private readonly parse: (data: unknown) => void;
   private inFlight = 0;
+  /** Events handed on and not settled: counted in the node's intake. */
+  private started = 0;
   /** Made on the first event: an idle connection holds none (memory per connection is a figure). */
   private bucket: TokenBuckets | undefined;
   private paused: NodeJS.Timeout | undefined;
@@ -98,15 +188,28 @@ export class ConnectionGate<O> {
     else if (data[0] !== "2" || this.admit(data, conn)) this.queue(data, this.parse);
   }
 
-  /** The connection closed: stop its timers and drop what waits (called from its disconnect handler). */
+  /** The connection closed: stop its timers, drop what waits, give the node back what never settled (its disconnect handler calls this). */
   close(): void {
     clearTimeout(this.paused);
     clearImmediate(this.nextTurn);
     this.waiting = undefined;
+    this.options.intake.drop(this);
+    const unsettled = this.started;
+    this.started = 0;
+    if (unsettled > 0) this.options.intake.settled(unsettled);
   }
 
   settled(): void {
     this.inFlight--;
+    if (this.started === 0) return;
+    this.started--;
+    this.options.intake.settled();
+  }
+
+  /** The intake lets this held connection go: one fair batch now. */
+  resume(): void {
+    this.budget = FAIR_BATCH;
+    this.handOn(this.parse, true);
   }
 
   private queue(data: string, parse: (data: unknown) => void): void {
@@ -121,12 +224,30 @@ export class ConnectionGate<O> {
    * each its own `data` event, and must not start a thousand handlers before the node reads
    * another socket.
    */
-  private handOn(parse: (data: unknown) => void): void {
+  private handOn(parse: (data: unknown) => void, resumed = false): void {
     const waiting = this.waiting;
     if (!waiting) return;
-    const batch = waiting.splice(0, this.budget);
-    this.budget -= batch.length;
-    for (const packet of batch) parse(packet);
+    const { intake } = this.options;
+    // Connections the intake holds go first: this one waits its turn behind them.
+    if (!resumed && waiting.length > 0 && intake.holding) {
+      intake.hold(this);
+      return;
+    }
+    // Parsing may close the connection (a packet Socket.IO cannot decode): then `waiting` is gone.
+    while (this.budget > 0 && waiting.length > 0 && this.waiting === waiting) {
+      const packet = waiting[0] as string;
+      if (isEvent(packet)) {
+        if (!intake.take()) {
+          intake.hold(this);
+          return;
+        }
+        this.started++;
+      }
+      waiting.shift();
+      this.budget--;
+      parse(packet);
+    }
+    if (this.waiting !== waiting) return;
     this.nextTurn ??= setImmediate(() => {
       this.nextTurn = undefined;
       this.budget = FAIR_BATCH;

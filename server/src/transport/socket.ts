@@ -5,7 +5,7 @@ import type { Session } from "../actions";
 import type { Principal, TokenService } from "../auth/tokens";
 import { Deadlines } from "../lib/deadlines";
 import type { Logger } from "../log";
-import { ConnectionGate, type GateRefusal } from "./connection-gate";
+import { ConnectionGate, type GateRefusal, NodeIntake } from "./connection-gate";
 import { playerRoom } from "./connections";
 import type { Dispatcher } from "./dispatch";
 import type { Metrics } from "./metrics";
@@ -31,6 +31,8 @@ export interface SocketOptions {
   maxBufferedBytes: number;
   /** Requests of one connection under way at once (HOARD_MAX_IN_FLIGHT); more get REQUEST_IN_FLIGHT_LIMIT. */
   maxInFlight: number;
+  /** Requests of every connection under way at once (HOARD_MAX_NODE_IN_FLIGHT); more wait unread (connection-gate.ts). */
+  maxNodeInFlight: number;
   /** Players' events per connection (the standard tier), admitted before they are parsed. */
   rateLimit: Rate;
   /** The cluster adapter (Redis); the in-memory one when absent. */
@@ -87,9 +89,10 @@ export function createSocketServer(
   const onRefused = (socket: Socket, code: GateRefusal) => deps.refusals.count(socket.id, callerOf(socket), code);
   // Players' events are limited per connection before they are parsed (a flood must cost the
   // node next to nothing); the dispatcher still limits per player and class of event.
+  const intake = new NodeIntake(options.maxNodeInFlight);
   const gates = {
-    player: { maxInFlight: options.maxInFlight, rate: options.rateLimit, onRefused },
-    other: { maxInFlight: options.maxInFlight, rate: undefined, onRefused },
+    player: { maxInFlight: options.maxInFlight, rate: options.rateLimit, onRefused, intake },
+    other: { maxInFlight: options.maxInFlight, rate: undefined, onRefused, intake },
   };
 
   function onDisconnect(this: Socket): void {
