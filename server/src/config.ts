@@ -137,7 +137,7 @@ export interface Config {
   maxBufferedBytes: number;
   /** Requests of one connection under way at once; more are refused. */
   maxInFlight: number;
-  /** Requests of every connection under way at once; more wait, unread, for their turn. */
+  /** Socket requests of every connection under way at once; more wait, unparsed, for their turn. */
   maxNodeInFlight: number;
   opResultTtlMs: number;
   shutdownTimeoutMs: number;

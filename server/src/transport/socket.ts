@@ -31,7 +31,7 @@ export interface SocketOptions {
   maxBufferedBytes: number;
   /** Requests of one connection under way at once (HOARD_MAX_IN_FLIGHT); more get REQUEST_IN_FLIGHT_LIMIT. */
   maxInFlight: number;
-  /** Requests of every connection under way at once (HOARD_MAX_NODE_IN_FLIGHT); more wait unread (connection-gate.ts). */
+  /** Requests of every connection under way at once (HOARD_MAX_NODE_IN_FLIGHT); more wait unparsed (connection-gate.ts). */
   maxNodeInFlight: number;
   /** Players' events per connection (the standard tier), admitted before they are parsed. */
   rateLimit: Rate;
