@@ -5,6 +5,9 @@ export interface RedisServer {
   url: string;
   port: number;
   stop(): Promise<void>;
+  /** SIGSTOP / SIGCONT: a Redis that keeps its connections open and answers nothing (a frozen host, a partition). */
+  freeze(): void;
+  thaw(): void;
 }
 
 export function redisAvailable(): boolean {
@@ -49,7 +52,10 @@ export async function startRedis(port?: number, args: readonly string[] = []): P
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();
         child.once("exit", () => resolve());
+        child.kill("SIGCONT");
         child.kill("SIGTERM");
       }),
+    freeze: () => child.kill("SIGSTOP"),
+    thaw: () => child.kill("SIGCONT"),
   };
 }

@@ -59,7 +59,15 @@ const base: RedisOptions = {
   reconnectOnError: (error) => (error.message.startsWith("READONLY") ? 2 : false),
 };
 
-const failFast: RedisOptions = { ...base, enableOfflineQueue: false, maxRetriesPerRequest: 0 };
+/**
+ * How long a request's command may wait for Redis's reply. A Redis that is gone fails a command
+ * at once (or after one reconnect); one that is frozen or cut off without a reset keeps the
+ * connection open and would leave the command, and the request waiting on it, pending for as
+ * long as TCP takes to notice: requests under way are bounded per node, so they must all end.
+ */
+export const COMMAND_TIMEOUT_MS = 2000;
+
+const failFast: RedisOptions = { ...base, enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: COMMAND_TIMEOUT_MS };
 const subscriber: RedisOptions = { ...base, enableOfflineQueue: true, maxRetriesPerRequest: null, autoResubscribe: true };
 
 export function openRedis(options: RedisConnectionOptions): RedisConnections {

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { HoardError } from "@hoard/protocol";
 import type { Redis } from "ioredis";
-import type { RedisConnections } from "../cluster/redis";
+import { COMMAND_TIMEOUT_MS, type RedisConnections } from "../cluster/redis";
 import type { Logger } from "../log";
 import { endSessionScript, expireScript, ingestScript, loginScript, reapScript, statsScript } from "./redis-scripts";
 import type { AreaCounts, AreaOverview, IngestEvent, PresenceRegistry, RegistrySettings } from "./registry";
@@ -54,7 +54,7 @@ export class RedisRegistry implements PresenceRegistry {
     this.prefix = options.prefix ?? "hoard:{presence}:";
     // Fail a command after one reconnect attempt rather than queueing it for long: callers get
     // PRESENCE_UNAVAILABLE and the SDK retries (logins and events are idempotent).
-    this.redis = options.redis.open("presence", { enableOfflineQueue: true, maxRetriesPerRequest: 1 });
+    this.redis = options.redis.open("presence", { enableOfflineQueue: true, maxRetriesPerRequest: 1, commandTimeout: COMMAND_TIMEOUT_MS });
     // The node's subscriber waits for Redis as long as it takes: the SUBSCRIBE stays queued
     // until a connection is ready (with one retry it failed for good when the node started
     // before Redis, and area pushes never started), and ioredis renews it on every reconnect.
