@@ -20,18 +20,27 @@ function connection(name: string, handed: string[]) {
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
-function gateOn(intake: NodeIntake, name: string, handed: string[]) {
-  const { socket, send } = connection(name, handed);
-  const gate = new ConnectionGate(socket, { maxInFlight: 1000, rate: undefined, onRefused: () => {}, intake }, name);
-  return { gate, send };
+type TestGate = { gate: ConnectionGate<string>; send: (packet: string) => void };
+
+/** An intake of `limit` and a gate for each of `names`, all recording into one `handed` list. */
+function gatesOn<const Names extends readonly string[]>(limit: number, ...names: Names) {
+  const intake = new NodeIntake(limit);
+  const handed: string[] = [];
+  const gates = names.map((name) => {
+    const { socket, send } = connection(name, handed);
+    const gate = new ConnectionGate(socket, { maxInFlight: 1000, rate: undefined, onRefused: () => {}, intake }, name);
+    return { gate, send };
+  }) as { [K in keyof Names]: TestGate };
+  return { intake, handed, gates };
 }
 
 describe("NodeIntake: the node's bound on requests under way", () => {
   it("hands on no more than the bound, then lets held connections go round-robin as requests settle", async () => {
-    const intake = new NodeIntake(2);
-    const handed: string[] = [];
-    const a = gateOn(intake, "a", handed);
-    const b = gateOn(intake, "b", handed);
+    const {
+      intake,
+      handed,
+      gates: [a, b],
+    } = gatesOn(2, "a", "b");
     for (let id = 1; id <= 5; id++) a.send(`2${id}["e"]`);
     for (let id = 1; id <= 5; id++) b.send(`2${id}["e"]`);
     await nextTurn();
@@ -55,9 +64,11 @@ describe("NodeIntake: the node's bound on requests under way", () => {
   });
 
   it("packets that are not events pass without counting, in their order: one behind a held event waits with it", async () => {
-    const intake = new NodeIntake(1);
-    const handed: string[] = [];
-    const a = gateOn(intake, "a", handed);
+    const {
+      intake,
+      handed,
+      gates: [a],
+    } = gatesOn(1, "a");
     a.send("0{}");
     a.send('21["e"]');
     a.send('22["e"]');
@@ -72,10 +83,11 @@ describe("NodeIntake: the node's bound on requests under way", () => {
   });
 
   it("a closed connection gives back what it never settled, and a late settle is not counted twice", async () => {
-    const intake = new NodeIntake(3);
-    const handed: string[] = [];
-    const a = gateOn(intake, "a", handed);
-    const b = gateOn(intake, "b", handed);
+    const {
+      intake,
+      handed,
+      gates: [a, b],
+    } = gatesOn(3, "a", "b");
     for (let id = 1; id <= 3; id++) a.send(`2${id}["e"]`);
     b.send('21["e"]');
     await nextTurn();
@@ -96,11 +108,11 @@ describe("NodeIntake: the node's bound on requests under way", () => {
   });
 
   it("a connection closed while held is forgotten: the others go on", async () => {
-    const intake = new NodeIntake(1);
-    const handed: string[] = [];
-    const a = gateOn(intake, "a", handed);
-    const b = gateOn(intake, "b", handed);
-    const c = gateOn(intake, "c", handed);
+    const {
+      intake,
+      handed,
+      gates: [a, b, c],
+    } = gatesOn(1, "a", "b", "c");
     a.send('21["e"]');
     b.send('21["e"]');
     c.send('21["e"]');

@@ -88,7 +88,7 @@ export class NodeIntake {
   private readonly held = new Set<Held>();
   private turn: NodeJS.Immediate | undefined;
 
-  constructor(readonly limit: number) {}
+  constructor(private readonly limit: number) {}
 
   /** Requests under way on the node (diagnostics and tests). */
   get size(): number {
@@ -185,7 +185,7 @@ export class ConnectionGate<O> implements Held {
   /** A message from the connection: handed on, or (an event refused) answered here. */
   receive(data: unknown, conn: EngineConnection): void {
     if (typeof data !== "string") this.parse(data);
-    else if (data[0] !== "2" || this.admit(data, conn)) this.queue(data, this.parse);
+    else if (data[0] !== "2" || this.admit(data, conn)) this.queue(data);
   }
 
   /** The connection closed: stop its timers, drop what waits, give the node back what never settled (its disconnect handler calls this). */
@@ -209,13 +209,13 @@ export class ConnectionGate<O> implements Held {
   /** The intake lets this held connection go: one fair batch now. */
   resume(): void {
     this.budget = FAIR_BATCH;
-    this.handOn(this.parse, true);
+    this.handOn(true);
   }
 
-  private queue(data: string, parse: (data: unknown) => void): void {
+  private queue(data: string): void {
     this.waiting ??= [];
     this.waiting.push(data);
-    this.handOn(parse);
+    this.handOn();
   }
 
   /**
@@ -224,7 +224,7 @@ export class ConnectionGate<O> implements Held {
    * each its own `data` event, and must not start a thousand handlers before the node reads
    * another socket.
    */
-  private handOn(parse: (data: unknown) => void, resumed = false): void {
+  private handOn(resumed = false): void {
     const waiting = this.waiting;
     if (!waiting) return;
     const { intake } = this.options;
@@ -245,13 +245,13 @@ export class ConnectionGate<O> implements Held {
       }
       waiting.shift();
       this.budget--;
-      parse(packet);
+      this.parse(packet);
     }
     if (this.waiting !== waiting) return;
     this.nextTurn ??= setImmediate(() => {
       this.nextTurn = undefined;
       this.budget = FAIR_BATCH;
-      if (waiting.length > 0) this.handOn(parse);
+      if (waiting.length > 0) this.handOn();
     });
   }
 
